@@ -1,0 +1,190 @@
+package dev.lanes.kernel;
+
+/**
+ * The kernel contract of Lanes: single-precision GEMM and the element-wise kernels that training
+ * needs. Two implementations exist — {@link #reference()} (plain scalar loops, obviously right) and
+ * {@link #simd()} (the Vector API) — and {@link #best()} chooses between them at run time.
+ *
+ * <h2>Layout</h2>
+ * Matrices are <b>row-major</b> slices of {@code float[]}: element (i, j) of a matrix with leading
+ * dimension {@code ld} starting at {@code offset} is {@code x[offset + i * ld + j]}. The leading
+ * dimension is the distance between the starts of consecutive rows and must be at least the number
+ * of stored columns (at least 1). Elements between the end of a row and the start of the next
+ * (leading-dimension padding) are never written.
+ *
+ * <h2>Argument checks</h2>
+ * Every method checks its arguments before it reads or writes anything: negative sizes, leading
+ * dimensions that are too small, negative offsets and arrays too short for the described window
+ * throw {@link IllegalArgumentException} whose message names the argument (BLAS's {@code xerbla},
+ * in Java). A {@code null} array that the call would read or write throws
+ * {@link NullPointerException} naming it.
+ *
+ * <h2>Threads</h2>
+ * Instances are immutable and safe to share between threads. An implementation may use several
+ * threads inside one call ({@link #threads()}); results do not depend on the thread count.
+ */
+public interface Kernels {
+
+    /** The scalar reference kernels: plain loops, single-threaded, always available. */
+    static Kernels reference() {
+        return KernelSelection.reference();
+    }
+
+    /**
+     * The Vector API kernels at the preferred vector width, with the thread count of
+     * {@code -Dlanes.threads} (default: all available processors).
+     *
+     * @throws IllegalStateException if the Vector API cannot be used in this JVM (for example
+     *     when {@code --add-modules jdk.incubator.vector} is missing); the message says why
+     */
+    static Kernels simd() {
+        return KernelSelection.simd(KernelConfig.defaults());
+    }
+
+    /**
+     * The run-time choice configured by the system properties {@code lanes.kernels}
+     * ({@code reference}, {@code simd} or {@code best}, default {@code best}),
+     * {@code lanes.vectorBits} (128, 256 or 512) and {@code lanes.threads}. With {@code best},
+     * the SIMD kernels are chosen when the incubator module is readable, the C2 compiler is
+     * present and the preferred vector width is at least 256 bits; otherwise the reference kernels
+     * are returned and one warning names the missing flag or the reason. The choice is made once
+     * and cached.
+     */
+    static Kernels best() {
+        return KernelSelection.best();
+    }
+
+    /** Kernels built from an explicit configuration (the API twin of the system properties). */
+    static Kernels create(KernelConfig config) {
+        return KernelSelection.create(config);
+    }
+
+    /** {@code "reference"} or {@code "simd"}. */
+    String name();
+
+    /** The vector width in bits the kernels use; 32 for the scalar reference (one float lane). */
+    int vectorBits();
+
+    /** The largest number of threads one call may use. */
+    int threads();
+
+    /**
+     * One line for logs and for embedding programs: implementation, vector width, threads and why
+     * this implementation was chosen.
+     */
+    String describe();
+
+    // ------------------------------------------------------------------------------------------
+    // GEMM
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Single-precision general matrix multiply, {@code C := alpha·op(A)·op(B) + beta·C}, with the
+     * semantics of {@code cblas_sgemm(CblasRowMajor, …)}.
+     *
+     * <p>op(A) is m×k and op(B) is k×n; C is m×n. With {@code transA == NONE}, A is stored m×k
+     * (so {@code lda >= max(1, k)}); with {@code TRANSPOSE}, A is stored k×m
+     * ({@code lda >= max(1, m)}). Likewise B is stored k×n ({@code ldb >= max(1, n)}) or n×k
+     * ({@code ldb >= max(1, k)}), and {@code ldc >= max(1, n)}.
+     *
+     * <p>As in reference BLAS: when {@code beta == 0}, C is not read (it may hold NaN or
+     * infinities); when {@code alpha == 0} or {@code k == 0}, C is scaled by beta and A and B are
+     * not read; when {@code m == 0} or {@code n == 0} nothing happens. Only the m×n window of C is
+     * written. The arrays of A, B and C must not overlap C's window.
+     *
+     * <p>Arrays are checked against the exact extent of the window: a stored r×c matrix at
+     * {@code offset} needs {@code offset + (r - 1)·ld + c} elements when r, c &gt; 0. Operands
+     * that the call does not read (A and B when {@code alpha == 0} or {@code k == 0}) are still
+     * checked whenever their window is non-empty, so a wrong call fails the same way every time.
+     *
+     * @throws IllegalArgumentException naming the first invalid argument, before anything is written
+     */
+    void sgemm(Transpose transA, Transpose transB, int m, int n, int k,
+               float alpha, float[] a, int aOffset, int lda,
+               float[] b, int bOffset, int ldb,
+               float beta, float[] c, int cOffset, int ldc);
+
+    // ------------------------------------------------------------------------------------------
+    // Element-wise kernels. Vectors are contiguous: n elements from offset. Matrices are row-major
+    // with a leading dimension, as described above.
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Adds the row vector {@code v} (length {@code cols}) to every row of the rows×cols matrix X:
+     * {@code X[i][j] += v[j]} — the bias broadcast of a dense layer.
+     */
+    void addRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx);
+
+    /**
+     * Column sums of the rows×cols matrix X, {@code out[j] = Σᵢ X[i][j]} (overwrites {@code out};
+     * zero when rows == 0) — the bias gradient of a dense layer. Each sum is accumulated in row
+     * order, so the result does not depend on the implementation's thread count.
+     */
+    void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset);
+
+    /** {@code y := alpha·x + y} over n elements. */
+    void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code x := alpha·x} over n elements; {@code alpha == 0} writes zeros without reading x. */
+    void scale(int n, float alpha, float[] x, int xOffset);
+
+    /**
+     * In place {@code x := exp(x)} over n elements. Inputs above ~88.72 give +∞, inputs below
+     * ~-103.97 give 0 (or a subnormal), NaN stays NaN. The SIMD version's accuracy against
+     * {@link Math#exp} is documented in the README.
+     */
+    void exp(int n, float[] x, int xOffset);
+
+    /** In place logistic sigmoid {@code x := 1 / (1 + e^(-x))} over n elements, in [0, 1]. */
+    void sigmoid(int n, float[] x, int xOffset);
+
+    /** In place hyperbolic tangent over n elements, in [-1, 1]. */
+    void tanh(int n, float[] x, int xOffset);
+
+    /** In place rectifier {@code x := max(x, 0)} over n elements (NaN stays NaN). */
+    void relu(int n, float[] x, int xOffset);
+
+    /**
+     * The derivative product of a sigmoid layer, given the layer's output A = σ(Z) that forward
+     * kept: {@code d := d ∘ σ'(Z) = d ∘ A ∘ (1 − A)} over n elements.
+     */
+    void sigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    /** The derivative product of a tanh layer given its output A: {@code d := d ∘ (1 − A²)}. */
+    void tanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    /**
+     * The derivative product of a ReLU layer given its output A = max(Z, 0):
+     * {@code d := d} where A &gt; 0, else 0 (the derivative at 0 is taken as 0).
+     */
+    void reluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    /**
+     * Row-wise softmax of the rows×cols matrix X in place: each row becomes
+     * {@code exp(x − max) / Σ exp(x − max)}, so large logits neither overflow nor give NaN.
+     */
+    void softmaxRows(int rows, int cols, float[] x, int xOffset, int ldx);
+
+    /**
+     * Mean squared error of a batch, as in eq. (57) of the notes:
+     * {@code C = (1/rows) Σᵢ ‖aᵢ − yᵢ‖²} (the mean over the batch of squared L2 norms), where each
+     * row is one example of {@code cols} outputs. When {@code grad} is not null it receives
+     * {@code ∂C/∂A = (2/rows)(A − Y)} (rows×cols, leading dimension {@code cols}).
+     *
+     * @return C, accumulated in double; 0 when rows == 0
+     */
+    double mseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
+                   float[] grad, int gradOffset);
+
+    /**
+     * Softmax cross-entropy of a batch: {@code Z} (rows×cols logits) is replaced by its row-wise
+     * softmax P, and {@code C = −(1/rows) Σᵢ Σⱼ Yᵢⱼ·log Pᵢⱼ} is returned. Y holds one-hot or
+     * probability targets. When {@code grad} is not null it receives {@code ∂C/∂Z = (P − Y)/rows}.
+     * The logarithm is taken as {@code log Pᵢⱼ = Zᵢⱼ − max − log Σ exp(Z − max)}, so the loss stays
+     * finite for finite logits even when a probability underflows to 0.
+     *
+     * @return C, accumulated in double; 0 when rows == 0
+     */
+    double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                               float[] grad, int gradOffset);
+}

@@ -1,0 +1,220 @@
+package dev.lanes.kernel.scalar;
+
+import dev.lanes.kernel.spi.CheckedKernels;
+
+/**
+ * The reference kernels: plain loops that follow the definitions literally, single-threaded.
+ * Every fast kernel is tested against these; they are also the fallback when the Vector API cannot
+ * run. Transcendental functions go through {@link Math} in double precision.
+ */
+public class ScalarKernels extends CheckedKernels {
+
+    private final String reason;
+
+    /** @param reason why this implementation is in use, for {@link #describe()} */
+    public ScalarKernels(String reason) {
+        this.reason = reason;
+    }
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public int vectorBits() {
+        return Float.SIZE;
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public String describe() {
+        return "reference (scalar loops), 1 thread; " + reason;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    @Override
+    protected void doSgemm(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOffset, int lda,
+                           float[] b, int bOffset, int ldb,
+                           float beta, float[] c, int cOffset, int ldc) {
+        // op(A)(i, p) = a[aOffset + i*aRow + p*aCol], op(B)(p, j) = b[bOffset + p*bRow + j*bCol].
+        int aRow = transA ? 1 : lda;
+        int aCol = transA ? lda : 1;
+        int bRow = transB ? 1 : ldb;
+        int bCol = transB ? ldb : 1;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += a[aOffset + i * aRow + p * aCol] * b[bOffset + p * bRow + j * bCol];
+                }
+                int ci = cOffset + i * ldc + j;
+                c[ci] = beta == 0f ? alpha * sum : alpha * sum + beta * c[ci];
+            }
+        }
+    }
+
+    @Override
+    protected void doAddRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                x[xOffset + i * ldx + j] += v[vOffset + j];
+            }
+        }
+    }
+
+    @Override
+    protected void doColumnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
+        for (int j = 0; j < cols; j++) {
+            float sum = 0f;
+            for (int i = 0; i < rows; i++) {
+                sum += x[xOffset + i * ldx + j];
+            }
+            out[outOffset + j] = sum;
+        }
+    }
+
+    @Override
+    protected void doAxpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    protected void doScale(int n, float alpha, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] = alpha == 0f ? 0f : alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    protected void doExp(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] = (float) Math.exp(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    protected void doSigmoid(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] = (float) (1.0 / (1.0 + Math.exp(-(double) x[xOffset + i])));
+        }
+    }
+
+    @Override
+    protected void doTanh(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] = (float) Math.tanh(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    protected void doRelu(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            x[xOffset + i] = v < 0f ? 0f : v;
+        }
+    }
+
+    @Override
+    protected void doSigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        for (int i = 0; i < n; i++) {
+            float a = activations[aOffset + i];
+            d[dOffset + i] *= a * (1f - a);
+        }
+    }
+
+    @Override
+    protected void doTanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        for (int i = 0; i < n; i++) {
+            float a = activations[aOffset + i];
+            d[dOffset + i] *= 1f - a * a;
+        }
+    }
+
+    @Override
+    protected void doReluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        for (int i = 0; i < n; i++) {
+            if (!(activations[aOffset + i] > 0f)) {
+                d[dOffset + i] = 0f;
+            }
+        }
+    }
+
+    @Override
+    protected void doSoftmaxRows(int rows, int cols, float[] x, int xOffset, int ldx) {
+        for (int i = 0; i < rows; i++) {
+            int row = xOffset + i * ldx;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[row + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += Math.exp(x[row + j] - max);
+            }
+            for (int j = 0; j < cols; j++) {
+                x[row + j] = (float) (Math.exp(x[row + j] - max) / sum);
+            }
+        }
+    }
+
+    @Override
+    protected double doMseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
+                               float[] grad, int gradOffset) {
+        double total = 0;
+        float g = 2f / rows;
+        for (int i = 0; i < rows * cols; i++) {
+            float diff = a[aOffset + i] - y[yOffset + i];
+            total += (double) diff * diff;
+            if (grad != null) {
+                grad[gradOffset + i] = g * diff;
+            }
+        }
+        return total / rows;
+    }
+
+    @Override
+    protected double doSoftmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                           float[] grad, int gradOffset) {
+        double total = 0;
+        for (int i = 0; i < rows; i++) {
+            int row = zOffset + i * cols;
+            int yRow = yOffset + i * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, z[row + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += Math.exp(z[row + j] - max);
+            }
+            double logSum = Math.log(sum);
+            for (int j = 0; j < cols; j++) {
+                double logP = z[row + j] - max - logSum;
+                float yj = y[yRow + j];
+                if (yj != 0f) {
+                    total -= yj * logP;
+                }
+                z[row + j] = (float) Math.exp(logP);
+            }
+        }
+        if (grad != null) {
+            float inv = 1f / rows;
+            for (int i = 0; i < rows * cols; i++) {
+                grad[gradOffset + i] = (z[zOffset + i] - y[yOffset + i]) * inv;
+            }
+        }
+        return total / rows;
+    }
+}

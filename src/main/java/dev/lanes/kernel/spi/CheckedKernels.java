@@ -1,0 +1,306 @@
+package dev.lanes.kernel.spi;
+
+import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.Transpose;
+
+import java.util.Objects;
+
+/**
+ * The base of every {@link Kernels} implementation: the public methods check their arguments once,
+ * here, exactly as the contract says, then call the protected {@code do…} method, which may assume
+ * valid arguments and non-trivial sizes where noted. Implementations override only the
+ * {@code do…} methods.
+ */
+public abstract class CheckedKernels implements Kernels {
+
+    protected CheckedKernels() {
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** Throws unless {@code n >= 0}. */
+    public static void checkSize(String name, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0 but was " + n);
+        }
+    }
+
+    /**
+     * Checks that {@code array} holds a rows×cols row-major matrix at {@code offset} with leading
+     * dimension {@code ld}. The leading dimension must be at least max(1, cols) even when the
+     * window is empty (as BLAS requires); the array is checked only when the window is non-empty.
+     */
+    public static void checkMatrix(String arrayName, float[] array, String offsetName, int offset,
+                                   String ldName, int ld, int rows, int cols) {
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(ldName + " must be >= max(1, " + cols + ") but was " + ld);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Objects.requireNonNull(array, arrayName);
+        if (offset < 0) {
+            throw new IllegalArgumentException(offsetName + " must be >= 0 but was " + offset);
+        }
+        long end = (long) offset + (long) (rows - 1) * ld + cols;
+        if (end > array.length) {
+            throw new IllegalArgumentException(arrayName + " is too short: a " + rows + "x" + cols
+                    + " matrix at " + offsetName + "=" + offset + " with " + ldName + "=" + ld
+                    + " needs " + end + " elements but it has " + array.length);
+        }
+    }
+
+    /** Checks that {@code array} holds n contiguous elements at {@code offset}. */
+    public static void checkVector(String arrayName, float[] array, String offsetName, int offset, int n) {
+        if (n == 0) {
+            return;
+        }
+        Objects.requireNonNull(array, arrayName);
+        if (offset < 0) {
+            throw new IllegalArgumentException(offsetName + " must be >= 0 but was " + offset);
+        }
+        if ((long) offset + n > array.length) {
+            throw new IllegalArgumentException(arrayName + " is too short: " + n + " elements at "
+                    + offsetName + "=" + offset + " need " + ((long) offset + n)
+                    + " elements but it has " + array.length);
+        }
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public final void sgemm(Transpose transA, Transpose transB, int m, int n, int k,
+                            float alpha, float[] a, int aOffset, int lda,
+                            float[] b, int bOffset, int ldb,
+                            float beta, float[] c, int cOffset, int ldc) {
+        Objects.requireNonNull(transA, "transA");
+        Objects.requireNonNull(transB, "transB");
+        checkSize("m", m);
+        checkSize("n", n);
+        checkSize("k", k);
+        boolean ta = transA == Transpose.TRANSPOSE;
+        boolean tb = transB == Transpose.TRANSPOSE;
+        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
+        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
+        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            doScaleMatrix(m, n, beta, c, cOffset, ldc);
+            return;
+        }
+        doSgemm(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** C := beta·C over the m×n window; beta == 0 writes zeros without reading C. */
+    protected void doScaleMatrix(int m, int n, float beta, float[] c, int cOffset, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOffset + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row, row + n, 0f);
+            } else if (beta != 1f) {
+                doScale(n, beta, c, row);
+            }
+        }
+    }
+
+    /** GEMM with valid arguments, m, n, k &gt; 0 and alpha != 0. */
+    protected abstract void doSgemm(boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, float[] a, int aOffset, int lda,
+                                    float[] b, int bOffset, int ldb,
+                                    float beta, float[] c, int cOffset, int ldc);
+
+    // ---------------------------------------------------------------- element-wise
+
+    @Override
+    public final void addRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx) {
+        checkSize("rows", rows);
+        checkSize("cols", cols);
+        checkMatrix("x", x, "xOffset", xOffset, "ldx", ldx, rows, cols);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        checkVector("v", v, "vOffset", vOffset, cols);
+        doAddRowVector(rows, cols, v, vOffset, x, xOffset, ldx);
+    }
+
+    protected abstract void doAddRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx);
+
+    @Override
+    public final void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
+        checkSize("rows", rows);
+        checkSize("cols", cols);
+        checkMatrix("x", x, "xOffset", xOffset, "ldx", ldx, rows, cols);
+        checkVector("out", out, "outOffset", outOffset, cols);
+        if (cols == 0) {
+            return;
+        }
+        doColumnSums(rows, cols, x, xOffset, ldx, out, outOffset);
+    }
+
+    /** Column sums with valid arguments and cols &gt; 0 (rows may be 0: write zeros). */
+    protected abstract void doColumnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset);
+
+    @Override
+    public final void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        checkSize("n", n);
+        checkVector("x", x, "xOffset", xOffset, n);
+        checkVector("y", y, "yOffset", yOffset, n);
+        if (n > 0) {
+            doAxpy(n, alpha, x, xOffset, y, yOffset);
+        }
+    }
+
+    protected abstract void doAxpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    @Override
+    public final void scale(int n, float alpha, float[] x, int xOffset) {
+        checkSize("n", n);
+        checkVector("x", x, "xOffset", xOffset, n);
+        if (n > 0) {
+            doScale(n, alpha, x, xOffset);
+        }
+    }
+
+    protected abstract void doScale(int n, float alpha, float[] x, int xOffset);
+
+    @Override
+    public final void exp(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doExp(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doExp(int n, float[] x, int xOffset);
+
+    @Override
+    public final void sigmoid(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doSigmoid(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doSigmoid(int n, float[] x, int xOffset);
+
+    @Override
+    public final void tanh(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doTanh(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doTanh(int n, float[] x, int xOffset);
+
+    @Override
+    public final void relu(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doRelu(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doRelu(int n, float[] x, int xOffset);
+
+    private static void checkUnary(int n, float[] x, int xOffset) {
+        checkSize("n", n);
+        checkVector("x", x, "xOffset", xOffset, n);
+    }
+
+    private static void checkBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        checkSize("n", n);
+        checkVector("activations", activations, "aOffset", aOffset, n);
+        checkVector("d", d, "dOffset", dOffset, n);
+    }
+
+    @Override
+    public final void sigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        checkBackward(n, activations, aOffset, d, dOffset);
+        if (n > 0) {
+            doSigmoidBackward(n, activations, aOffset, d, dOffset);
+        }
+    }
+
+    protected abstract void doSigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    @Override
+    public final void tanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        checkBackward(n, activations, aOffset, d, dOffset);
+        if (n > 0) {
+            doTanhBackward(n, activations, aOffset, d, dOffset);
+        }
+    }
+
+    protected abstract void doTanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    @Override
+    public final void reluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        checkBackward(n, activations, aOffset, d, dOffset);
+        if (n > 0) {
+            doReluBackward(n, activations, aOffset, d, dOffset);
+        }
+    }
+
+    protected abstract void doReluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    @Override
+    public final void softmaxRows(int rows, int cols, float[] x, int xOffset, int ldx) {
+        checkSize("rows", rows);
+        checkSize("cols", cols);
+        checkMatrix("x", x, "xOffset", xOffset, "ldx", ldx, rows, cols);
+        if (rows > 0 && cols > 0) {
+            doSoftmaxRows(rows, cols, x, xOffset, ldx);
+        }
+    }
+
+    protected abstract void doSoftmaxRows(int rows, int cols, float[] x, int xOffset, int ldx);
+
+    private static void checkLoss(String outName, int rows, int cols, float[] out, String outOffsetName,
+                                  int outOffset, float[] y, int yOffset, float[] grad, int gradOffset) {
+        checkSize("rows", rows);
+        checkSize("cols", cols);
+        long n = (long) rows * cols;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("rows*cols = " + n + " exceeds the largest array");
+        }
+        checkVector(outName, out, outOffsetName, outOffset, (int) n);
+        checkVector("y", y, "yOffset", yOffset, (int) n);
+        if (grad != null) {
+            checkVector("grad", grad, "gradOffset", gradOffset, (int) n);
+        }
+    }
+
+    @Override
+    public final double mseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
+                                float[] grad, int gradOffset) {
+        checkLoss("a", rows, cols, a, "aOffset", aOffset, y, yOffset, grad, gradOffset);
+        if (rows == 0) {
+            return 0.0;
+        }
+        return doMseLoss(rows, cols, a, aOffset, y, yOffset, grad, gradOffset);
+    }
+
+    /** MSE with valid arguments and rows &gt; 0; {@code grad} may be null. */
+    protected abstract double doMseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
+                                        float[] grad, int gradOffset);
+
+    @Override
+    public final double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                            float[] grad, int gradOffset) {
+        checkLoss("z", rows, cols, z, "zOffset", zOffset, y, yOffset, grad, gradOffset);
+        if (rows == 0) {
+            return 0.0;
+        }
+        if (cols == 0) {
+            throw new IllegalArgumentException("cols must be > 0 for a softmax but was 0");
+        }
+        return doSoftmaxCrossEntropy(rows, cols, z, zOffset, y, yOffset, grad, gradOffset);
+    }
+
+    /** Softmax cross-entropy with valid arguments, rows, cols &gt; 0; {@code grad} may be null. */
+    protected abstract double doSoftmaxCrossEntropy(int rows, int cols, float[] z, int zOffset,
+                                                    float[] y, int yOffset, float[] grad, int gradOffset);
+}
