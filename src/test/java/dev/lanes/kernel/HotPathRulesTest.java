@@ -1,0 +1,100 @@
+package dev.lanes.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The rules for hot code, enforced: kernel sources use no streams, boxing or reflection-heavy
+ * collections, and once warmed up a kernel call allocates nothing on the calling thread.
+ */
+class HotPathRulesTest {
+
+    private static final Path KERNEL_SOURCES = Path.of("src/main/java/dev/lanes/kernel");
+    // Files outside the hot path: configuration, selection and the JIT probe run once per JVM.
+    private static final List<String> COLD_FILES = List.of(
+            "KernelConfig.java", "KernelSelection.java", "Jit.java", "Kernels.java", "Transpose.java");
+    private static final Pattern FORBIDDEN = Pattern.compile(
+            "\\.stream\\(|\\bStream\\.|\\bIntStream\\b|\\bArrays\\.asList\\b|\\bList\\.of\\b"
+                    + "|\\bInteger\\.valueOf\\b|\\bFloat\\.valueOf\\b|\\bDouble\\.valueOf\\b"
+                    + "|<Integer>|<Float>(?!\\s*species)|<Double>|\\bString\\.format\\b");
+
+    @Test
+    void kernelSourcesUseNoStreamsOrBoxing() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(KERNEL_SOURCES)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (COLD_FILES.contains(f.getFileName().toString())) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(f);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).strip();
+                    if (line.startsWith("*") || line.startsWith("//") || line.startsWith("/*")) {
+                        continue;
+                    }
+                    // VectorSpecies<Float> and FloatVector generics are the Vector API's own types.
+                    String code = line.replace("VectorSpecies<Float>", "").replace("VectorMask<Float>", "")
+                            .replace("Vector<Float>", "");
+                    if (FORBIDDEN.matcher(code).find()) {
+                        violations.add(f + ":" + (i + 1) + ": " + line);
+                    }
+                }
+            }
+        }
+        assertTrue(violations.isEmpty(), "hot-path rule violations:\n" + String.join("\n", violations));
+    }
+
+    @Test
+    void warmedUpGemmAllocatesNothing() {
+        assertEventuallyAllocationFree(Kernels.reference(), 64);
+        if (KernelSelection.simdUnavailable(0, false).isEmpty()) {
+            Kernels simd = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null));
+            assertEventuallyAllocationFree(simd, 96);
+        }
+    }
+
+    /**
+     * Calls sgemm and a few element-wise kernels repeatedly until one round allocates zero bytes
+     * on this thread (the JIT needs some rounds to scalarize vector temporaries); fails if no
+     * round is allocation-free within the time budget.
+     */
+    private static void assertEventuallyAllocationFree(Kernels k, int size) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long me = Thread.currentThread().threadId();
+        float[] a = new float[size * size];
+        float[] b = new float[size * size];
+        float[] c = new float[size * size];
+        float[] v = new float[size];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) * 0.25f - 0.5f;
+            b[i] = (i % 5) * 0.5f - 1f;
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long before = threads.getThreadAllocatedBytes(me);
+            k.sgemm(Transpose.NONE, Transpose.TRANSPOSE, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+            k.sgemm(Transpose.TRANSPOSE, Transpose.NONE, size, size, size, 0.5f, a, 0, size, b, 0, size, 1f, c, 0, size);
+            k.addRowVector(size, size, v, 0, c, 0, size);
+            k.sigmoid(size * size, c, 0);
+            k.columnSums(size, size, c, 0, size, v, 0);
+            k.sigmoidBackward(size * size, a, 0, c, 0);
+            last = threads.getThreadAllocatedBytes(me) - before;
+            if (last == 0) {
+                return;
+            }
+        }
+        fail(k.describe() + ": every round still allocated memory after warm-up (last round: " + last + " bytes)");
+    }
+}
