@@ -144,10 +144,101 @@ final class GemmProblem {
         return k + 10;
     }
 
-    /** Checks C's window against the double-precision value and everything else for changes. */
+    /** Checks every element of C's window against the double-precision value, and everything else for changes. */
     void verify(String label) {
         assertArrayEquals(aBefore, a, () -> label + ": A was modified");
         assertArrayEquals(bBefore, b, () -> label + ": B was modified");
+        checkOutsideWindow(label);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                checkElement(label, i, j);
+            }
+        }
+    }
+
+    /**
+     * Checks the product on a sample instead of every element, for sizes where an O(m·n·k) double
+     * reference would dominate the run time: the full error-ratio check on every element of the
+     * first and last row and column of C (where fringe tiles live) and on {@code samples} random
+     * elements; the residual check below for the rest; and the untouched padding and operands.
+     */
+    void verifySampled(String label, int samples, SplittableRandom rnd) {
+        assertArrayEquals(aBefore, a, () -> label + ": A was modified");
+        assertArrayEquals(bBefore, b, () -> label + ": B was modified");
+        checkOutsideWindow(label);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            checkElement(label, i, 0);
+            checkElement(label, i, n - 1);
+        }
+        for (int j = 0; j < n; j++) {
+            checkElement(label, 0, j);
+            checkElement(label, m - 1, j);
+        }
+        for (int s = 0; s < samples; s++) {
+            checkElement(label, rnd.nextInt(m), rnd.nextInt(n));
+        }
+        verifyResidual(label, rnd);
+    }
+
+    /**
+     * The O(n²) residual check of BLIS's test_gemm.c, in double: for a random vector t,
+     * {@code r = C·t − alpha·op(A)·(op(B)·t) − beta·C_old·t} must vanish up to rounding. Each
+     * element of C is within {@link #ratioBound}(k)·eps·G_ij of the exact value, so
+     * {@code |r_i| ≤ ratioBound(k)·eps·Σ_j G_ij·|t_j|}, and
+     * {@code Σ_j G_ij|t_j| = |alpha|·Σ_p |op(A)_ip|·(Σ_j |op(B)_pj|·|t_j|) + |beta|·Σ_j |C_old,ij|·|t_j|}
+     * costs O(n²) as well. The double arithmetic of the check itself adds errors of order
+     * (n + k)·2^-53 relative, a million times below the bound. This catches gross errors (a
+     * wrong or missing tile or block); the element checks catch the fine ones.
+     */
+    void verifyResidual(String label, SplittableRandom rnd) {
+        double[] t = new double[n];
+        double[] absT = new double[n];
+        for (int j = 0; j < n; j++) {
+            t[j] = 2 * rnd.nextDouble() - 1;
+            absT[j] = Math.abs(t[j]);
+        }
+        double[] bt = new double[k];
+        double[] absBt = new double[k];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                double v = opB(p, j);
+                bt[p] += v * t[j];
+                absBt[p] += Math.abs(v) * absT[j];
+            }
+        }
+        double bound = ratioBound(k);
+        for (int i = 0; i < m; i++) {
+            double ct = 0;
+            double oldT = 0;
+            double oldAbs = 0;
+            for (int j = 0; j < n; j++) {
+                ct += (double) c[cOffset + i * ldc + j] * t[j];
+                if (beta != 0f) {
+                    double old = cBefore[cOffset + i * ldc + j];
+                    oldT += old * t[j];
+                    oldAbs += Math.abs(old) * absT[j];
+                }
+            }
+            double abt = 0;
+            double absAbt = 0;
+            for (int p = 0; p < k; p++) {
+                double v = opA(i, p);
+                abt += v * bt[p];
+                absAbt += Math.abs(v) * absBt[p];
+            }
+            double r = ct - (double) alpha * abt - (double) beta * oldT;
+            double g = Math.abs((double) alpha) * absAbt + Math.abs((double) beta) * oldAbs;
+            double limit = bound * EPS * g + TINY;
+            if (!(Math.abs(r) <= limit)) {
+                fail(label + ": residual of row " + i + " is " + r + ", more than the bound " + limit);
+            }
+        }
+    }
+
+    private void checkOutsideWindow(String label) {
         for (int idx = 0; idx < c.length; idx++) {
             int rel = idx - cOffset;
             boolean inWindow = rel >= 0 && rel / ldc < m && rel % ldc < n;
@@ -156,29 +247,33 @@ final class GemmProblem {
                         + " -> " + c[idx] + " (cOffset=" + cOffset + ", ldc=" + ldc + ")");
             }
         }
-        double bound = ratioBound(k);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = 0;
-                double abs = 0;
-                if (alpha != 0f) {
-                    for (int p = 0; p < k; p++) {
-                        double prod = opA(i, p) * opB(p, j);
-                        sum += prod;
-                        abs += Math.abs(prod);
-                    }
-                }
-                double old = cBefore[cOffset + i * ldc + j];
-                double expected = (double) alpha * sum + (beta == 0f ? 0 : (double) beta * old);
-                double g = Math.abs((double) alpha) * abs + (beta == 0f ? 0 : Math.abs((double) beta) * Math.abs(old));
-                float got = c[cOffset + i * ldc + j];
-                double ratio = Math.abs(got - expected) / (EPS * g + TINY);
-                if (!(ratio <= bound)) {
-                    fail(label + ": C(" + i + "," + j + ") = " + got + " but expected " + expected
-                            + " (error ratio " + ratio + " > " + bound + ")");
-                }
+    }
+
+    private void checkElement(String label, int i, int j) {
+        double sum = 0;
+        double abs = 0;
+        if (alpha != 0f) {
+            for (int p = 0; p < k; p++) {
+                double prod = opA(i, p) * opB(p, j);
+                sum += prod;
+                abs += Math.abs(prod);
             }
         }
+        double old = cBefore[cOffset + i * ldc + j];
+        double expected = (double) alpha * sum + (beta == 0f ? 0 : (double) beta * old);
+        double g = Math.abs((double) alpha) * abs + (beta == 0f ? 0 : Math.abs((double) beta) * Math.abs(old));
+        float got = c[cOffset + i * ldc + j];
+        double ratio = Math.abs(got - expected) / (EPS * g + TINY);
+        double bound = ratioBound(k);
+        if (!(ratio <= bound)) {
+            fail(label + ": C(" + i + "," + j + ") = " + got + " but expected " + expected
+                    + " (error ratio " + ratio + " > " + bound + ")");
+        }
+    }
+
+    /** The value C held before the call (NaN in the window when beta == 0). */
+    float cBefore(int i, int j) {
+        return cBefore[cOffset + i * ldc + j];
     }
 
     @Override
