@@ -54,4 +54,83 @@ public class VectorKernels extends ScalarKernels {
         return "simd (Vector API, " + species.vectorBitSize() + "-bit, " + species.length()
                 + " float lanes), " + threads + (threads == 1 ? " thread" : " threads") + "; " + reason;
     }
+
+    // ---------------------------------------------------------------- element-wise kernels
+    // Each width has its own class with a constant species (see VectorElementwise).
+
+    private VectorElementwise elementwise() {
+        return VectorElementwise.forBits(species.vectorBitSize());
+    }
+
+    @Override
+    protected void doAddRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx) {
+        elementwise().addRowVector(rows, cols, v, vOffset, x, xOffset, ldx);
+    }
+
+    @Override
+    protected void doColumnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
+        elementwise().columnSums(rows, cols, x, xOffset, ldx, out, outOffset);
+    }
+
+    @Override
+    protected void doAxpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        elementwise().axpy(n, alpha, x, xOffset, y, yOffset);
+    }
+
+    @Override
+    protected void doScale(int n, float alpha, float[] x, int xOffset) {
+        elementwise().scale(n, alpha, x, xOffset);
+    }
+
+    @Override
+    protected void doExp(int n, float[] x, int xOffset) {
+        elementwise().exp(n, x, xOffset);
+    }
+
+    @Override
+    protected void doSigmoid(int n, float[] x, int xOffset) {
+        elementwise().sigmoid(n, x, xOffset);
+    }
+
+    @Override
+    protected void doTanh(int n, float[] x, int xOffset) {
+        elementwise().tanh(n, x, xOffset);
+    }
+
+    @Override
+    protected void doRelu(int n, float[] x, int xOffset) {
+        elementwise().relu(n, x, xOffset);
+    }
+
+    @Override
+    protected void doSigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        elementwise().sigmoidBackward(n, activations, aOffset, d, dOffset);
+    }
+
+    @Override
+    protected void doTanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        elementwise().tanhBackward(n, activations, aOffset, d, dOffset);
+    }
+
+    @Override
+    protected void doReluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        elementwise().reluBackward(n, activations, aOffset, d, dOffset);
+    }
+
+    @Override
+    protected void doSoftmaxRows(int rows, int cols, float[] x, int xOffset, int ldx) {
+        elementwise().softmaxRows(rows, cols, x, xOffset, ldx);
+    }
+
+    @Override
+    protected double doMseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
+                               float[] grad, int gradOffset) {
+        return elementwise().mseLoss(rows, cols, a, aOffset, y, yOffset, grad, gradOffset);
+    }
+
+    @Override
+    protected double doSoftmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                           float[] grad, int gradOffset) {
+        return elementwise().softmaxCrossEntropy(rows, cols, z, zOffset, y, yOffset, grad, gradOffset);
+    }
 }

@@ -1,0 +1,464 @@
+// Generated from Elementwise256.java by ci/gen-elementwise: edit that file, then rerun the script.
+package dev.lanes.kernel.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+import static dev.lanes.kernel.simd.VectorMath.EXP_HI;
+import static dev.lanes.kernel.simd.VectorMath.EXP_LO;
+import static dev.lanes.kernel.simd.VectorMath.EXP_Q0;
+import static dev.lanes.kernel.simd.VectorMath.EXP_Q1;
+import static dev.lanes.kernel.simd.VectorMath.EXP_Q2;
+import static dev.lanes.kernel.simd.VectorMath.EXP_Q3;
+import static dev.lanes.kernel.simd.VectorMath.EXP_Q4;
+import static dev.lanes.kernel.simd.VectorMath.FLOAT_BIAS;
+import static dev.lanes.kernel.simd.VectorMath.FLOAT_MANTISSA_BITS;
+import static dev.lanes.kernel.simd.VectorMath.LN2_HI;
+import static dev.lanes.kernel.simd.VectorMath.LN2_LO;
+import static dev.lanes.kernel.simd.VectorMath.LOG2E;
+import static dev.lanes.kernel.simd.VectorMath.ROUND_MAGIC;
+import static dev.lanes.kernel.simd.VectorMath.ROUND_MAGIC_BITS;
+import static dev.lanes.kernel.simd.VectorMath.SIGN_BIT;
+import static dev.lanes.kernel.simd.VectorMath.TANH_P0;
+import static dev.lanes.kernel.simd.VectorMath.TANH_P1;
+import static dev.lanes.kernel.simd.VectorMath.TANH_P2;
+import static dev.lanes.kernel.simd.VectorMath.TANH_P3;
+import static dev.lanes.kernel.simd.VectorMath.TANH_P4;
+import static dev.lanes.kernel.simd.VectorMath.TANH_SMALL;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
+
+/**
+ * The element-wise kernels on vectors of one fixed width (see {@link VectorElementwise}; the
+ * other widths are generated from this file). Loops run over whole vectors and finish with one
+ * masked vector, so the tail computes exactly what a full vector would: results do not depend on
+ * the position of an element, and because every lane does the same operations they are also
+ * bit-identical across vector widths (except the row reductions of the softmax, whose float sums
+ * are added in a width-dependent order).
+ *
+ * <p>Accuracy (see {@link VectorMath} for the methods): exp within 1 ulp of the correctly rounded
+ * result; sigmoid and tanh within a few ulp (measured figures in {@code native-notes/elementwise.md}).
+ * axpy and the tanh derivative use fused multiply-adds, so they round once where the reference
+ * rounds twice. Column sums add in row order with the reference's association and are identical
+ * to it. The MSE sums exact squares in double lanes; the cross-entropy sums {@code y·(z − max)} in
+ * double lanes and takes the log of a float sum of exponentials (absolute error about 10⁻⁷ per
+ * row).
+ */
+final class Elementwise128 implements VectorElementwise {
+
+    static final Elementwise128 INSTANCE = new Elementwise128();
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+    private static final int L = F.length();
+
+    private Elementwise128() {
+    }
+
+    @Override
+    public int vectorBits() {
+        return F.vectorBitSize();
+    }
+
+    // ---------------------------------------------------------------- math on one vector
+
+    /** e^x lane-wise; see {@link VectorMath} for the method, saturation and accuracy. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = t.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector p = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = ki.sub(k1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = k2.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector e = p.mul(s1).mul(s2);
+        e = e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_HI));
+        return e.blend(0f, x.compare(LT, EXP_LO));
+    }
+
+    /** The logistic function lane-wise, from exp(−|x|) so that it saturates to exactly 0 or 1. */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector numerator = e.blend(1f, x.compare(GE, 0f));
+        return numerator.div(e.add(1f));
+    }
+
+    /** tanh lane-wise: a polynomial near 0 (relative accuracy), (1 − e)/(1 + e) with e = exp(−2|x|) above. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector e = exp(ax.mul(-2f));
+        FloatVector large = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
+        FloatVector t = ax.mul(ax);
+        FloatVector p = t.fma(TANH_P4, TANH_P3);
+        p = p.fma(t, FloatVector.broadcast(F, TANH_P2));
+        p = p.fma(t, FloatVector.broadcast(F, TANH_P1));
+        p = p.fma(t, FloatVector.broadcast(F, TANH_P0));
+        FloatVector small = ax.mul(t).fma(p, ax);
+        FloatVector magnitude = large.blend(small, ax.compare(LT, TANH_SMALL));
+        // Copying the sign bit (rather than negating) keeps tanh(-0) = -0 and NaN a NaN.
+        return magnitude.reinterpretAsInts()
+                .or(x.reinterpretAsInts().and(SIGN_BIT))
+                .reinterpretAsFloats();
+    }
+
+    // ---------------------------------------------------------------- matrix kernels
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx) {
+        int bound = F.loopBound(cols);
+        VectorMask<Float> tail = F.indexInRange(bound, cols);
+        for (int i = 0; i < rows; i++) {
+            int row = xOffset + i * ldx;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, x, row + j).add(FloatVector.fromArray(F, v, vOffset + j))
+                        .intoArray(x, row + j);
+            }
+            if (j < cols) {
+                FloatVector.fromArray(F, x, row + j, tail).add(FloatVector.fromArray(F, v, vOffset + j, tail))
+                        .intoArray(x, row + j, tail);
+            }
+        }
+    }
+
+    @Override
+    public void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
+        // Vectorized across columns: each lane adds its own column in row order, as the reference
+        // does, so the sums are identical to it. Four vectors per pass over the rows use each
+        // cache line fully.
+        int j = 0;
+        for (; j + 4 * L <= cols; j += 4 * L) {
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int i = 0; i < rows; i++) {
+                int p = xOffset + i * ldx + j;
+                s0 = s0.add(FloatVector.fromArray(F, x, p));
+                s1 = s1.add(FloatVector.fromArray(F, x, p + L));
+                s2 = s2.add(FloatVector.fromArray(F, x, p + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(F, x, p + 3 * L));
+            }
+            s0.intoArray(out, outOffset + j);
+            s1.intoArray(out, outOffset + j + L);
+            s2.intoArray(out, outOffset + j + 2 * L);
+            s3.intoArray(out, outOffset + j + 3 * L);
+        }
+        for (; j + L <= cols; j += L) {
+            FloatVector s = FloatVector.zero(F);
+            for (int i = 0; i < rows; i++) {
+                s = s.add(FloatVector.fromArray(F, x, xOffset + i * ldx + j));
+            }
+            s.intoArray(out, outOffset + j);
+        }
+        if (j < cols) {
+            VectorMask<Float> m = F.indexInRange(j, cols);
+            FloatVector s = FloatVector.zero(F);
+            for (int i = 0; i < rows; i++) {
+                s = s.add(FloatVector.fromArray(F, x, xOffset + i * ldx + j, m));
+            }
+            s.intoArray(out, outOffset + j, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- vector kernels
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).fma(va, FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOffset + i, m).fma(va, FloatVector.fromArray(F, y, yOffset + i, m))
+                    .intoArray(y, yOffset + i, m);
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOffset) {
+        if (alpha == 0f) {
+            // The contract: zeros without reading x, so NaN and infinities do not survive.
+            Arrays.fill(x, xOffset, xOffset + n, 0f);
+            return;
+        }
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).mul(alpha).intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOffset + i, m).mul(alpha).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public void exp(int n, float[] x, int xOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            exp(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            exp(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public void sigmoid(int n, float[] x, int xOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            sigmoid(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public void tanh(int n, float[] x, int xOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            tanh(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            tanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public void relu(int n, float[] x, int xOffset) {
+        // blend on x < 0 (not max(x, 0)) keeps -0 and NaN exactly as the reference does.
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            v.blend(0f, v.compare(LT, 0f)).intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            v.blend(0f, v.compare(LT, 0f)).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector a = FloatVector.fromArray(F, activations, aOffset + i);
+            FloatVector.fromArray(F, d, dOffset + i).mul(a.mul(one.sub(a))).intoArray(d, dOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector a = FloatVector.fromArray(F, activations, aOffset + i, m);
+            FloatVector.fromArray(F, d, dOffset + i, m).mul(a.mul(one.sub(a))).intoArray(d, dOffset + i, m);
+        }
+    }
+
+    @Override
+    public void tanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        // 1 − a² in one rounding: for saturated units (a near ±1) the two-step form loses most bits.
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector a = FloatVector.fromArray(F, activations, aOffset + i);
+            FloatVector.fromArray(F, d, dOffset + i).mul(a.neg().fma(a, one)).intoArray(d, dOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector a = FloatVector.fromArray(F, activations, aOffset + i, m);
+            FloatVector.fromArray(F, d, dOffset + i, m).mul(a.neg().fma(a, one)).intoArray(d, dOffset + i, m);
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector a = FloatVector.fromArray(F, activations, aOffset + i);
+            FloatVector.fromArray(F, d, dOffset + i).blend(0f, a.compare(GT, 0f).not()).intoArray(d, dOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector a = FloatVector.fromArray(F, activations, aOffset + i, m);
+            FloatVector.fromArray(F, d, dOffset + i, m).blend(0f, a.compare(GT, 0f).not())
+                    .intoArray(d, dOffset + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- softmax and losses
+
+    /** The largest of the cols elements from row (NaN if any is NaN). */
+    private static float rowMax(float[] x, int row, int cols) {
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += L) {
+            mv = mv.max(FloatVector.fromArray(F, x, row + j));
+        }
+        if (j < cols) {
+            VectorMask<Float> m = F.indexInRange(j, cols);
+            mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, row + j, m), m);
+        }
+        return mv.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Replaces the row by exp(x − max) and returns the float sum of those exponentials. */
+    private static float expShiftedRow(float[] x, int row, int cols, float max) {
+        FloatVector sum = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, row + j).sub(max));
+            e.intoArray(x, row + j);
+            sum = sum.add(e);
+        }
+        if (j < cols) {
+            VectorMask<Float> m = F.indexInRange(j, cols);
+            FloatVector e = exp(FloatVector.fromArray(F, x, row + j, m).sub(max));
+            e.intoArray(x, row + j, m);
+            sum = sum.add(e, m);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void divideRow(float[] x, int row, int cols, float divisor) {
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += L) {
+            FloatVector.fromArray(F, x, row + j).div(divisor).intoArray(x, row + j);
+        }
+        if (j < cols) {
+            VectorMask<Float> m = F.indexInRange(j, cols);
+            FloatVector.fromArray(F, x, row + j, m).div(divisor).intoArray(x, row + j, m);
+        }
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, int xOffset, int ldx) {
+        for (int i = 0; i < rows; i++) {
+            int row = xOffset + i * ldx;
+            float max = rowMax(x, row, cols);
+            float sum = expShiftedRow(x, row, cols, max);
+            divideRow(x, row, cols, sum);
+        }
+    }
+
+    @Override
+    public double mseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
+                          float[] grad, int gradOffset) {
+        // The difference is rounded to float as in the reference; its square is exact in double
+        // and summed in double lanes.
+        int n = rows * cols;
+        float g = 2f / rows;
+        DoubleVector acc0 = DoubleVector.zero(DoubleVector.SPECIES_128);
+        DoubleVector acc1 = DoubleVector.zero(DoubleVector.SPECIES_128);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector diff = FloatVector.fromArray(F, a, aOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i));
+            if (grad != null) {
+                diff.mul(g).intoArray(grad, gradOffset + i);
+            }
+            DoubleVector d0 = (DoubleVector) diff.convert(VectorOperators.F2D, 0);
+            DoubleVector d1 = (DoubleVector) diff.convert(VectorOperators.F2D, 1);
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector diff = FloatVector.fromArray(F, a, aOffset + i, m).sub(FloatVector.fromArray(F, y, yOffset + i, m));
+            if (grad != null) {
+                diff.mul(g).intoArray(grad, gradOffset + i, m);
+            }
+            DoubleVector d0 = (DoubleVector) diff.convert(VectorOperators.F2D, 0);
+            DoubleVector d1 = (DoubleVector) diff.convert(VectorOperators.F2D, 1);
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) / rows;
+    }
+
+    @Override
+    public double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                      float[] grad, int gradOffset) {
+        // Per row: −Σⱼ yⱼ·log pⱼ = log(Σ e^(z − max))·Σⱼ yⱼ − Σⱼ yⱼ·(zⱼ − max). Both sums over j are
+        // taken in double lanes; terms with yⱼ = 0 are dropped so a −∞ logit cannot make 0·∞.
+        double total = 0;
+        for (int i = 0; i < rows; i++) {
+            int row = zOffset + i * cols;
+            int yRow = yOffset + i * cols;
+            float max = rowMax(z, row, cols);
+            DoubleVector dot = DoubleVector.zero(DoubleVector.SPECIES_128);
+            DoubleVector ySum = DoubleVector.zero(DoubleVector.SPECIES_128);
+            FloatVector sum = FloatVector.zero(F);
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector yv = FloatVector.fromArray(F, y, yRow + j);
+                FloatVector shifted = FloatVector.fromArray(F, z, row + j).sub(max);
+                FloatVector e = exp(shifted);
+                e.intoArray(z, row + j);
+                sum = sum.add(e);
+                FloatVector term = shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f));
+                dot = accumulateProducts(dot, yv, term);
+                ySum = ySum.add((DoubleVector) yv.convert(VectorOperators.F2D, 0))
+                        .add((DoubleVector) yv.convert(VectorOperators.F2D, 1));
+            }
+            if (j < cols) {
+                VectorMask<Float> m = F.indexInRange(j, cols);
+                FloatVector yv = FloatVector.fromArray(F, y, yRow + j, m);
+                FloatVector shifted = FloatVector.fromArray(F, z, row + j, m).sub(max);
+                FloatVector e = exp(shifted);
+                e.intoArray(z, row + j, m);
+                sum = sum.add(e, m);
+                FloatVector term = shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f));
+                dot = accumulateProducts(dot, yv, term);
+                ySum = ySum.add((DoubleVector) yv.convert(VectorOperators.F2D, 0))
+                        .add((DoubleVector) yv.convert(VectorOperators.F2D, 1));
+            }
+            float s = sum.reduceLanes(VectorOperators.ADD);
+            total += Math.log(s) * ySum.reduceLanes(VectorOperators.ADD) - dot.reduceLanes(VectorOperators.ADD);
+            divideRow(z, row, cols, s);
+        }
+        if (grad != null) {
+            float inv = 1f / rows;
+            int n = rows * cols;
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
+                FloatVector.fromArray(F, z, zOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i)).mul(inv)
+                        .intoArray(grad, gradOffset + i);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(i, n);
+                FloatVector.fromArray(F, z, zOffset + i, m).sub(FloatVector.fromArray(F, y, yOffset + i, m)).mul(inv)
+                        .intoArray(grad, gradOffset + i, m);
+            }
+        }
+        return total / rows;
+    }
+
+    /** acc + a·b over all lanes, in double (the products of two floats are exact there). */
+    private static DoubleVector accumulateProducts(DoubleVector acc, FloatVector a, FloatVector b) {
+        DoubleVector a0 = (DoubleVector) a.convert(VectorOperators.F2D, 0);
+        DoubleVector b0 = (DoubleVector) b.convert(VectorOperators.F2D, 0);
+        DoubleVector a1 = (DoubleVector) a.convert(VectorOperators.F2D, 1);
+        DoubleVector b1 = (DoubleVector) b.convert(VectorOperators.F2D, 1);
+        return a1.fma(b1, a0.fma(b0, acc));
+    }
+}

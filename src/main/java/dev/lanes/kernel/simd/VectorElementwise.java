@@ -1,0 +1,53 @@
+package dev.lanes.kernel.simd;
+
+/**
+ * The element-wise kernels of {@link dev.lanes.kernel.Kernels} for one vector width. Each width is
+ * its own class whose species is a {@code static final} constant, because the Vector API is
+ * compiled to SIMD instructions only where the species is a JIT-time constant; a method taking the
+ * species as an argument would fall back to slow generic code whenever it is compiled on its own.
+ *
+ * <p>{@code Elementwise256} is written by hand; {@code Elementwise128} and {@code Elementwise512}
+ * are copies made by {@code ci/gen-elementwise} (a test checks that they are up to date). Arguments
+ * are valid and sizes positive, as {@link dev.lanes.kernel.spi.CheckedKernels} guarantees.
+ */
+sealed interface VectorElementwise permits Elementwise128, Elementwise256, Elementwise512 {
+
+    /** The implementation for a vector width in bits (below 256 → 128, 256, 512 and above → 512). */
+    static VectorElementwise forBits(int bits) {
+        if (bits >= 512) {
+            return Elementwise512.INSTANCE;
+        }
+        return bits >= 256 ? Elementwise256.INSTANCE : Elementwise128.INSTANCE;
+    }
+
+    int vectorBits();
+
+    void addRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx);
+
+    void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset);
+
+    void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    void scale(int n, float alpha, float[] x, int xOffset);
+
+    void exp(int n, float[] x, int xOffset);
+
+    void sigmoid(int n, float[] x, int xOffset);
+
+    void tanh(int n, float[] x, int xOffset);
+
+    void relu(int n, float[] x, int xOffset);
+
+    void sigmoidBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    void tanhBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    void reluBackward(int n, float[] activations, int aOffset, float[] d, int dOffset);
+
+    void softmaxRows(int rows, int cols, float[] x, int xOffset, int ldx);
+
+    double mseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset, float[] grad, int gradOffset);
+
+    double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                               float[] grad, int gradOffset);
+}

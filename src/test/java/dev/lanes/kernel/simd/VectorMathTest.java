@@ -1,0 +1,228 @@
+package dev.lanes.kernel.simd;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Accuracy and saturation of the vectorized exp, sigmoid and tanh, at every vector width. The
+ * bounds are the worst errors of the full sweep ({@link AccuracySweep} with stride 1); the dense
+ * sample here would catch any regression of the method.
+ */
+class VectorMathTest {
+
+    static final int[] WIDTHS = {128, 256, 512};
+
+    /** Worst errors over all normal results, measured with {@code AccuracySweep 1}. */
+    static final long EXP_MAX_ULPS = 1;
+    static final long SIGMOID_MAX_ULPS = 2;
+    static final long TANH_MAX_ULPS = 1;
+
+    private static float[] apply(VectorElementwise k, AccuracySweep.Function f, float... x) {
+        float[] y = x.clone();
+        f.apply(k, y.length, y);
+        return y;
+    }
+
+    private static float exp(VectorElementwise k, float x) {
+        return apply(k, AccuracySweep.Function.EXP, x)[0];
+    }
+
+    private static float sigmoid(VectorElementwise k, float x) {
+        return apply(k, AccuracySweep.Function.SIGMOID, x)[0];
+    }
+
+    private static float tanh(VectorElementwise k, float x) {
+        return apply(k, AccuracySweep.Function.TANH, x)[0];
+    }
+
+    // ---------------------------------------------------------------- accuracy sweeps
+
+    @Test
+    void denseSweepAtWidestVectors() {
+        // About 10 million inputs per function, spread evenly over every binade of the range.
+        VectorElementwise k = VectorElementwise.forBits(512);
+        AccuracySweep.Worst exp = AccuracySweep.sweep(k, AccuracySweep.Function.EXP, 211, 17);
+        AccuracySweep.Worst sig = AccuracySweep.sweep(k, AccuracySweep.Function.SIGMOID, 211, 5);
+        AccuracySweep.Worst tanh = AccuracySweep.sweep(k, AccuracySweep.Function.TANH, 211, 3);
+        System.out.println(exp + "\n" + sig + "\n" + tanh);
+        assertTrue(exp.count > 10_000_000 && sig.count > 10_000_000 && tanh.count > 5_000_000);
+        assertTrue(exp.ulps <= EXP_MAX_ULPS, exp.toString());
+        assertTrue(sig.ulps <= SIGMOID_MAX_ULPS, sig.toString());
+        assertTrue(tanh.ulps <= TANH_MAX_ULPS, tanh.toString());
+        // The relative error bounds that the ulp counts imply (an ulp is at most 2^-23 relative).
+        assertTrue(exp.rel < 1.2e-7, exp.toString());
+        assertTrue(sig.rel < 2.4e-7, sig.toString());
+        assertTrue(tanh.rel < 1.8e-7, tanh.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256})
+    void narrowerWidthsComputeBitIdenticalResults(int bits) {
+        // Every lane does the same operations, so each width must agree with 512 bits exactly,
+        // including in the masked tails of arrays whose length is not a multiple of any width.
+        VectorElementwise wide = VectorElementwise.forBits(512);
+        VectorElementwise narrow = VectorElementwise.forBits(bits);
+        SplittableRandom rnd = new SplittableRandom(bits);
+        int n = 100_003;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = Float.intBitsToFloat(rnd.nextInt());
+        }
+        for (AccuracySweep.Function f : AccuracySweep.Function.values()) {
+            float[] a = apply(wide, f, x);
+            float[] b = apply(narrow, f, x);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]),
+                        () -> f + " differs between widths");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256})
+    void sparseSweepAtNarrowerWidths(int bits) {
+        VectorElementwise k = VectorElementwise.forBits(bits);
+        AccuracySweep.Worst exp = AccuracySweep.sweep(k, AccuracySweep.Function.EXP, 16381, 1);
+        AccuracySweep.Worst sig = AccuracySweep.sweep(k, AccuracySweep.Function.SIGMOID, 16381, 2);
+        AccuracySweep.Worst tanh = AccuracySweep.sweep(k, AccuracySweep.Function.TANH, 16381, 3);
+        assertTrue(exp.ulps <= EXP_MAX_ULPS, exp.toString());
+        assertTrue(sig.ulps <= SIGMOID_MAX_ULPS, sig.toString());
+        assertTrue(tanh.ulps <= TANH_MAX_ULPS, tanh.toString());
+    }
+
+    // ---------------------------------------------------------------- exp saturation
+
+    @Test
+    void thresholdConstantsAreTheTrueFloatThresholds() {
+        assertEquals(0x42B17217, Float.floatToRawIntBits(VectorMath.EXP_HI));
+        assertEquals(0xC2CFF1B4, Float.floatToRawIntBits(VectorMath.EXP_LO));
+        assertTrue(Float.isFinite((float) Math.exp(VectorMath.EXP_HI)));
+        assertEquals(Float.POSITIVE_INFINITY, (float) Math.exp(Math.nextUp(VectorMath.EXP_HI)));
+        assertEquals(Float.MIN_VALUE, (float) Math.exp(VectorMath.EXP_LO));
+        assertEquals(0f, (float) Math.exp(Math.nextDown(VectorMath.EXP_LO)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void expSaturatesCleanly(int bits) {
+        VectorElementwise k = VectorElementwise.forBits(bits);
+        float hi = VectorMath.EXP_HI;
+        float lo = VectorMath.EXP_LO;
+        float atHi = exp(k, hi);
+        assertTrue(Float.isFinite(atHi) && AccuracySweep.ulpDistance(atHi, (float) Math.exp(hi)) <= 1, "exp(hi) " + atHi);
+        assertTrue(Float.isFinite(exp(k, Math.nextDown(hi))));
+        assertEquals(Float.POSITIVE_INFINITY, exp(k, Math.nextUp(hi)));
+        assertEquals(Float.POSITIVE_INFINITY, exp(k, 89f));
+        assertEquals(Float.POSITIVE_INFINITY, exp(k, Float.MAX_VALUE));
+        assertEquals(Float.POSITIVE_INFINITY, exp(k, Float.POSITIVE_INFINITY));
+        assertEquals(Float.MIN_VALUE, exp(k, lo));
+        assertEquals(Float.MIN_VALUE, exp(k, Math.nextUp(lo)));
+        assertEquals(0f, exp(k, Math.nextDown(lo)));
+        assertEquals(0f, exp(k, -104f));
+        assertEquals(0f, exp(k, -Float.MAX_VALUE));
+        assertEquals(0f, exp(k, Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(exp(k, Float.NaN)));
+        assertTrue(Float.isNaN(exp(k, Float.intBitsToFloat(0xFFC00001))), "negative NaN payload");
+        assertEquals(1f, exp(k, 0f));
+        assertEquals(1f, exp(k, -0f));
+        assertEquals(1f, exp(k, Float.MIN_VALUE));
+        assertEquals((float) Math.E, exp(k, 1f));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void expSubnormalResultsAreWithinOneStep(int bits) {
+        // Documented rule: results below Float.MIN_NORMAL may be one subnormal step (2^-149) off,
+        // never more, and never 0 where the true result rounds to a non-zero float.
+        VectorElementwise k = VectorElementwise.forBits(bits);
+        int from = Float.floatToRawIntBits(VectorMath.EXP_LO);
+        int to = Float.floatToRawIntBits(-87.33f);
+        int n = 0;
+        float[] x = new float[(from - to) / 7 + 1];
+        for (int b = from; b >= to; b -= 7) {
+            x[n++] = Float.intBitsToFloat(b);
+        }
+        float[] y = apply(k, AccuracySweep.Function.EXP, Arrays.copyOf(x, n));
+        for (int i = 0; i < n; i++) {
+            float want = (float) Math.exp(x[i]);
+            assertTrue(AccuracySweep.ulpDistance(y[i], want) <= 1, "exp(" + x[i] + ") = " + y[i] + ", want " + want);
+            assertTrue(y[i] > 0f, "exp(" + x[i] + ") underflowed early");
+        }
+    }
+
+    // ---------------------------------------------------------------- sigmoid and tanh saturation
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void sigmoidSaturatesWithoutNaN(int bits) {
+        VectorElementwise k = VectorElementwise.forBits(bits);
+        assertEquals(1f, sigmoid(k, Float.MAX_VALUE));
+        assertEquals(1f, sigmoid(k, Float.POSITIVE_INFINITY));
+        assertEquals(1f, sigmoid(k, 20f));
+        assertEquals(0f, sigmoid(k, -Float.MAX_VALUE));
+        assertEquals(0f, sigmoid(k, Float.NEGATIVE_INFINITY));
+        assertEquals(0f, sigmoid(k, -110f));
+        assertEquals(0.5f, sigmoid(k, 0f));
+        assertEquals(0.5f, sigmoid(k, -0f));
+        assertTrue(Float.isNaN(sigmoid(k, Float.NaN)));
+        // Around the exp thresholds of exp(-|x|): small but positive, matching the reference.
+        for (float x : new float[] {-87.3f, -88.72283f, -95f, -103.9f}) {
+            float got = sigmoid(k, x);
+            float want = (float) (1.0 / (1.0 + Math.exp(-(double) x)));
+            assertTrue(got > 0f && AccuracySweep.ulpDistance(got, want) <= 2, "sigmoid(" + x + ") = " + got + ", want " + want);
+        }
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] x = new float[4099];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.intBitsToFloat(rnd.nextInt() & 0x7f7fffff | (rnd.nextBoolean() ? 0x80000000 : 0));
+        }
+        for (float v : apply(k, AccuracySweep.Function.SIGMOID, x)) {
+            assertTrue(v >= 0f && v <= 1f, "sigmoid out of [0, 1]: " + v);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void tanhSaturatesAndKeepsRelativeAccuracyNearZero(int bits) {
+        VectorElementwise k = VectorElementwise.forBits(bits);
+        assertEquals(1f, tanh(k, Float.MAX_VALUE));
+        assertEquals(-1f, tanh(k, -Float.MAX_VALUE));
+        assertEquals(1f, tanh(k, Float.POSITIVE_INFINITY));
+        assertEquals(-1f, tanh(k, Float.NEGATIVE_INFINITY));
+        assertEquals(1f, tanh(k, 10f));
+        assertEquals(-1f, tanh(k, -50f));
+        assertTrue(Float.isNaN(tanh(k, Float.NaN)));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(tanh(k, -0f)));
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(tanh(k, 0f)));
+        // Tiny and subnormal inputs: tanh(x) rounds to x itself.
+        for (float x : new float[] {Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, -3e-20f, 1e-5f}) {
+            assertEquals((float) Math.tanh(x), tanh(k, x), "tanh(" + x + ")");
+        }
+        // Both sides of the switch from the polynomial to the exponential form.
+        float s = VectorMath.TANH_SMALL;
+        for (float x : new float[] {Math.nextDown(s), s, Math.nextUp(s), -Math.nextDown(s), -s}) {
+            assertTrue(AccuracySweep.ulpDistance(tanh(k, x), (float) Math.tanh(x)) <= TANH_MAX_ULPS, "tanh(" + x + ")");
+        }
+        // Odd symmetry is exact.
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] x = new float[1001];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble(-12, 12);
+        }
+        float[] pos = apply(k, AccuracySweep.Function.TANH, x);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -x[i];
+        }
+        float[] neg = apply(k, AccuracySweep.Function.TANH, x);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(-pos[i], neg[i]);
+        }
+    }
+}
