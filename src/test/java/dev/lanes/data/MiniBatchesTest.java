@@ -118,6 +118,14 @@ class MiniBatchesTest {
     }
 
     @Test
+    void inOrderKeepsDatasetOrder() {
+        MiniBatches mb = MiniBatches.inOrder(data(7), 3);
+        int[] identity = {0, 1, 2, 3, 4, 5, 6};
+        assertArrayEquals(identity, epochOrder(mb, 0));
+        assertArrayEquals(identity, epochOrder(mb, 9));
+    }
+
+    @Test
     void batchLargerThanDataGivesOneBatch() {
         MiniBatches mb = new MiniBatches(data(4), 100, 0);
         assertEquals(1, mb.batchCount());
