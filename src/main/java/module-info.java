@@ -9,4 +9,5 @@ module dev.lanes {
     requires jdk.management;
 
     exports dev.lanes.kernel;
+    exports dev.lanes.data;
 }
