@@ -25,19 +25,24 @@ final class KernelSelection {
         return REFERENCE;
     }
 
-    /** Lazily built once per JVM: the choice of {@link Kernels#best()}. */
-    private static final class Best {
-        static final Kernels INSTANCE = choose();
-
-        private static Kernels choose() {
-            Kernels k = create(KernelConfig.fromSystemProperties());
-            LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + k.describe());
-            return k;
-        }
-    }
+    /** The choice of {@link Kernels#best()}, made once per JVM on first use. */
+    private static volatile Kernels best;
 
     static Kernels best() {
-        return Best.INSTANCE;
+        Kernels k = best;
+        if (k == null) {
+            // Not a holder class: a bad lanes.* property must surface as the IllegalArgumentException
+            // that names it, not as an ExceptionInInitializerError and NoClassDefFoundError after it.
+            synchronized (KernelSelection.class) {
+                k = best;
+                if (k == null) {
+                    k = create(KernelConfig.fromSystemProperties());
+                    LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + k.describe());
+                    best = k;
+                }
+            }
+        }
+        return k;
     }
 
     static Kernels create(KernelConfig config) {

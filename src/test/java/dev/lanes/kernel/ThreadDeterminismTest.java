@@ -2,11 +2,15 @@ package dev.lanes.kernel;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The contract promises results that do not depend on the thread count. The SIMD kernels with 1, 2,
@@ -107,6 +111,28 @@ class ThreadDeterminismTest {
                 assertEquals(firstLoss[0], loss[0], 0.0, "mseLoss with " + k.threads() + " threads");
                 assertEquals(firstLoss[1], loss[1], 0.0, "softmaxCrossEntropy with " + k.threads() + " threads");
             }
+        }
+    }
+
+    /**
+     * An embedding program may hand in an executor with fewer threads than the kernels may use;
+     * the calling thread does a share of the work itself, so the call must still finish, with the
+     * same bits as one thread.
+     */
+    @Test
+    void smallUserExecutorStillFinishesWithTheSameBits() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try {
+            Kernels four = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 4, pool));
+            GemmProblem one = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
+                    new SplittableRandom(53));
+            one.run(KernelsUnderTest.simd(0, 1));
+            GemmProblem p = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
+                    new SplittableRandom(53));
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> p.run(four), "sgemm on a 1-thread executor");
+            assertArrayEquals(one.c, p.c, "4 threads on a 1-thread executor differ from 1 thread");
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -33,7 +33,7 @@ public class ScalarKernels extends CheckedKernels {
 
     @Override
     public String describe() {
-        return "reference (scalar loops), 1 thread; " + reason;
+        return "reference (scalar loops, one 32-bit float at a time), 1 thread; " + reason;
     }
 
     @Override
