@@ -51,7 +51,9 @@ final class KernelSelection {
                     ? REFERENCE : new ScalarKernels("chosen explicitly");
             case SIMD -> simd(config);
             case BEST -> {
-                Optional<String> why = simdUnavailable(config.vectorBits(), true);
+                // A width the user forces is taken as wanted, even if narrow; only the
+                // preferred width has to be wide enough to beat the scalar loops.
+                Optional<String> why = simdUnavailable(config.vectorBits(), config.vectorBits() == 0);
                 if (why.isPresent()) {
                     LOG.log(System.Logger.Level.WARNING, "Lanes: using the scalar reference kernels, "
                             + "which are much slower: " + why.get());
