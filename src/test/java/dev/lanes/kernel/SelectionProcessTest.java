@@ -61,7 +61,8 @@ class SelectionProcessTest {
                 concat(flag, "-Dlanes.kernels=reference"),
                 concat(flag, "-Dlanes.kernels=simd", "-Dlanes.vectorBits=128", "-Dlanes.threads=2"),
                 concat(flag, "-Dlanes.vectorBits=256", "-Dlanes.threads=3"),
-                concat(flag, "-Dlanes.kernels=fastest")));
+                concat(flag, "-Dlanes.kernels=fastest"),
+                concat(flag, "-Dlanes.vectorBits=128")));
 
         Output reference = outs.get(0);
         assertEquals("reference", reference.value("name"), reference.text);
@@ -85,6 +86,12 @@ class SelectionProcessTest {
             assertEquals("reference", best.value("name"), best.text);
         }
         assertProductRight(best);
+
+        Output forcedNarrow = outs.get(4);
+        assertEquals("simd", forcedNarrow.value("name"), () -> "a forced width is used even if narrow:\n" + forcedNarrow.text);
+        assertEquals("128", forcedNarrow.value("bits"), forcedNarrow.text);
+        assertTrue(forcedNarrow.lines("WARNING: Lanes").isEmpty(), () -> "a forced width must not warn:\n" + forcedNarrow.text);
+        assertProductRight(forcedNarrow);
 
         Output bogus = outs.get(3);
         String error = bogus.value("best-error");
