@@ -9,4 +9,6 @@ module dev.lanes {
     requires jdk.management;
 
     exports dev.lanes.kernel;
+    exports dev.lanes.nn;
+    exports dev.lanes.optim;
 }
