@@ -9,6 +9,8 @@ module dev.lanes {
     requires jdk.management;
 
     exports dev.lanes.kernel;
+    exports dev.lanes.data;
     exports dev.lanes.nn;
     exports dev.lanes.optim;
+    exports dev.lanes.train;
 }
