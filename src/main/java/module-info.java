@@ -10,4 +10,7 @@ module dev.lanes {
 
     exports dev.lanes.kernel;
     exports dev.lanes.data;
+    exports dev.lanes.nn;
+    exports dev.lanes.optim;
+    exports dev.lanes.train;
 }
