@@ -1,0 +1,16 @@
+package dev.lanes.cli;
+
+/** The exit codes of the {@code lanes} command. */
+public final class ExitCodes {
+    private ExitCodes() {
+    }
+
+    /** Success. */
+    public static final int OK = 0;
+    /** The command ran but failed: a check above its threshold, an I/O error, an internal error. */
+    public static final int FAILURE = 1;
+    /** Bad usage: unknown command or option, a malformed or out-of-range option value. */
+    public static final int USAGE = 2;
+    /** Bad input: a data file or model file that cannot be used (the message names it and why). */
+    public static final int BAD_INPUT = 3;
+}
