@@ -19,6 +19,10 @@ module dev.lanes {
     requires static java.logging;
 
     exports dev.lanes.kernel;
+    exports dev.lanes.data;
+    exports dev.lanes.nn;
+    exports dev.lanes.optim;
+    exports dev.lanes.train;
     exports dev.lanes.io;
 
     opens dev.lanes.cli to info.picocli;

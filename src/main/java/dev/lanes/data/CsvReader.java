@@ -1,0 +1,523 @@
+package dev.lanes.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads a delimited text file (CSV) into a {@link Dataset}. Instances are immutable option sets;
+ * the {@code with...} methods return modified copies.
+ *
+ * <p>Format: one row per line, fields separated by the delimiter (default {@code ','}); a field
+ * may be enclosed in double quotes, with {@code ""} standing for a quote inside it (a quoted field
+ * cannot span lines). Whitespace around fields is ignored, as are blank lines and a UTF-8 byte
+ * order mark. Feature and regression-target fields must be finite decimal numbers
+ * (e.g. {@code 3}, {@code -0.5}, {@code 1e-3}) that fit in a {@code float}. Files whose content
+ * starts with the gzip magic number are decompressed, whatever their name.
+ *
+ * <p>Classification: the label column may hold integers or arbitrary strings. Class indices are
+ * assigned, by default ({@link ClassOrder#SORTED}), in sorted label order, numerically when every
+ * label is a number (so labels {@code 0..9} become classes {@code 0..9}, and {@code 10} sorts after
+ * {@code 9}), otherwise by string; or, with {@link ClassOrder#FIRST_SEEN}, in order of first
+ * appearance. With {@link #withClassNames} the class set is fixed and any other label is an
+ * error. The label text (trimmed) is the class name.
+ *
+ * <p>Header: with {@link Header#AUTO} (the default) the first row is a header if one of its
+ * feature fields (or, for regression, any field) is not a number.
+ *
+ * <p>Errors are {@link MalformedDataException}s located as {@code file:line:column}, where the line
+ * is the physical 1-based line number and the column the 1-based field number.
+ */
+public final class CsvReader {
+
+    /** What the target columns hold. */
+    public enum Task {
+        /** One label column of class names or integers; targets become one-hot. */
+        CLASSIFICATION,
+        /** One or more numeric target columns. */
+        REGRESSION
+    }
+
+    /** Whether the first row is a header of column names. */
+    public enum Header {
+        /** A header if one of its feature fields (regression: any field) is not a number. */
+        AUTO,
+        /** The first row is always a header. */
+        PRESENT,
+        /** There is no header; the first row is data. */
+        ABSENT
+    }
+
+    /** How class indices are assigned to labels when no class names are given. */
+    public enum ClassOrder {
+        /** Sorted: numerically if every label is a number, otherwise by string. */
+        SORTED,
+        /** In order of first appearance in the file. */
+        FIRST_SEEN
+    }
+
+    private final Task task;
+    private final int targetColumn;
+    private final int targetCount;
+    private final Header header;
+    private final char delimiter;
+    private final ClassOrder classOrder;
+    private final List<String> classNames;
+    private final int skipLines;
+
+    private CsvReader(Task task, int targetColumn, int targetCount, Header header, char delimiter,
+                      ClassOrder classOrder, List<String> classNames, int skipLines) {
+        this.task = task;
+        this.targetColumn = targetColumn;
+        this.targetCount = targetCount;
+        this.header = header;
+        this.delimiter = delimiter;
+        this.classOrder = classOrder;
+        this.classNames = classNames;
+        this.skipLines = skipLines;
+    }
+
+    /** Classification with the label in the last column, header auto-detected, comma-separated. */
+    public static CsvReader classification() {
+        return new CsvReader(Task.CLASSIFICATION, -1, 1, Header.AUTO, ',', ClassOrder.SORTED, null, 0);
+    }
+
+    /** Regression with one target in the last column, header auto-detected, comma-separated. */
+    public static CsvReader regression() {
+        return new CsvReader(Task.REGRESSION, -1, 1, Header.AUTO, ',', ClassOrder.SORTED, null, 0);
+    }
+
+    /**
+     * The label (or single regression target) column: 0-based, or negative to count from the end
+     * ({@code -1} is the last column).
+     */
+    public CsvReader withLabelColumn(int column) {
+        return new CsvReader(task, column, 1, header, delimiter, classOrder, classNames, skipLines);
+    }
+
+    /**
+     * Regression with {@code count} consecutive target columns starting at {@code firstColumn}
+     * (0-based, or negative to count from the end: {@code withTargetColumns(-2, 2)} takes the last
+     * two columns). All other columns are features.
+     */
+    public CsvReader withTargetColumns(int firstColumn, int count) {
+        if (task != Task.REGRESSION) {
+            throw new IllegalStateException("several target columns are for regression; "
+                    + "classification has one label column");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        if (firstColumn < 0 && firstColumn + count > 0) {
+            throw new IllegalArgumentException("columns " + firstColumn + " .. " + (firstColumn + count - 1)
+                    + " run past the last column");
+        }
+        return new CsvReader(task, firstColumn, count, header, delimiter, classOrder, classNames, skipLines);
+    }
+
+    /** Header handling; {@link Header#AUTO} by default. */
+    public CsvReader withHeader(Header h) {
+        return new CsvReader(task, targetColumn, targetCount, Objects.requireNonNull(h, "header"),
+                delimiter, classOrder, classNames, skipLines);
+    }
+
+    /** The field delimiter, {@code ','} by default; not a quote, CR or LF. */
+    public CsvReader withDelimiter(char d) {
+        if (d == '"' || d == '\n' || d == '\r') {
+            throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
+        }
+        return new CsvReader(task, targetColumn, targetCount, header, d, classOrder, classNames, skipLines);
+    }
+
+    /** How class indices are assigned; {@link ClassOrder#SORTED} by default. */
+    public CsvReader withClassOrder(ClassOrder order) {
+        return new CsvReader(task, targetColumn, targetCount, header, delimiter,
+                Objects.requireNonNull(order, "order"), classNames, skipLines);
+    }
+
+    /**
+     * Fixes the classes: label {@code names.get(k)} is class {@code k}; any other label in the
+     * file is an error. Classification only.
+     */
+    public CsvReader withClassNames(List<String> names) {
+        if (task != Task.CLASSIFICATION) {
+            throw new IllegalStateException("class names are for classification");
+        }
+        List<String> copy = List.copyOf(names);
+        if (copy.isEmpty() || copy.size() != copy.stream().distinct().count()) {
+            throw new IllegalArgumentException("class names must be non-empty and distinct: " + copy);
+        }
+        return new CsvReader(task, targetColumn, targetCount, header, delimiter, classOrder, copy, skipLines);
+    }
+
+    /** Ignores the first {@code lines} physical lines (before any header), e.g. a comment line. */
+    public CsvReader withSkipLines(int lines) {
+        if (lines < 0) {
+            throw new IllegalArgumentException("lines must be non-negative, got " + lines);
+        }
+        return new CsvReader(task, targetColumn, targetCount, header, delimiter, classOrder, classNames, lines);
+    }
+
+    /**
+     * Reads {@code file} (gzip-compressed or not). The dataset is named after the file, without
+     * the {@code .gz} and {@code .csv} extensions.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws MalformedDataException            if the content is not valid, with file, line and column
+     */
+    public Dataset read(Path file) throws IOException {
+        try (InputStream in = Sources.open(file)) {
+            return parse(in, file.getFileName().toString());
+        }
+    }
+
+    /**
+     * Reads from {@code in} (gzip-compressed or not), which is not closed. {@code source} names
+     * the data in error messages and, without extensions, is the dataset's name.
+     */
+    public Dataset read(InputStream in, String source) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        return parse(Sources.decode(in, source), source);
+    }
+
+    private Dataset parse(InputStream in, String source) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        List<String> fields = new ArrayList<>();
+        long lineNo = 0;
+        for (int k = 0; k < skipLines; k++) {
+            if (reader.readLine() == null) {
+                throw new MalformedDataException(source, 0, 0, "empty file (ended within the "
+                        + skipLines + " lines to skip)");
+            }
+            lineNo++;
+        }
+
+        // First non-blank row: fixes the column count; may be a header.
+        String line;
+        do {
+            line = reader.readLine();
+            lineNo++;
+            if (line == null) {
+                throw new MalformedDataException(source, 0, 0, "empty file");
+            }
+            if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+                line = line.substring(1);
+            }
+        } while (line.isBlank());
+        split(line, source, lineNo, fields);
+        long firstRowLine = lineNo;
+        int columns = fields.size();
+        int first = targetColumn < 0 ? targetColumn + columns : targetColumn;
+        if (first < 0 || first + targetCount > columns) {
+            throw new MalformedDataException(source, lineNo, 0, (task == Task.CLASSIFICATION ? "label" : "target")
+                    + " column " + targetColumn + (targetCount > 1 ? " (+" + (targetCount - 1) + ")" : "")
+                    + " does not exist: the first row has " + columns + " columns");
+        }
+        int features = columns - targetCount;
+        if (features < 1) {
+            throw new MalformedDataException(source, lineNo, 0, "no feature columns: the first row has "
+                    + columns + " columns, all of them targets");
+        }
+        boolean isHeader = switch (header) {
+            case PRESENT -> true;
+            case ABSENT -> false;
+            case AUTO -> looksLikeHeader(fields, first);
+        };
+
+        Rows rows = new Rows(features, task == Task.REGRESSION ? targetCount : 0);
+        Map<String, Integer> classIndex = new HashMap<>();
+        List<String> seen = new ArrayList<>();
+        if (classNames != null) {
+            for (int c = 0; c < classNames.size(); c++) {
+                classIndex.put(classNames.get(c), c);
+            }
+        }
+        long headerLine = isHeader ? lineNo : 0;
+        if (!isHeader) {
+            addRow(fields, first, columns, source, lineNo, rows, classIndex, seen);
+        }
+        while ((line = reader.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            split(line, source, lineNo, fields);
+            if (fields.size() != columns) {
+                throw new MalformedDataException(source, lineNo, 0, "expected " + columns
+                        + " fields (as on line " + firstRowLine + "), found " + fields.size());
+            }
+            addRow(fields, first, columns, source, lineNo, rows, classIndex, seen);
+        }
+        if (rows.count == 0) {
+            throw new MalformedDataException(source, 0, 0, "no data rows after the header on line " + headerLine);
+        }
+
+        String name = Sources.baseName(source);
+        if (name.endsWith(".csv")) {
+            name = name.substring(0, name.length() - 4);
+        }
+        if (name.isBlank()) {
+            name = "csv";
+        }
+        float[] x = Arrays.copyOf(rows.x, rows.count * features);
+        if (task == Task.REGRESSION) {
+            return Dataset.ofTargetsOwned(name, x, features, Arrays.copyOf(rows.y, rows.count * targetCount),
+                    targetCount);
+        }
+        int[] labels = Arrays.copyOf(rows.labels, rows.count);
+        List<String> names;
+        if (classNames != null) {
+            names = classNames;
+        } else if (classOrder == ClassOrder.FIRST_SEEN) {
+            names = seen;
+        } else {
+            names = sortedRemap(seen, labels);
+        }
+        return Dataset.ofClassesOwned(name, x, features, labels, names.size(), names);
+    }
+
+    private boolean looksLikeHeader(List<String> fields, int first) {
+        for (int c = 0; c < fields.size(); c++) {
+            boolean isTarget = c >= first && c < first + targetCount;
+            if (task == Task.CLASSIFICATION && isTarget) {
+                continue;
+            }
+            if (!isNumber(fields.get(c))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addRow(List<String> fields, int first, int columns, String source, long lineNo, Rows rows,
+                        Map<String, Integer> classIndex, List<String> seen) throws MalformedDataException {
+        rows.startRow();
+        for (int c = 0; c < columns; c++) {
+            String f = fields.get(c);
+            if (c >= first && c < first + targetCount) {
+                if (task == Task.REGRESSION) {
+                    rows.addTarget(parseFloat(f, source, lineNo, c + 1));
+                } else {
+                    if (f.isEmpty()) {
+                        throw new MalformedDataException(source, lineNo, c + 1, "empty label");
+                    }
+                    Integer k = classIndex.get(f);
+                    if (k == null) {
+                        if (classNames != null) {
+                            throw new MalformedDataException(source, lineNo, c + 1, "unknown label '" + f
+                                    + "'; the classes are " + classNames);
+                        }
+                        k = seen.size();
+                        seen.add(f);
+                        classIndex.put(f, k);
+                    }
+                    rows.setLabel(k);
+                }
+            } else {
+                rows.addFeature(parseFloat(f, source, lineNo, c + 1));
+            }
+        }
+        rows.endRow();
+    }
+
+    /** Sorts the first-seen names and rewrites {@code labels} to the sorted indices. */
+    private static List<String> sortedRemap(List<String> seen, int[] labels) {
+        boolean numeric = seen.stream().allMatch(CsvReader::isNumber);
+        Comparator<String> order = numeric
+                ? Comparator.<String>comparingDouble(Double::parseDouble).thenComparing(Comparator.naturalOrder())
+                : Comparator.naturalOrder();
+        List<String> sorted = new ArrayList<>(seen);
+        sorted.sort(order);
+        Map<String, Integer> rank = new HashMap<>();
+        for (int k = 0; k < sorted.size(); k++) {
+            rank.put(sorted.get(k), k);
+        }
+        int[] remap = new int[seen.size()];
+        for (int k = 0; k < remap.length; k++) {
+            remap[k] = rank.get(seen.get(k));
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = remap[labels[i]];
+        }
+        return sorted;
+    }
+
+    /** Splits one line into trimmed, unquoted fields. */
+    private void split(String line, String source, long lineNo, List<String> out) throws MalformedDataException {
+        out.clear();
+        int n = line.length();
+        int i = 0;
+        while (true) {
+            while (i < n && isBlank(line.charAt(i))) {
+                i++;
+            }
+            int fieldNo = out.size() + 1;
+            if (i < n && line.charAt(i) == '"') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (true) {
+                    if (i >= n) {
+                        throw new MalformedDataException(source, lineNo, fieldNo, "unterminated quoted field");
+                    }
+                    char ch = line.charAt(i++);
+                    if (ch == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            sb.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+                while (i < n && isBlank(line.charAt(i))) {
+                    i++;
+                }
+                if (i < n && line.charAt(i) != delimiter) {
+                    throw new MalformedDataException(source, lineNo, fieldNo,
+                            "unexpected '" + line.charAt(i) + "' after a closing quote");
+                }
+                out.add(sb.toString().strip());
+            } else {
+                int start = i;
+                while (i < n && line.charAt(i) != delimiter) {
+                    i++;
+                }
+                out.add(line.substring(start, i).strip());
+            }
+            if (i >= n) {
+                return;
+            }
+            i++;  // the delimiter
+        }
+    }
+
+    private boolean isBlank(char ch) {
+        return ch != delimiter && (ch == ' ' || ch == '\t');
+    }
+
+    /** Whether {@code s} is a plain finite decimal number (the syntax {@link #parseFloat} accepts). */
+    static boolean isNumber(String s) {
+        if (!plainDecimal(s)) {
+            return false;
+        }
+        double v = Double.parseDouble(s);
+        return Double.isFinite(v);
+    }
+
+    // Double.parseDouble alone would also accept "1f", "0x1p3", "Infinity" and surrounding blanks.
+    private static boolean plainDecimal(String s) {
+        int n = s.length();
+        int i = 0;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exp = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+                exp++;
+            }
+            if (exp == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static float parseFloat(String s, String source, long line, int column) throws MalformedDataException {
+        if (s.isEmpty()) {
+            throw new MalformedDataException(source, line, column, "empty field, expected a number");
+        }
+        if (!plainDecimal(s)) {
+            String lower = s.toLowerCase(Locale.ROOT);
+            if (lower.matches("[+-]?(nan|inf|infinity)")) {
+                throw new MalformedDataException(source, line, column, "not a finite number: '" + s
+                        + "' (NaN and infinities are not allowed)");
+            }
+            throw new MalformedDataException(source, line, column, "not a number: '" + s + "'");
+        }
+        float v = (float) Double.parseDouble(s);
+        if (!Float.isFinite(v)) {
+            throw new MalformedDataException(source, line, column, "number out of float range: '" + s + "'");
+        }
+        return v;
+    }
+
+    /** Growable row storage, so the file is read once without knowing its length. */
+    private static final class Rows {
+        final int features;
+        final int targets;
+        float[] x;
+        float[] y;
+        int[] labels;
+        int count;
+        private int xFill;
+        private int yFill;
+
+        Rows(int features, int targets) {
+            this.features = features;
+            this.targets = targets;
+            this.x = new float[features * 256];
+            this.y = new float[Math.max(1, targets) * 256];
+            this.labels = new int[256];
+        }
+
+        void startRow() {
+            if (count == labels.length) {
+                int cap = Math.addExact(count, count >> 1);
+                x = Arrays.copyOf(x, Math.multiplyExact(cap, features));
+                y = Arrays.copyOf(y, Math.multiplyExact(cap, Math.max(1, targets)));
+                labels = Arrays.copyOf(labels, cap);
+            }
+        }
+
+        void addFeature(float v) {
+            x[xFill++] = v;
+        }
+
+        void addTarget(float v) {
+            y[yFill++] = v;
+        }
+
+        void setLabel(int k) {
+            labels[count] = k;
+        }
+
+        void endRow() {
+            count++;
+        }
+    }
+}

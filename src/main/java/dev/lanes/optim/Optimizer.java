@@ -1,0 +1,60 @@
+package dev.lanes.optim;
+
+import dev.lanes.nn.Gradients;
+import dev.lanes.nn.Network;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Updates a network's parameters in place from the gradients of one mini-batch.
+ *
+ * <p>An optimizer keeps per-parameter state (velocities, moment estimates) for the one network it
+ * steps; the state is allocated on the first step and can be exported and restored so that an
+ * interrupted training run continues exactly ({@link #state()}, {@link #restore(State)}).
+ */
+public interface Optimizer {
+
+    /** Short name, e.g. {@code "sgd"}, {@code "momentum"}, {@code "adam"}. */
+    String name();
+
+    /** Applies one update to every W and b of {@code network} using {@code gradients}. */
+    void step(Network network, Gradients gradients);
+
+    /** Forgets all state, as if no step had been taken. */
+    void reset();
+
+    /** A deep copy of the current state. */
+    State state();
+
+    /**
+     * Replaces the current state by a copy of {@code state}.
+     *
+     * @throws IllegalArgumentException if the state belongs to another kind of optimizer
+     */
+    void restore(State state);
+
+    /**
+     * An optimizer's state as plain data.
+     *
+     * @param optimizer the {@link #name()} of the optimizer it belongs to
+     * @param steps     the number of steps taken
+     * @param buffers   per-parameter buffers in a fixed order documented by each optimizer
+     *                  (empty for plain SGD and before the first step)
+     */
+    record State(String optimizer, long steps, List<float[]> buffers) {
+
+        public State {
+            List<float[]> copy = new ArrayList<>(buffers.size());
+            for (float[] b : buffers) {
+                copy.add(b.clone());
+            }
+            buffers = List.copyOf(copy);
+        }
+
+        /** Buffer i, as a copy. */
+        public float[] buffer(int i) {
+            return buffers.get(i).clone();
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.lanes.train;
+
+import dev.lanes.data.Dataset;
+import dev.lanes.data.MiniBatches;
+import dev.lanes.nn.Evaluation;
+import dev.lanes.nn.Gradients;
+import dev.lanes.nn.Network;
+import dev.lanes.optim.Optimizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Mini-batch training: for each epoch, the training set is shuffled by {@link MiniBatches} (order
+ * fixed by (seed, epoch)), and each batch runs one forward/backward pass and one optimizer step.
+ * After each epoch the optional validation set is evaluated; early stopping ends the run when the
+ * validation loss has not improved by more than {@code minDelta} for {@code patience} epochs.
+ *
+ * <p>A non-finite batch loss stops training with a {@link TrainingDivergedException} naming the
+ * epoch and batch. {@link #checkpoint()} captures a {@link TrainingState} from which
+ * {@link #resume} continues bit-identically.
+ *
+ * <p>Build with {@link #builder()}. A trainer owns its optimizer's state and is not thread-safe.
+ *
+ * <pre>{@code
+ * Trainer t = Trainer.builder().epochs(30).batchSize(32).seed(1).optimizer(new Adam(1e-3f)).build();
+ * TrainingResult r = t.fit(network, train, validation);
+ * }</pre>
+ */
+public final class Trainer {
+
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final Optimizer optimizer;
+    private final TrainingListener listener;
+    private final int patience;
+    private final double minDelta;
+
+    // The run in progress (or last finished), for checkpoint().
+    private Network network;
+    private int epochsCompleted;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private int sinceBest;
+
+    private Trainer(Builder b) {
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer must be set");
+        this.listener = b.listener;
+        this.patience = b.patience;
+        this.minDelta = b.minDelta;
+    }
+
+    /** A builder with 10 epochs, batch size 32, seed 0, no listener and no early stopping. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The optimizer this trainer steps. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Trains {@code network} from its current weights with a fresh optimizer state for the
+     * configured number of epochs (fewer if early stopping triggers).
+     *
+     * @param validation evaluated after every epoch; may be null (then no early stopping)
+     * @throws TrainingDivergedException if a batch loss is NaN or infinite
+     */
+    public TrainingResult fit(Network network, Dataset train, Dataset validation) {
+        optimizer.reset();
+        begin(network, 0, Double.POSITIVE_INFINITY, 0, 0);
+        return run(train, validation);
+    }
+
+    /**
+     * Restores {@code state} into {@code network} (weights and biases) and the optimizer, then
+     * trains from epoch {@code state.epochsCompleted() + 1} up to the configured epoch count.
+     * With the settings of the interrupted run the result is bit-identical to never stopping.
+     */
+    public TrainingResult resume(Network network, TrainingState state, Dataset train, Dataset validation) {
+        if (state.weights().size() != network.depth()) {
+            throw new IllegalArgumentException("the state has " + state.weights().size()
+                    + " layers but the network has " + network.depth());
+        }
+        for (int l = 0; l < network.depth(); l++) {
+            network.setWeights(l, state.weights().get(l));
+            network.setBiases(l, state.biases().get(l));
+        }
+        optimizer.restore(state.optimizer());
+        begin(network, state.epochsCompleted(), state.bestValidationLoss(), state.bestEpoch(),
+                state.epochsWithoutImprovement());
+        return run(train, validation);
+    }
+
+    /**
+     * The state of the current (or last) run after its last completed epoch: call it from
+     * {@link TrainingListener#epochEnd} or after {@code fit}. Deep copies.
+     *
+     * @throws IllegalStateException if no run has started
+     */
+    public TrainingState checkpoint() {
+        if (network == null) {
+            throw new IllegalStateException("no training run has started");
+        }
+        List<float[]> w = new ArrayList<>();
+        List<float[]> b = new ArrayList<>();
+        for (int l = 0; l < network.depth(); l++) {
+            w.add(network.layer(l).weightsView());
+            b.add(network.layer(l).biasesView());
+        }
+        return new TrainingState(epochsCompleted, w, b, optimizer.state(), bestLoss, bestEpoch, sinceBest);
+    }
+
+    private void begin(Network net, int completed, double best, int bestAt, int since) {
+        this.network = Objects.requireNonNull(net, "network");
+        this.epochsCompleted = completed;
+        this.bestLoss = best;
+        this.bestEpoch = bestAt;
+        this.sinceBest = since;
+    }
+
+    private TrainingResult run(Dataset train, Dataset validation) {
+        Network net = network;
+        checkShapes(net, train, "training set");
+        float[] valX = null;
+        float[] valY = null;
+        if (validation != null) {
+            checkShapes(net, validation, "validation set");
+            valX = new float[validation.size() * validation.features()];
+            valY = new float[validation.size() * validation.outputs()];
+            for (int i = 0; i < validation.size(); i++) {
+                validation.copyFeatures(i, valX, i * validation.features());
+                validation.copyTargets(i, valY, i * validation.outputs());
+            }
+        }
+        MiniBatches batches = new MiniBatches(train, batchSize, seed);
+        int count = batches.batchCount();
+        int outputs = train.outputs();
+        float[] x = new float[batchSize * train.features()];
+        float[] y = new float[batchSize * outputs];
+        Gradients g = net.newGradients();
+        List<EpochResult> results = new ArrayList<>();
+        boolean stopped = false;
+
+        for (int epoch = epochsCompleted + 1; epoch <= epochs; epoch++) {
+            long t0 = System.nanoTime();
+            batches.startEpoch(epoch - 1);
+            double lossSum = 0;
+            long correct = 0;
+            for (int b = 0; b < count; b++) {
+                int rows = batches.fill(b, x, y);
+                double loss = net.lossAndGradients(x, y, rows, g);
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException(epoch, b + 1, count, loss);
+                }
+                lossSum += loss * rows;
+                correct += Network.countCorrect(net.workspace().outputs(), 0, y, 0, rows, outputs);
+                optimizer.step(net, g);
+                if (listener != null) {
+                    listener.batchEnd(epoch, b + 1, count, loss);
+                }
+            }
+            double vLoss = Double.NaN;
+            double vAcc = Double.NaN;
+            if (validation != null) {
+                Evaluation ev = net.evaluate(valX, valY, validation.size());
+                vLoss = ev.loss();
+                vAcc = ev.accuracy();
+                if (vLoss < bestLoss - minDelta) {
+                    bestLoss = vLoss;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+            }
+            epochsCompleted = epoch;
+            EpochResult r = new EpochResult(epoch, lossSum / train.size(), (double) correct / train.size(),
+                    vLoss, vAcc, (System.nanoTime() - t0) * 1e-9);
+            results.add(r);
+            if (listener != null) {
+                listener.epochEnd(r);
+            }
+            if (validation != null && patience > 0 && sinceBest >= patience && epoch < epochs) {
+                stopped = true;
+                break;
+            }
+        }
+        return new TrainingResult(results, stopped, bestEpoch, checkpoint());
+    }
+
+    private static void checkShapes(Network net, Dataset d, String what) {
+        if (d.features() != net.inputs() || d.outputs() != net.outputs()) {
+            throw new IllegalArgumentException("the " + what + " '" + d.name() + "' has " + d.features()
+                    + " features and " + d.outputs() + " outputs but the network expects "
+                    + net.inputs() + " and " + net.outputs());
+        }
+    }
+
+    /**
+     * Evaluates {@code network} on a whole dataset (forward only): mean loss and accuracy.
+     */
+    public static Evaluation evaluate(Network network, Dataset d) {
+        checkShapes(network, d, "dataset");
+        float[] x = new float[d.size() * d.features()];
+        float[] y = new float[d.size() * d.outputs()];
+        for (int i = 0; i < d.size(); i++) {
+            d.copyFeatures(i, x, i * d.features());
+            d.copyTargets(i, y, i * d.outputs());
+        }
+        return network.evaluate(x, y, d.size());
+    }
+
+    /** Settings of a {@link Trainer}. */
+    public static final class Builder {
+        private int epochs = 10;
+        private int batchSize = 32;
+        private long seed;
+        private Optimizer optimizer;
+        private TrainingListener listener;
+        private int patience;
+        private double minDelta;
+
+        private Builder() {
+        }
+
+        /** Total number of epochs, ≥ 1 (a resumed run continues up to this count). */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1 but was " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Examples per mini-batch, ≥ 1; the last batch of an epoch may be shorter. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Seed of the per-epoch shuffles. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The optimizer (required). */
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        /** Progress callbacks; null for none. */
+        public Builder listener(TrainingListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Early stopping: stop after {@code patience} consecutive epochs in which the validation
+         * loss did not fall below the best so far by more than {@code minDelta}. 0 turns it off.
+         * Only active with a validation set.
+         */
+        public Builder earlyStopping(int patience, double minDelta) {
+            if (patience < 0 || !(minDelta >= 0)) {
+                throw new IllegalArgumentException("patience must be >= 0 and minDelta >= 0 but were "
+                        + patience + ", " + minDelta);
+            }
+            this.patience = patience;
+            this.minDelta = minDelta;
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.lanes.train;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link Trainer#fit} or {@link Trainer#resume}.
+ *
+ * @param epochs      the metrics of every epoch run by this call, in order
+ * @param stoppedEarly whether early stopping ended the run before the configured epoch count
+ * @param bestEpoch   the epoch number with the lowest validation loss (0 without validation)
+ * @param finalState  the state after the last epoch, from which {@link Trainer#resume} continues
+ */
+public record TrainingResult(List<EpochResult> epochs, boolean stoppedEarly, int bestEpoch,
+                             TrainingState finalState) {
+
+    public TrainingResult {
+        epochs = List.copyOf(epochs);
+    }
+
+    /** The metrics of the last epoch run. */
+    public EpochResult last() {
+        return epochs.get(epochs.size() - 1);
+    }
+
+    /** Total wall-clock seconds of the epochs run. */
+    public double seconds() {
+        double s = 0;
+        for (EpochResult e : epochs) {
+            s += e.seconds();
+        }
+        return s;
+    }
+}
