@@ -21,7 +21,8 @@ import java.util.logging.Logger;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Train, evaluate and run dense neural networks on the CPU with SIMD kernels.",
-        subcommands = {InfoCommand.class, TrainCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
+            GradcheckCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
