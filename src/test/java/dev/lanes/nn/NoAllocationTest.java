@@ -1,0 +1,69 @@
+package dev.lanes.nn;
+
+import dev.lanes.kernel.KernelConfig;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.optim.Adam;
+import dev.lanes.optim.Momentum;
+import dev.lanes.optim.Optimizer;
+import dev.lanes.optim.Sgd;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Once the workspace has seen the batch size, a training step (forward, backward, update)
+ * allocates nothing on the training thread: measured with the JVM's per-thread allocation counter.
+ */
+class NoAllocationTest {
+
+    /**
+     * Steps measured. Reading the allocation counter costs a few hundred bytes itself, so the
+     * check is that the total stays below one 16-byte object per step: any per-step allocation
+     * would exceed it.
+     */
+    private static final int STEPS = 1000;
+    private static final long SLACK = 8 * 1024;
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    private static long bytesPerSteps(Kernels k, Optimizer opt, NetworkSpec spec) {
+        Network net = Network.create(spec, 1, k);
+        Random rnd = new Random(1);
+        int batch = 32;
+        float[] x = GradientAssert.randomInputs(rnd, batch, spec.inputs());
+        float[] y = GradientAssert.randomTargets(rnd, batch, spec.outputs(), spec.loss());
+        Gradients g = net.newGradients();
+        for (int i = 0; i < 200; i++) {   // warm-up: workspace, optimizer state, JIT
+            net.lossAndGradients(x, y, batch, g);
+            opt.step(net, g);
+        }
+        long before = allocatedBytes();
+        for (int i = 0; i < STEPS; i++) {
+            net.lossAndGradients(x, y, batch, g);
+            opt.step(net, g);
+        }
+        return allocatedBytes() - before;
+    }
+
+    private static void check(long bytes, String what) {
+        System.out.println(what + ": " + bytes + " bytes in " + STEPS + " steps");
+        assertTrue(bytes < SLACK, what + ": " + bytes + " bytes allocated in " + STEPS + " steps");
+    }
+
+    @Test
+    void trainingStepsAllocateNothing() {
+        NetworkSpec ce = NetworkSpec.of(new int[] {20, 30, 10}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        NetworkSpec mse = NetworkSpec.of(new int[] {20, 30, 5}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
+        Kernels simd1 = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null));
+        for (Kernels k : new Kernels[] {Kernels.reference(), simd1}) {
+            check(bytesPerSteps(k, new Sgd(0.1f), ce), k.name() + " sgd");
+            check(bytesPerSteps(k, new Momentum(0.1f, 0.9f), mse), k.name() + " momentum");
+            check(bytesPerSteps(k, new Adam(0.001f), ce), k.name() + " adam");
+        }
+    }
+}
