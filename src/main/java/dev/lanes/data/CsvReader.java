@@ -194,7 +194,7 @@ public final class CsvReader {
 
     private Dataset parse(InputStream in, String source) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        List<String> fields = new ArrayList<>();
+        Fields fields = new Fields();
         long lineNo = 0;
         for (int k = 0; k < skipLines; k++) {
             if (reader.readLine() == null) {
@@ -288,7 +288,7 @@ public final class CsvReader {
         return Dataset.ofClassesOwned(name, x, features, labels, names.size(), names);
     }
 
-    private boolean looksLikeHeader(List<String> fields, int first) {
+    private boolean looksLikeHeader(Fields fields, int first) {
         for (int c = 0; c < fields.size(); c++) {
             boolean isTarget = c >= first && c < first + targetCount;
             if (task == Task.CLASSIFICATION && isTarget) {
@@ -301,15 +301,15 @@ public final class CsvReader {
         return false;
     }
 
-    private void addRow(List<String> fields, int first, int columns, String source, long lineNo, Rows rows,
+    private void addRow(Fields fields, int first, int columns, String source, long lineNo, Rows rows,
                         Map<String, Integer> classIndex, List<String> seen) throws MalformedDataException {
         rows.startRow();
         for (int c = 0; c < columns; c++) {
-            String f = fields.get(c);
             if (c >= first && c < first + targetCount) {
                 if (task == Task.REGRESSION) {
-                    rows.addTarget(parseFloat(f, source, lineNo, c + 1));
+                    rows.addTarget(number(fields, c, source, lineNo));
                 } else {
+                    String f = fields.get(c);
                     if (f.isEmpty()) {
                         throw new MalformedDataException(source, lineNo, c + 1, "empty label");
                     }
@@ -326,7 +326,7 @@ public final class CsvReader {
                     rows.setLabel(k);
                 }
             } else {
-                rows.addFeature(parseFloat(f, source, lineNo, c + 1));
+                rows.addFeature(number(fields, c, source, lineNo));
             }
         }
         rows.endRow();
@@ -355,8 +355,8 @@ public final class CsvReader {
     }
 
     /** Splits one line into trimmed, unquoted fields. */
-    private void split(String line, String source, long lineNo, List<String> out) throws MalformedDataException {
-        out.clear();
+    private void split(String line, String source, long lineNo, Fields out) throws MalformedDataException {
+        out.reset(line);
         int n = line.length();
         int i = 0;
         while (true) {
@@ -390,13 +390,17 @@ public final class CsvReader {
                     throw new MalformedDataException(source, lineNo, fieldNo,
                             "unexpected '" + line.charAt(i) + "' after a closing quote");
                 }
-                out.add(sb.toString().strip());
+                out.addQuoted(sb.toString().strip());
             } else {
                 int start = i;
                 while (i < n && line.charAt(i) != delimiter) {
                     i++;
                 }
-                out.add(line.substring(start, i).strip());
+                int end = i;
+                while (end > start && isBlank(line.charAt(end - 1))) {
+                    end--;
+                }
+                out.addRange(start, end);
             }
             if (i >= n) {
                 return;
@@ -457,6 +461,38 @@ public final class CsvReader {
         return i == n;
     }
 
+    /**
+     * Field {@code c} as a float. Short unsigned or negative integers, by far the most common
+     * fields in image data, are converted directly; anything else goes through the checked
+     * general path.
+     */
+    private static float number(Fields fields, int c, String source, long line) throws MalformedDataException {
+        if (fields.quoted[c] == null) {
+            String text = fields.line;
+            int i = fields.start[c];
+            int end = fields.end[c];
+            boolean negative = i < end && text.charAt(i) == '-';
+            if (negative) {
+                i++;
+            }
+            // At most 7 digits: exact in a float, and no overflow.
+            if (i < end && end - i <= 7) {
+                int v = 0;
+                for (; i < end; i++) {
+                    char ch = text.charAt(i);
+                    if (ch < '0' || ch > '9') {
+                        break;
+                    }
+                    v = 10 * v + (ch - '0');
+                }
+                if (i == end) {
+                    return negative ? -v : v;
+                }
+            }
+        }
+        return parseFloat(fields.get(c), source, line, c + 1);
+    }
+
     private static float parseFloat(String s, String source, long line, int column) throws MalformedDataException {
         if (s.isEmpty()) {
             throw new MalformedDataException(source, line, column, "empty field, expected a number");
@@ -474,6 +510,50 @@ public final class CsvReader {
             throw new MalformedDataException(source, line, column, "number out of float range: '" + s + "'");
         }
         return v;
+    }
+
+    /** The fields of one line: ranges into the line, or the unescaped text of quoted fields. */
+    private static final class Fields {
+        String line;
+        int count;
+        int[] start = new int[16];
+        int[] end = new int[16];
+        String[] quoted = new String[16];
+
+        void reset(String newLine) {
+            line = newLine;
+            Arrays.fill(quoted, 0, count, null);
+            count = 0;
+        }
+
+        private void grow() {
+            if (count == start.length) {
+                start = Arrays.copyOf(start, 2 * count);
+                end = Arrays.copyOf(end, 2 * count);
+                quoted = Arrays.copyOf(quoted, 2 * count);
+            }
+        }
+
+        void addRange(int from, int to) {
+            grow();
+            start[count] = from;
+            end[count] = to;
+            count++;
+        }
+
+        void addQuoted(String text) {
+            grow();
+            quoted[count] = text;
+            count++;
+        }
+
+        int size() {
+            return count;
+        }
+
+        String get(int c) {
+            return quoted[c] != null ? quoted[c] : line.substring(start[c], end[c]);
+        }
     }
 
     /** Growable row storage, so the file is read once without knowing its length. */

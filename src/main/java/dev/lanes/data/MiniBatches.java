@@ -24,6 +24,7 @@ public final class MiniBatches {
     private final int batchSize;
     private final long seed;
     private final int[] order;
+    private final boolean shuffle;
     private int epoch = -1;
 
     /**
@@ -33,6 +34,19 @@ public final class MiniBatches {
      * @param seed      seed of the shuffles
      */
     public MiniBatches(Dataset d, int batchSize, long seed) {
+        this(d, batchSize, seed, true);
+    }
+
+    /**
+     * Batches in the dataset's own row order, the same in every epoch: for evaluation, where
+     * the order does not matter and a reproducible one is easier to inspect.
+     */
+    public static MiniBatches inOrder(Dataset d, int batchSize) {
+        return new MiniBatches(d, batchSize, 0, false);
+    }
+
+    private MiniBatches(Dataset d, int batchSize, long seed, boolean shuffle) {
+        this.shuffle = shuffle;
         this.data = Objects.requireNonNull(d, "d");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
@@ -75,7 +89,8 @@ public final class MiniBatches {
 
     /**
      * Fixes the row order of epoch {@code epoch} (at least 0). The order is recomputed from the
-     * identity permutation, so it depends on {@code (seed, epoch)} only, not on earlier calls.
+     * identity permutation, so it depends on {@code (seed, epoch)} only, not on earlier calls
+     * (and is the identity for {@link #inOrder}).
      */
     public void startEpoch(int epoch) {
         if (epoch < 0) {
@@ -84,7 +99,9 @@ public final class MiniBatches {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Dataset.shuffle(order, new SplittableRandom(mix(seed + GOLDEN * (epoch + 1L))));
+        if (shuffle) {
+            Dataset.shuffle(order, new SplittableRandom(mix(seed + GOLDEN * (epoch + 1L))));
+        }
         this.epoch = epoch;
     }
 

@@ -214,6 +214,14 @@ class CsvReaderTest {
     }
 
     @Test
+    void integerAndGeneralNumberPathsAgree() throws IOException {
+        Dataset d = CsvReader.regression().withHeader(CsvReader.Header.ABSENT).read(write("n.csv",
+                "-12,0007,9999999,16777217,+5,\"42\",1.25e2,-0.5,0\n"));
+        assertArrayEquals(new float[] {-12, 7, 9999999, 16777216, 5, 42, 125, -0.5f}, features(d));
+        assertEquals(0f, d.target(0, 0));
+    }
+
+    @Test
     void badNumbersNameLineAndColumn() throws IOException {
         CsvReader r = CsvReader.classification();
         assertEquals("data.csv:3:2: not a number: 'abc'", bad(r, "1,2,0\n3,4,1\n5,abc,0\n").getMessage());

@@ -106,6 +106,30 @@ class MiniBatchesTest {
     }
 
     @Test
+    void fillDoesNotAllocate() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported(), "no per-thread allocation counter on this JVM");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        MiniBatches mb = new MiniBatches(data(1000), 32, 5);
+        float[] x = new float[32 * 2];
+        float[] y = new float[32 * 3];
+        long id = Thread.currentThread().threadId();
+        threads.getThreadAllocatedBytes(id);
+        long before = threads.getThreadAllocatedBytes(id);
+        long rows = 0;
+        for (int rep = 0; rep < 50; rep++) {
+            for (int b = 0; b < mb.batchCount(); b++) {
+                rows += mb.fill(b, x, y);
+            }
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertEquals(50 * 1000, rows);
+        // A per-batch allocation of even one small array would cost > 50 * 32 * 16 bytes.
+        assertTrue(allocated < 4096, "fill allocated " + allocated + " bytes");
+    }
+
+    @Test
     void fillLabelsMatchesTargets() {
         MiniBatches mb = new MiniBatches(data(20), 6, 3);
         mb.startEpoch(2);
@@ -115,6 +139,14 @@ class MiniBatchesTest {
         mb.fill(3, x, null);
         assertEquals((int) x[0] % 3, labels[0]);
         assertEquals((int) x[2] % 3, labels[1]);
+    }
+
+    @Test
+    void inOrderKeepsDatasetOrder() {
+        MiniBatches mb = MiniBatches.inOrder(data(7), 3);
+        int[] identity = {0, 1, 2, 3, 4, 5, 6};
+        assertArrayEquals(identity, epochOrder(mb, 0));
+        assertArrayEquals(identity, epochOrder(mb, 9));
     }
 
     @Test
