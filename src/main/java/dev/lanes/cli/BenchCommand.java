@@ -4,6 +4,12 @@ import dev.lanes.io.AtomicFiles;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
+import dev.lanes.nn.Activation;
+import dev.lanes.nn.Gradients;
+import dev.lanes.nn.Loss;
+import dev.lanes.nn.Network;
+import dev.lanes.nn.NetworkSpec;
+import dev.lanes.optim.Sgd;
 import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -31,7 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure single-precision GEMM throughput (GFLOP/s = 2·M·N·K / time) of the "
-                + "reference and SIMD kernels on a few shapes, side by side in one JVM.",
+                + "reference and SIMD kernels on a few shapes, side by side in one JVM, then one training "
+                + "step (samples/s).",
             "A quick look: warm-up, then the median of several timed samples. Use the JMH benchmarks "
                 + "for numbers you publish."})
 final class BenchCommand implements Callable<Integer> {
@@ -60,6 +67,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "Skip the scalar reference (it is slow on large shapes).")
     boolean noReference;
 
+    @Option(names = "--step", split = ",", paramLabel = "N", defaultValue = "784,512,512,10",
+            description = "Layer widths of the training-step benchmark, input first (default: ${DEFAULT-VALUE}); "
+                    + "sigmoid layers, MSE, one SGD update per step.")
+    int[] stepSizes;
+
+    @Option(names = "--step-batch", defaultValue = "256", paramLabel = "B",
+            description = "Batch size of the training step (default: ${DEFAULT-VALUE}).")
+    int stepBatch;
+
+    @Option(names = "--no-step", negatable = false, description = "Skip the training-step benchmark.")
+    boolean noStep;
+
     @Option(names = "--json", description = "Print the results as one JSON object.")
     boolean json;
 
@@ -79,8 +98,10 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    record Result(String kernels, Shape shape, double medianGflops, double minGflops, double maxGflops,
-                  long callsPerSample) {
+    record Result(String kernels, Shape shape, double medianGflops, double minGflops, double maxGflops) {
+    }
+
+    record StepResult(String kernels, double medianSamples, double minSamples, double maxSamples) {
     }
 
     @Override
@@ -134,6 +155,30 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        List<StepResult> steps = new ArrayList<>();
+        if (!noStep) {
+            if (stepBatch < 1 || stepSizes.length < 2 || Arrays.stream(stepSizes).anyMatch(v -> v < 1)) {
+                throw new CommandLine.ParameterException(cl,
+                        "--step needs at least two positive widths and --step-batch must be at least 1");
+            }
+            String label = Arrays.stream(stepSizes).mapToObj(Integer::toString)
+                    .reduce((p, q) -> p + "-" + q).orElseThrow();
+            if (!json) {
+                out.printf("%nTraining step %s, batch %d, sigmoid + MSE, forward + backward + SGD update%n",
+                        label, stepBatch);
+                out.printf("%-10s %14s %14s %14s%n", "kernels", "samples/s", "min", "max");
+                out.flush();
+            }
+            for (Kernels k : impls) {
+                StepResult r = measureStep(k, stepSizes, stepBatch);
+                steps.add(r);
+                if (!json) {
+                    out.printf(Locale.ROOT, "%-10s %,14.0f %,14.0f %,14.0f%n", k.name(), r.medianSamples(),
+                            r.minSamples(), r.maxSamples());
+                    out.flush();
+                }
+            }
+        }
         if (chart != null) {
             writeChart(chart, results, impls);
             if (!json) {
@@ -169,10 +214,25 @@ final class BenchCommand implements Callable<Integer> {
                 m.put("gflops", r.medianGflops());
                 m.put("minGflops", r.minGflops());
                 m.put("maxGflops", r.maxGflops());
-                m.put("callsPerSample", r.callsPerSample());
                 rs.add(m);
             }
             root.put("gemm", rs);
+            if (!noStep) {
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("sizes", Arrays.stream(stepSizes).boxed().toList());
+                st.put("batch", stepBatch);
+                List<Object> sr = new ArrayList<>();
+                for (StepResult r : steps) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("kernels", r.kernels());
+                    m.put("samplesPerSecond", r.medianSamples());
+                    m.put("minSamplesPerSecond", r.minSamples());
+                    m.put("maxSamplesPerSecond", r.maxSamples());
+                    sr.add(m);
+                }
+                st.put("results", sr);
+                root.put("trainingStep", st);
+            }
             out.println(Json.object(root));
         }
         out.flush();
@@ -210,37 +270,77 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) rnd.nextDouble(-1, 1);
         }
-        long minNanos = minTimeMillis * 1_000_000L;
-        for (int w = 0; w < warmup; w++) {
-            sample(k, s, a, b, c, minNanos);
-        }
-        double[] g = new double[runs];
-        long calls = 0;
-        for (int r = 0; r < runs; r++) {
-            long[] sample = sample(k, s, a, b, c, minNanos);
-            calls = Math.max(calls, sample[0]);
-            g[r] = s.flops() * sample[0] / sample[1];
-        }
-        Arrays.sort(g);
-        double median = runs % 2 == 1 ? g[runs / 2] : (g[runs / 2 - 1] + g[runs / 2]) / 2;
+        double[] perSecond = rates(() -> k.sgemm(Transpose.NONE, Transpose.NONE, s.m(), s.n(), s.k(), 1f,
+                a, 0, s.k(), b, 0, s.n(), 0f, c, 0, s.n()));
         if (!Float.isFinite(c[0])) {
             throw new CliException(ExitCodes.FAILURE, "GEMM produced a non-finite value: " + c[0]);
         }
-        return new Result(k.name(), s, median, g[0], g[runs - 1], calls);
+        double giga = s.flops() * 1e-9;
+        return new Result(k.name(), s, median(perSecond) * giga, perSecond[0] * giga,
+                perSecond[perSecond.length - 1] * giga);
     }
 
-    /** Calls GEMM until at least {@code minNanos} have passed; returns {calls, elapsed nanoseconds}. */
-    private static long[] sample(Kernels k, Shape s, float[] a, float[] b, float[] c, long minNanos) {
+    /**
+     * Runs {@code op} for the warm-up samples, then {@code runs} timed samples of at least
+     * {@code --min-time} each; returns the calls per second of each timed sample, sorted.
+     */
+    private double[] rates(Runnable op) {
+        long minNanos = minTimeMillis * 1_000_000L;
+        for (int w = 0; w < warmup; w++) {
+            sample(op, minNanos);
+        }
+        double[] r = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long[] calls = sample(op, minNanos);
+            r[i] = calls[0] * 1e9 / calls[1];
+        }
+        Arrays.sort(r);
+        return r;
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Calls {@code op} until at least {@code minNanos} have passed; returns {calls, elapsed nanoseconds}. */
+    private static long[] sample(Runnable op, long minNanos) {
         long t0 = System.nanoTime();
         long calls = 0;
         long elapsed;
         do {
-            k.sgemm(Transpose.NONE, Transpose.NONE, s.m(), s.n(), s.k(), 1f, a, 0, s.k(), b, 0, s.n(),
-                    0f, c, 0, s.n());
+            op.run();
             calls++;
             elapsed = System.nanoTime() - t0;
         } while (elapsed < minNanos);
         return new long[] {calls, elapsed};
+    }
+
+    /** One training step (forward, backward, SGD update) per call; samples per second. */
+    private StepResult measureStep(Kernels k, int[] sizes, int batchSize) {
+        NetworkSpec netSpec = NetworkSpec.of(sizes, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
+        Network net = Network.create(netSpec, 1, k);
+        Gradients g = net.newGradients();
+        Sgd sgd = new Sgd(1e-3f);
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] x = new float[batchSize * sizes[0]];
+        float[] y = new float[batchSize * sizes[sizes.length - 1]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble();
+        }
+        for (int r = 0; r < batchSize; r++) {
+            y[r * sizes[sizes.length - 1] + rnd.nextInt(sizes[sizes.length - 1])] = 1f;
+        }
+        double[] loss = new double[1];
+        double[] steps = rates(() -> {
+            loss[0] = net.lossAndGradients(x, y, batchSize, g);
+            sgd.step(net, g);
+        });
+        if (!Double.isFinite(loss[0])) {
+            throw new CliException(ExitCodes.FAILURE, "the training step produced a non-finite loss: " + loss[0]);
+        }
+        return new StepResult(k.name(), median(steps) * batchSize, steps[0] * batchSize,
+                steps[steps.length - 1] * batchSize);
     }
 
     private static void writeChart(Path file, List<Result> results, List<Kernels> impls) throws IOException {

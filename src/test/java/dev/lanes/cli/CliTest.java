@@ -295,9 +295,10 @@ class CliTest {
     void benchPrintsJsonAndWritesChart() throws IOException {
         Path png = dir.resolve("bench.png");
         Run r = lanes("bench", "--sizes", "16,9x7x5", "--runs", "1", "--warmup", "0", "--min-time", "5",
-                "--json", "--chart", png.toString());
+                "--step", "12,8,3", "--step-batch", "4", "--json", "--chart", png.toString());
         assertEquals(0, r.code(), r::toString);
-        assertTrue(r.out().startsWith("{") && r.out().contains("\"gemm\":[") && r.out().contains("\"m\":9,\"k\":7,\"n\":5"),
+        assertTrue(r.out().startsWith("{") && r.out().contains("\"gemm\":[") && r.out().contains("\"m\":9,\"k\":7,\"n\":5")
+                && r.out().contains("\"trainingStep\":{\"sizes\":[12,8,3],\"batch\":4"),
                 r.out());
         assertEquals(0x89, Files.readAllBytes(png)[0] & 0xff);
     }
