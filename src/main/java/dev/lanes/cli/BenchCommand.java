@@ -111,6 +111,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl,
                     "--runs and --min-time must be at least 1, --warmup and --threads at least 0");
         }
+        if (chart != null) {
+            Main.requireParentDirectory(cl, "--chart", chart);
+        }
         List<Shape> shapes = new ArrayList<>();
         for (String s : sizes) {
             shapes.add(parseShape(cl, s));

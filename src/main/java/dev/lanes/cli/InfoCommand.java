@@ -24,7 +24,16 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Kernels best = Kernels.best();
+        Kernels best;
+        try {
+            best = Kernels.best();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(ExitCodes.USAGE, "the kernel settings are invalid: " + e.getMessage(), e);
+        } catch (ExceptionInInitializerError e) {
+            // Kernels.best() reads -Dlanes.* once, in a class initializer.
+            throw new CliException(ExitCodes.USAGE, "the kernel settings are invalid: "
+                    + (e.getCause() == null ? e : e.getCause().getMessage()), e);
+        }
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("lanes", Main.version());
         facts.put("jdk", Runtime.version().toString());

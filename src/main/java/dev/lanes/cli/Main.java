@@ -109,6 +109,14 @@ public final class Main implements Runnable {
         }
     }
 
+    /** Fails with a usage error before any work when {@code file} could not be created. */
+    static void requireParentDirectory(CommandLine cl, String option, java.nio.file.Path file) {
+        java.nio.file.Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw new ParameterException(cl, option + " " + file + ": the directory " + parent + " does not exist");
+        }
+    }
+
     /** Reads the project version that the build writes into {@code version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -55,6 +55,9 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
+        if (out != null) {
+            Main.requireParentDirectory(cl, "--out", out);
+        }
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
         int f = m.stored().inputs();
         float[] x = read(data, f, delimiter, m.file());

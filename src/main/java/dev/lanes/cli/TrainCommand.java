@@ -148,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
             seed = checkpoint.seed();
         }
         validateOptions(cl);
+        Main.requireParentDirectory(cl, "--out", out);
         Kernels kernels = kernelOptions.kernels(cl);
 
         Dataset all = dataOptions.load(null);
@@ -187,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Network net = Network.create(netSpec, seed, kernels);
         Optimizer opt = optimizer();
-        Progress listener = new Progress(cl, train.size(), epochs);
+        Progress listener = new Progress(cl, train.size(), epochs, classes);
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)
                 .listener(listener).earlyStopping(patience, 0).build();
         Path ckpt = sibling(out, ".ckpt");
@@ -480,13 +481,15 @@ final class TrainCommand implements Callable<Integer> {
         private final int trainRows;
         private final int totalEpochs;
         private final boolean bar;
+        private final boolean accuracy;
         private ProgressBar current;
         private int currentEpoch;
         final List<EpochResult> history = new ArrayList<>();
         java.util.function.Consumer<EpochResult> onEpoch = r -> { };
 
-        Progress(CommandLine cl, int trainRows, int totalEpochs) {
+        Progress(CommandLine cl, int trainRows, int totalEpochs, boolean accuracy) {
             this.out = cl.getOut();
+            this.accuracy = accuracy;
             this.trainRows = trainRows;
             this.totalEpochs = totalEpochs;
             java.io.Console console = System.console();
@@ -513,11 +516,16 @@ final class TrainCommand implements Callable<Integer> {
         public void epochEnd(EpochResult r) {
             closeBar();
             history.add(r);
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f  acc %6.2f%%",
-                    r.epoch(), totalEpochs, r.trainLoss(), 100 * r.trainAccuracy()));
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f",
+                    r.epoch(), totalEpochs, r.trainLoss()));
+            if (accuracy) {
+                sb.append(String.format(Locale.ROOT, "  acc %6.2f%%", 100 * r.trainAccuracy()));
+            }
             if (r.hasValidation()) {
-                sb.append(String.format(Locale.ROOT, "  val_loss %.5f  val_acc %6.2f%%",
-                        r.validationLoss(), 100 * r.validationAccuracy()));
+                sb.append(String.format(Locale.ROOT, "  val_loss %.5f", r.validationLoss()));
+                if (accuracy) {
+                    sb.append(String.format(Locale.ROOT, "  val_acc %6.2f%%", 100 * r.validationAccuracy()));
+                }
             }
             sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s", trainRows / r.seconds(), r.seconds()));
             out.println(sb);

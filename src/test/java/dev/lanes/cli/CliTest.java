@@ -184,6 +184,80 @@ class CliTest {
         return c;
     }
 
+    // ----------------------------------------------------------------------- IDX and regression
+
+    /** An IDX images/labels pair of 4×4 images where class k lights pixel 5k; the labels gzipped. */
+    static Path[] idxPair(int count) throws IOException {
+        ByteBuffer img = ByteBuffer.allocate(16 + count * 16);
+        img.putInt(0x00000803).putInt(count).putInt(4).putInt(4);
+        ByteBuffer lab = ByteBuffer.allocate(8 + count);
+        lab.putInt(0x00000801).putInt(count);
+        Random r = new Random(3);
+        for (int i = 0; i < count; i++) {
+            int k = i % 3;
+            byte[] px = new byte[16];
+            for (int j = 0; j < 16; j++) {
+                px[j] = (byte) r.nextInt(40);
+            }
+            px[5 * k] = (byte) 250;
+            img.put(px);
+            lab.put((byte) k);
+        }
+        Path images = Files.write(dir.resolve("images.idx"), img.array());
+        Path labels = dir.resolve("labels.idx.gz");
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels))) {
+            gz.write(lab.array());
+        }
+        return new Path[] {images, labels};
+    }
+
+    @Test
+    void idxImagesAndGzippedLabelsTrainAndEvaluate() throws IOException {
+        Path[] idx = idxPair(60);
+        Path out = dir.resolve("idx.lanes");
+        Run t = lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(), "--epochs", "5",
+                "--layers", "3", "--lr", "0.05", "--out", out.toString(), "--no-plot");
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(t.out().contains("16 features, 3 classes"), t.out());
+        Run e = lanes("eval", "--model", out.toString(), "--data", idx[0].toString(), "--labels", idx[1].toString());
+        assertEquals(0, e.code(), e::toString);
+        assertTrue(e.out().contains("60 rows"), e.out());
+        byte[] img = Files.readAllBytes(idx[0]);
+        Path cut = Files.write(dir.resolve("cut.idx"), Arrays.copyOf(img, img.length - 10));
+        assertExit(3, lanes("eval", "--model", out.toString(), "--data", cut.toString(), "--labels", idx[1].toString()),
+                "cut.idx");
+    }
+
+    @Test
+    void regressionTrainsEvaluatesAndPredictsValues() throws IOException {
+        Random r = new Random(5);
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 120; i++) {
+            double a = r.nextGaussian();
+            double b = r.nextGaussian();
+            sb.append(String.format(Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, 2 * a - b + 0.01 * r.nextGaussian()));
+        }
+        Path data = file("linear.csv", sb.toString());
+        Path out = dir.resolve("linear.lanes");
+        Run t = lanes("train", "--task", "regression", "--data", data.toString(), "--layers", "1",
+                "--activation", "identity", "--lr", "0.05", "--epochs", "40", "--out", out.toString(), "--no-plot");
+        assertEquals(0, t.code(), t::toString);
+        assertFalse(t.out().contains("acc "), t.out());
+        Matcher m = Pattern.compile("test: loss \\(mse\\) ([0-9.e-]+)").matcher(t.out());
+        assertTrue(m.find(), t.out());
+        assertTrue(Double.parseDouble(m.group(1)) < 0.05, t.out());
+        Run e = lanes("eval", "--model", out.toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e::toString);
+        assertTrue(e.out().contains("mean absolute error"), e.out());
+        Path in = file("ab.csv", "1,0\n0,1\n");
+        Run p = lanes("predict", "--model", out.toString(), "--data", in.toString());
+        assertEquals(0, p.code(), p::toString);
+        String[] lines = p.out().split("\n");
+        assertEquals("y0", lines[0]);
+        assertEquals(2.0, Double.parseDouble(lines[1]), 0.2);
+        assertEquals(-1.0, Double.parseDouble(lines[2]), 0.2);
+    }
+
     // ------------------------------------------------------------------------------- bad input
 
     @ParameterizedTest(name = "{0}")
