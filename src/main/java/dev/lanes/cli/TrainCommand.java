@@ -137,6 +137,9 @@ final class TrainCommand implements Callable<Integer> {
             "--loss", "--optimizer", "--lr", "--momentum", "--batch", "--seed", "--validation", "--test",
             "--no-standardize");
 
+    /** Checkpoint key of the per-epoch metrics so far, so the plot of a resumed run shows every epoch. */
+    private static final String HISTORY = "history";
+
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
@@ -199,7 +202,9 @@ final class TrainCommand implements Callable<Integer> {
         listener.onEpoch = r -> {
             TrainingState s = trainer.checkpoint();
             try {
-                ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, metadata, config));
+                Map<String, String> withHistory = new LinkedHashMap<>(config);
+                withHistory.put(HISTORY, encodeHistory(listener.history));
+                ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, metadata, withHistory));
             } catch (IOException e) {
                 throw new CliException(ExitCodes.FAILURE, "cannot write the checkpoint " + ckpt + ": " + e, e);
             }
@@ -221,6 +226,7 @@ final class TrainCommand implements Callable<Integer> {
                             + state.epochsCompleted() + " epochs; ask for more with --epochs");
                 }
                 o.printf("resuming after epoch %d from %s%n", state.epochsCompleted(), resume);
+                listener.history.addAll(decodeHistory(checkpoint.config().get(HISTORY)));
                 o.flush();
                 result = trainer.resume(net, state, train, val);
             } else {
@@ -460,6 +466,37 @@ final class TrainCommand implements Callable<Integer> {
             crc.update(b.array(), 0, 4 * d.outputs());
         }
         return String.format("%d×%d:%08x", d.size(), d.features(), crc.getValue());
+    }
+
+    /** One line per epoch: epoch, losses and accuracies as exact decimal doubles, seconds. */
+    private static String encodeHistory(List<EpochResult> history) {
+        StringBuilder sb = new StringBuilder();
+        for (EpochResult r : history) {
+            sb.append(r.epoch()).append(' ').append(r.trainLoss()).append(' ').append(r.trainAccuracy()).append(' ')
+                    .append(r.validationLoss()).append(' ').append(r.validationAccuracy()).append(' ')
+                    .append(r.seconds()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private List<EpochResult> decodeHistory(String s) {
+        List<EpochResult> out = new ArrayList<>();
+        if (s == null) {
+            return out;
+        }
+        try {
+            for (String line : s.split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split(" ");
+                out.add(new EpochResult(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5])));
+            }
+        } catch (RuntimeException e) {
+            throw CliException.badInput(resume + ": the checkpoint's epoch history is malformed", e);
+        }
+        return out;
     }
 
     static Path sibling(Path file, String suffix) {

@@ -164,6 +164,8 @@ class CliTest {
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("resuming after epoch 2"), r.out());
         assertFalse(r.out().contains("epoch   1/5"), r.out());
+        // The checkpoint carries every epoch's metrics, so the plot of the resumed run shows all five.
+        assertEquals(5, ModelFile.readCheckpoint(ckpt).config().get("history").lines().count());
         StoredModel a = ModelFile.readModel(full);
         StoredModel b = ModelFile.readModel(part);
         for (int l = 0; l < a.layers().size(); l++) {
