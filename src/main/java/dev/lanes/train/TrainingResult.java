@@ -17,8 +17,16 @@ public record TrainingResult(List<EpochResult> epochs, boolean stoppedEarly, int
         epochs = List.copyOf(epochs);
     }
 
-    /** The metrics of the last epoch run. */
+    /**
+     * The metrics of the last epoch run.
+     *
+     * @throws IllegalStateException if no epoch ran (a resumed state had already reached the
+     *     configured epoch count)
+     */
     public EpochResult last() {
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("no epoch ran");
+        }
         return epochs.get(epochs.size() - 1);
     }
 

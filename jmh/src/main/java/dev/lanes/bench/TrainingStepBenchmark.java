@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  * One training step — forward, backward and an SGD update — of a 784-512-512-10 network on a
  * mini-batch of 256, the workload of the numpy peer. Samples/s = 256 × the score (steps/s).
  *
- * <p>Useful GEMM work per step: forward 2·256·(784·512 + 512·512 + 512·10), the same for the
- * weight gradients, and the back-propagated errors of layers 3 and 2 (layer 1 needs none),
- * 2·256·(10·512 + 512·512): about 1.03 GFLOP, so GFLOP/s ≈ 1.03 × steps/s.
+ * <p>GEMM work per step: forward 2·256·(784·512 + 512·512 + 512·10) = 0.342 GFLOP, the same for
+ * the weight gradients, and the back-propagated errors of layers 3 and 2 (layer 1 needs none),
+ * 2·256·(10·512 + 512·512) = 0.137 GFLOP: 0.822 GFLOP done. The numpy peer's report counts three
+ * GEMMs per layer, 1.027 GFLOP; quote GFLOP/s = 1.027 × steps/s when comparing with it.
  *
  * <p>{@code model}: {@code sigmoidMse} (sigmoid everywhere, MSE, as in the notes) or
  * {@code reluSoftmaxCe} (ReLU hidden, softmax with cross-entropy). {@code impl}: the scalar

@@ -1,0 +1,107 @@
+package dev.lanes.nn;
+
+import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.Transpose;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A training step is a fixed sequence of kernel calls over the whole batch — never a loop over
+ * examples — and the GEMMs use the transpose flags of the design (forward N·T, weight gradient
+ * T·N, back-propagated error N·N), so no transposed copy is ever made.
+ */
+class BatchedCallCountTest {
+
+    /** Records every call and delegates to the reference kernels. */
+    static final class RecordingKernels implements Kernels {
+        final Kernels k = Kernels.reference();
+        final List<String> calls = new ArrayList<>();
+
+        @Override public String name() { return "recording"; }
+        @Override public int vectorBits() { return k.vectorBits(); }
+        @Override public int threads() { return 1; }
+        @Override public String describe() { return "recording " + k.describe(); }
+
+        @Override
+        public void sgemm(Transpose transA, Transpose transB, int m, int n, int kk, float alpha, float[] a, int aOffset,
+                          int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+            calls.add("sgemm " + transA + "," + transB + " " + m + "x" + n + "x" + kk);
+            k.sgemm(transA, transB, m, n, kk, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+
+        @Override public void addRowVector(int rows, int cols, float[] v, int vo, float[] x, int xo, int ldx) {
+            calls.add("addRowVector"); k.addRowVector(rows, cols, v, vo, x, xo, ldx); }
+        @Override public void columnSums(int rows, int cols, float[] x, int xo, int ldx, float[] out, int oo) {
+            calls.add("columnSums"); k.columnSums(rows, cols, x, xo, ldx, out, oo); }
+        @Override public void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo) {
+            calls.add("axpy"); k.axpy(n, alpha, x, xo, y, yo); }
+        @Override public void scale(int n, float alpha, float[] x, int xo) {
+            calls.add("scale"); k.scale(n, alpha, x, xo); }
+        @Override public void exp(int n, float[] x, int xo) {
+            calls.add("exp"); k.exp(n, x, xo); }
+        @Override public void sigmoid(int n, float[] x, int xo) {
+            calls.add("sigmoid"); k.sigmoid(n, x, xo); }
+        @Override public void tanh(int n, float[] x, int xo) {
+            calls.add("tanh"); k.tanh(n, x, xo); }
+        @Override public void relu(int n, float[] x, int xo) {
+            calls.add("relu"); k.relu(n, x, xo); }
+        @Override public void sigmoidBackward(int n, float[] a, int ao, float[] d, int dOff) {
+            calls.add("sigmoidBackward"); k.sigmoidBackward(n, a, ao, d, dOff); }
+        @Override public void tanhBackward(int n, float[] a, int ao, float[] d, int dOff) {
+            calls.add("tanhBackward"); k.tanhBackward(n, a, ao, d, dOff); }
+        @Override public void reluBackward(int n, float[] a, int ao, float[] d, int dOff) {
+            calls.add("reluBackward"); k.reluBackward(n, a, ao, d, dOff); }
+        @Override public void softmaxRows(int rows, int cols, float[] x, int xo, int ldx) {
+            calls.add("softmaxRows"); k.softmaxRows(rows, cols, x, xo, ldx); }
+        @Override public double mseLoss(int rows, int cols, float[] a, int ao, float[] y, int yo, float[] g, int go) {
+            calls.add("mseLoss"); return k.mseLoss(rows, cols, a, ao, y, yo, g, go); }
+        @Override public double softmaxCrossEntropy(int rows, int cols, float[] z, int zo, float[] y, int yo, float[] g, int go) {
+            calls.add("softmaxCrossEntropy"); return k.softmaxCrossEntropy(rows, cols, z, zo, y, yo, g, go); }
+    }
+
+    private static List<String> stepCalls(NetworkSpec spec, int batch) {
+        RecordingKernels rec = new RecordingKernels();
+        Network net = Network.create(spec, 1, rec);
+        Random rnd = new Random(1);
+        float[] x = GradientAssert.randomInputs(rnd, batch, spec.inputs());
+        float[] y = GradientAssert.randomTargets(rnd, batch, spec.outputs(), spec.loss());
+        net.lossAndGradients(x, y, batch, net.newGradients());
+        return rec.calls;
+    }
+
+    @Test
+    void reluSoftmaxStepIsOneCallPerOperationWhateverTheBatch() {
+        NetworkSpec spec = NetworkSpec.of(new int[] {6, 5, 4, 3}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        int b = 9;
+        List<String> expected = List.of(
+                // forward, layers 1..3 (the output's softmax is fused into the loss)
+                "sgemm NONE,TRANSPOSE " + b + "x5x6", "addRowVector", "relu",
+                "sgemm NONE,TRANSPOSE " + b + "x4x5", "addRowVector", "relu",
+                "sgemm NONE,TRANSPOSE " + b + "x3x4", "addRowVector",
+                "softmaxCrossEntropy",
+                // backward, layer 3 then 2 then 1 (no input gradient)
+                "sgemm TRANSPOSE,NONE 3x4x" + b, "columnSums", "sgemm NONE,NONE " + b + "x4x3", "reluBackward",
+                "sgemm TRANSPOSE,NONE 4x5x" + b, "columnSums", "sgemm NONE,NONE " + b + "x5x4", "reluBackward",
+                "sgemm TRANSPOSE,NONE 5x6x" + b, "columnSums");
+        assertEquals(expected, stepCalls(spec, b));
+        assertEquals(expected.size(), stepCalls(spec, 1).size());
+        assertEquals(expected.size(), stepCalls(spec, 100).size());
+    }
+
+    @Test
+    void sigmoidMseStepAppliesTheOutputDerivativeOnce() {
+        NetworkSpec spec = NetworkSpec.of(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
+        List<String> expected = List.of(
+                "sgemm NONE,TRANSPOSE 7x4x3", "addRowVector", "sigmoid",
+                "sgemm NONE,TRANSPOSE 7x2x4", "addRowVector", "sigmoid",
+                "mseLoss", "sigmoidBackward",
+                "sgemm TRANSPOSE,NONE 2x4x7", "columnSums", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
+                "sgemm TRANSPOSE,NONE 4x3x7", "columnSums");
+        assertEquals(expected, stepCalls(spec, 7));
+    }
+}
