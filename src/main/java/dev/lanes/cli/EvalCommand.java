@@ -86,7 +86,6 @@ final class EvalCommand implements Callable<Integer> {
                 printConfusion(o, d.classNames(), confusion);
             }
         } else {
-            double[] target = new double[d.outputs()];
             double mae = 0;
             float[] t = d.targetMatrix();
             for (int i = 0; i < out.length; i++) {
@@ -96,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
             j.put("meanAbsoluteError", mae);
             if (!json) {
                 o.printf(Locale.ROOT, "%s on %s: %d rows, %d targets, loss (mse) %.6g, mean absolute error %.6g%n",
-                        m.file(), dataOptions.describe(), d.size(), target.length, ev.loss(), mae);
+                        m.file(), dataOptions.describe(), d.size(), d.outputs(), ev.loss(), mae);
             }
         }
         if (json) {

@@ -36,7 +36,11 @@ final class ModelOptions {
 
         /** The data standardized the way the model was trained, or as it is. */
         Dataset prepare(Dataset d) {
-            return standardizer == null ? d : standardizer.apply(d);
+            try {
+                return standardizer == null ? d : standardizer.apply(d);
+            } catch (IllegalArgumentException e) {
+                throw CliException.badInput(d.name() + ": " + e.getMessage(), e);
+            }
         }
 
         boolean classifier() {

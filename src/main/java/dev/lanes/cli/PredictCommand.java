@@ -64,6 +64,12 @@ final class PredictCommand implements Callable<Integer> {
         int rows = x.length / f;
         if (m.standardizer() != null) {
             m.standardizer().transform(x, 0, rows);
+            for (int i = 0; i < x.length; i++) {
+                if (!Float.isFinite(x[i])) {
+                    throw CliException.badInput(data + ": row " + (i / f + 1) + ", feature " + (i % f + 1)
+                            + " overflows float once standardized with the model's statistics");
+                }
+            }
         }
         int k = m.stored().outputs();
         float[] y = m.network().predict(x, rows);

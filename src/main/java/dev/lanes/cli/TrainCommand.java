@@ -168,9 +168,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         Standardizer std = noStandardize ? null : Standardizer.fit(train);
         if (std != null) {
-            train = std.apply(train);
-            val = val == null ? null : std.apply(val);
-            testSet = testSet == null ? null : std.apply(testSet);
+            try {
+                train = std.apply(train);
+                val = val == null ? null : std.apply(val);
+                testSet = testSet == null ? null : std.apply(testSet);
+            } catch (IllegalArgumentException e) {
+                throw CliException.badInput(dataOptions.describe() + ": " + e.getMessage()
+                        + " (try --no-standardize)", e);
+            }
         }
         String fingerprint = fingerprint(train);
 
