@@ -36,6 +36,9 @@ import java.util.concurrent.Callable;
  * (the jmh/ project) remains the authority for published numbers.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
         description = {"Measure single-precision GEMM throughput (GFLOP/s = 2·M·N·K / time) of the "
                 + "reference and SIMD kernels on a few shapes, side by side in one JVM, then one training "
                 + "step (samples/s).",

@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code lanes eval}: loss, accuracy and confusion matrix of a model on a data set. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
         description = "Evaluate a model on a data set: loss, accuracy and the confusion matrix "
                 + "(rows: true class, columns: predicted class); for regression, the loss (mse) and the "
                 + "mean absolute error.")

@@ -13,4 +13,11 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Bad input: a data file or model file that cannot be used (the message names it and why). */
     public static final int BAD_INPUT = 3;
+
+    // The --help text of every command lists the codes from these lines.
+    static final String HEADING = "%nExit codes:%n";
+    static final String HELP_OK = "0:success";
+    static final String HELP_FAILURE = "1:failure (a check above its threshold, training diverged, an I/O or internal error)";
+    static final String HELP_USAGE = "2:usage error (unknown option, malformed or out-of-range value)";
+    static final String HELP_BAD_INPUT = "3:bad input data or model file (the message names the file and the problem)";
 }

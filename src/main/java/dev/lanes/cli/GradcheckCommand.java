@@ -23,6 +23,9 @@ import java.util.concurrent.Callable;
 
 /** {@code lanes gradcheck}: batched analytic gradients against two double-precision references. */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
         description = {"Build a random network and batch, then compare the batched float gradients "
                 + "(the GEMM path training uses) with central finite differences of the cost and with "
                 + "per-example backpropagation, both in double.",

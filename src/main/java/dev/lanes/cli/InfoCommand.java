@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 
 /** {@code lanes info}: what this machine and JVM give Lanes, and which kernels it chose. */
 @Command(name = "info", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
         description = "Show the Lanes and JDK versions, the kernel backend chosen and why, the vector "
                 + "width and the number of cores.")
 final class InfoCommand implements Callable<Integer> {

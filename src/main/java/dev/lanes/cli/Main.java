@@ -24,12 +24,9 @@ import java.util.logging.Logger;
         subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
             GradcheckCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:failure (a check above its threshold, an I/O or internal error)",
-            "2:usage error (unknown option, malformed or out-of-range value)",
-            "3:bad input data or model file (the message names the file and the problem)"})
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT})
 public final class Main implements Runnable {
 
     // Held so the level set below is not lost when the logger is garbage collected.

@@ -24,6 +24,9 @@ import java.util.zip.GZIPInputStream;
 
 /** {@code lanes predict}: runs a model over the rows of a CSV file of features. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
         description = {"Run a model over a CSV file whose rows hold exactly the model's input features "
                 + "(no label column; a header row is allowed; .gz accepted).",
             "Writes CSV: for a classifier the predicted class and one probability (or output) per class, "

@@ -45,6 +45,9 @@ import java.util.zip.CRC32;
 
 /** {@code lanes train}: trains a network, writes the model, checkpoints and a training plot. */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
         description = {"Train a dense network on a data set and write the model file.",
             "The data is split (seeded, stratified for classes) into training, validation and test parts; "
                 + "features are standardized with statistics of the training part, which the model keeps. "
