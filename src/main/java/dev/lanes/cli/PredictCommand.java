@@ -42,7 +42,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file of feature rows.")
+    @Option(names = "--data", required = true, paramLabel = "FILE",
+            description = "CSV file of feature rows, or - for standard input.")
     Path data;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
@@ -125,8 +126,9 @@ final class PredictCommand implements Callable<Integer> {
      * of its fields is not a number. Errors name file:line:column.
      */
     static float[] read(Path file, int features, char delimiter, Path model) {
-        String name = file.toString();
-        try (var raw = Files.newInputStream(file);
+        boolean stdin = file.toString().equals("-");
+        String name = stdin ? "<stdin>" : file.toString();
+        try (var raw = stdin ? nonClosing(System.in) : Files.newInputStream(file);
              var buffered = new java.io.BufferedInputStream(raw)) {
             buffered.mark(2);
             int b0 = buffered.read();
@@ -192,6 +194,15 @@ final class PredictCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.badInput(name + ": cannot be read: " + e, e);
         }
+    }
+
+    private static java.io.InputStream nonClosing(java.io.InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // standard input belongs to the process
+            }
+        };
     }
 
     private static boolean isNonFinite(String s) {

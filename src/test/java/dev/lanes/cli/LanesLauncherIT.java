@@ -31,6 +31,10 @@ class LanesLauncherIT {
     }
 
     private Proc lanes(String... args) throws IOException, InterruptedException {
+        return lanesWithInput(null, args);
+    }
+
+    private Proc lanesWithInput(Path stdin, String... args) throws IOException, InterruptedException {
         Path launcher = Path.of(System.getProperty("user.dir")).resolve("lanes").toAbsolutePath();
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.toString());
@@ -40,6 +44,9 @@ class LanesLauncherIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("LANES_NO_BUILD", "1");
+        if (stdin != null) {
+            pb.redirectInput(stdin.toFile());
+        }
         Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -72,6 +79,10 @@ class LanesLauncherIT {
         for (int i = 1; i < lines.length; i++) {
             assertTrue(lines[i].matches("[abc](,[01]\\.\\d{6}){3}"), p::toString);
         }
+        // The same rows through a pipe: features on stdin, predictions on stdout.
+        Proc piped = lanesWithInput(dir.resolve("in.csv"), "predict", "--model", "tiny.lanes", "--data", "-");
+        assertEquals(0, piped.code(), piped::toString);
+        assertEquals(p.out(), piped.out());
     }
 
     @Test
