@@ -3,14 +3,27 @@
  *
  * <p>The Vector API module is optional ({@code requires static}): without
  * {@code --add-modules jdk.incubator.vector} the library runs on its scalar reference kernels.
+ *
+ * <p>The command-line tool ({@code dev.lanes.cli}) lives in this module too, but its libraries
+ * (picocli, progressbar, XChart) are {@code requires static} as well: no other package names them,
+ * so a program that uses Lanes as a library needs nothing but the JDK.
  */
 module dev.lanes {
     requires static jdk.incubator.vector;
     requires jdk.management;
+
+    requires static info.picocli;
+    requires static me.tongfei.progressbar;
+    requires static xchart;
+    requires static java.desktop;
+    requires static java.logging;
 
     exports dev.lanes.kernel;
     exports dev.lanes.data;
     exports dev.lanes.nn;
     exports dev.lanes.optim;
     exports dev.lanes.train;
+    exports dev.lanes.io;
+
+    opens dev.lanes.cli to info.picocli;
 }

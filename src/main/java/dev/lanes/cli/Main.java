@@ -1,0 +1,138 @@
+package dev.lanes.cli;
+
+import dev.lanes.io.ModelFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The {@code lanes} command: entry point and the mapping of failures to exit codes. */
+@Command(name = "lanes",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Train, evaluate and run dense neural networks on the CPU with SIMD kernels.",
+        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
+            GradcheckCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT})
+public final class Main implements Runnable {
+
+    // Held so the level set below is not lost when the logger is garbage collected.
+    private static final Logger KERNEL_LOG = Logger.getLogger("dev.lanes.kernel");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: try 'lanes --help'");
+    }
+
+    /** Runs the command line and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command line with the given output and error streams (tests call this in process).
+     *
+     * @return the exit code, one of {@link ExitCodes}
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        // Charts are drawn off screen; without this AWT would look for a display.
+        System.setProperty("java.awt.headless", "true");
+        // The kernel choice is printed by `lanes info` and in each command's header; the library's
+        // INFO log line would repeat it on stderr. Warnings (a fallback to scalar) still show.
+        if (KERNEL_LOG.getLevel() == null) {
+            KERNEL_LOG.setLevel(Level.WARNING);
+        }
+        return commandLine(out, err).execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(Main::handle);
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        String who = "lanes " + cl.getCommandName() + ": ";
+        switch (e) {
+            case CliException c -> {
+                err.println(who + c.getMessage());
+                return c.exitCode();
+            }
+            case ModelFileException m -> {
+                err.println(who + m.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+            case ParameterException p -> {
+                err.println(who + p.getMessage());
+                return ExitCodes.USAGE;
+            }
+            case IOException io -> {
+                err.println(who + "I/O error: " + io);
+                return ExitCodes.FAILURE;
+            }
+            case UncheckedIOException io -> {
+                err.println(who + "I/O error: " + io.getCause());
+                return ExitCodes.FAILURE;
+            }
+            default -> {
+                err.println(who + "internal error: " + e);
+                e.printStackTrace(err);
+                return ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    /** Fails with a usage error before any work when {@code file} could not be created. */
+    static void requireParentDirectory(CommandLine cl, String option, java.nio.file.Path file) {
+        java.nio.file.Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            throw new ParameterException(cl, option + " " + file + ": the directory " + parent + " does not exist");
+        }
+    }
+
+    /** Reads the project version that the build writes into {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Lanes " + version(),
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

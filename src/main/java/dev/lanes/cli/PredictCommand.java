@@ -1,0 +1,229 @@
+package dev.lanes.cli;
+
+import dev.lanes.data.MalformedDataException;
+import dev.lanes.io.AtomicFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/** {@code lanes predict}: runs a model over the rows of a CSV file of features. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
+            ExitCodes.HELP_BAD_INPUT},
+        description = {"Run a model over a CSV file whose rows hold exactly the model's input features "
+                + "(no label column; a header row is allowed; .gz accepted).",
+            "Writes CSV: for a classifier the predicted class and one probability (or output) per class, "
+                + "for regression one value per output. To stdout unless --out is given."})
+final class PredictCommand implements Callable<Integer> {
+
+    // A plain decimal number; Float.parseFloat alone would also take "NaN", "Infinity", hex and a trailing 'f'.
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    KernelOptions kernelOptions;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE",
+            description = "CSV file of feature rows, or - for standard input.")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
+    Path out;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+            description = "Field delimiter of the input (default: '${DEFAULT-VALUE}').")
+    char delimiter;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (out != null) {
+            Main.requireParentDirectory(cl, "--out", out);
+        }
+        ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
+        int f = m.stored().inputs();
+        float[] x = read(data, f, delimiter, m.file());
+        int rows = x.length / f;
+        if (m.standardizer() != null) {
+            m.standardizer().transform(x, 0, rows);
+            for (int i = 0; i < x.length; i++) {
+                if (!Float.isFinite(x[i])) {
+                    throw CliException.badInput(data + ": row " + (i / f + 1) + ", feature " + (i % f + 1)
+                            + " overflows float once standardized with the model's statistics");
+                }
+            }
+        }
+        int k = m.stored().outputs();
+        float[] y = m.network().predict(x, rows);
+        StringWriter buf = new StringWriter();
+        PrintWriter w = new PrintWriter(buf);
+        List<String> names = m.stored().classNames();
+        StringBuilder header = new StringBuilder(m.classifier() ? "class" : "");
+        for (int j = 0; j < k; j++) {
+            if (header.length() > 0) {
+                header.append(',');
+            }
+            header.append(m.classifier() ? "p_" + csv(names.get(j)) : "y" + j);
+        }
+        w.println(header);
+        StringBuilder line = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            line.setLength(0);
+            if (m.classifier()) {
+                line.append(csv(names.get(EvalCommand.argmax(y, r * k, k))));
+            }
+            for (int j = 0; j < k; j++) {
+                if (line.length() > 0) {
+                    line.append(',');
+                }
+                line.append(String.format(Locale.ROOT, m.classifier() ? "%.6f" : "%.7g", y[r * k + j]));
+            }
+            w.println(line);
+        }
+        w.flush();
+        if (out != null) {
+            byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(out, bytes);
+            cl.getErr().printf("predict: %d rows → %s%n", rows, out);
+        } else {
+            cl.getOut().print(buf);
+        }
+        cl.getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    private static String csv(String s) {
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    /**
+     * Reads rows of exactly {@code features} numbers. The first row is taken as a header when one
+     * of its fields is not a number. Errors name file:line:column.
+     */
+    static float[] read(Path file, int features, char delimiter, Path model) {
+        boolean stdin = file.toString().equals("-");
+        String name = stdin ? "<stdin>" : file.toString();
+        try (var raw = stdin ? nonClosing(System.in) : Files.newInputStream(file);
+             var buffered = new java.io.BufferedInputStream(raw)) {
+            buffered.mark(2);
+            int b0 = buffered.read();
+            int b1 = buffered.read();
+            buffered.reset();
+            var in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(buffered) : buffered;
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            FloatList values = new FloatList();
+            String line;
+            long lineNo = 0;
+            boolean first = true;
+            String split = Pattern.quote(String.valueOf(delimiter));
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] fields = line.split(split, -1);
+                if (first) {
+                    first = false;
+                    boolean header = false;
+                    for (String s : fields) {
+                        header |= !NUMBER.matcher(s.trim()).matches() && !isNonFinite(s.trim());
+                    }
+                    if (header) {
+                        if (fields.length != features) {
+                            throw new MalformedDataException(name, lineNo, 0, "the header has " + fields.length
+                                    + " columns but the model " + model + " takes " + features + " features");
+                        }
+                        continue;
+                    }
+                }
+                if (fields.length != features) {
+                    throw new MalformedDataException(name, lineNo, 0, "shape mismatch: the row has " + fields.length
+                            + " fields but the model " + model + " takes " + features + " features");
+                }
+                for (int j = 0; j < fields.length; j++) {
+                    String s = fields[j].trim();
+                    if (isNonFinite(s)) {
+                        throw new MalformedDataException(name, lineNo, j + 1, "not a finite number: '" + s + "'");
+                    }
+                    if (!NUMBER.matcher(s).matches()) {
+                        throw new MalformedDataException(name, lineNo, j + 1, "not a number: '" + s + "'");
+                    }
+                    float v = Float.parseFloat(s);
+                    if (!Float.isFinite(v)) {
+                        throw new MalformedDataException(name, lineNo, j + 1, "'" + s + "' overflows a float");
+                    }
+                    values.add(v);
+                }
+            }
+            if (values.size == 0) {
+                throw new MalformedDataException(name, 0, 0, "no data rows");
+            }
+            return values.toArray();
+        } catch (NoSuchFileException e) {
+            throw CliException.badInput(name + ": no such file", e);
+        } catch (MalformedDataException e) {
+            throw CliException.badInput(e.getMessage(), e);
+        } catch (IOException e) {
+            throw CliException.badInput(name + ": cannot be read: " + e, e);
+        }
+    }
+
+    private static java.io.InputStream nonClosing(java.io.InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+                // standard input belongs to the process
+            }
+        };
+    }
+
+    private static boolean isNonFinite(String s) {
+        String t = s.toLowerCase(Locale.ROOT).replace("+", "").replace("-", "");
+        return t.equals("nan") || t.equals("inf") || t.equals("infinity");
+    }
+
+    /** Growable float storage, so the file is read once. */
+    private static final class FloatList {
+        float[] a = new float[1024];
+        int size;
+
+        void add(float v) {
+            if (size == a.length) {
+                a = java.util.Arrays.copyOf(a, a.length * 2);
+            }
+            a[size++] = v;
+        }
+
+        float[] toArray() {
+            return java.util.Arrays.copyOf(a, size);
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package dev.lanes.cli;
+
+import dev.lanes.io.ModelFile;
+import dev.lanes.io.StoredModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives the real picocli command line in process, with captured output, checking exit codes and messages. */
+class CliTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path blobs;
+    static Path model;
+
+    record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
+        }
+    }
+
+    static Run lanes(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** Three well separated Gaussian blobs in 2-D labelled a, b, c, with a header row. */
+    static String blobCsv(int rows, long seed) {
+        Random r = new Random(seed);
+        StringBuilder sb = new StringBuilder("x,y,label\n");
+        for (int i = 0; i < rows; i++) {
+            int c = i % 3;
+            sb.append(String.format(Locale.ROOT, "%.4f,%.4f,%s%n", 4 * c + r.nextGaussian() * 0.5,
+                    (c == 1 ? 3 : 0) + r.nextGaussian() * 0.5, "abc".charAt(c)));
+        }
+        return sb.toString();
+    }
+
+    @BeforeAll
+    static void trainOnce() throws IOException {
+        blobs = Files.writeString(dir.resolve("blobs.csv"), blobCsv(90, 7));
+        model = dir.resolve("blobs.lanes");
+        Run r = lanes("train", "--data", blobs.toString(), "--epochs", "3", "--layers", "8,3", "--lr", "0.05",
+                "--out", model.toString());
+        assertEquals(0, r.code(), r::toString);
+    }
+
+    private static Path file(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private static void assertExit(int code, Run r, String... fragments) {
+        assertEquals(code, r.code(), r::toString);
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), () -> "expected '" + f + "' in\n" + r);
+        }
+        assertFalse(r.err().contains("\tat "), () -> "a stack trace leaked:\n" + r);
+    }
+
+    // ------------------------------------------------------------------------------ info, usage
+
+    @Test
+    void infoNamesBackendWidthAndCores() {
+        Run r = lanes("info");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("Backend:") && r.out().contains("Vector width:") && r.out().contains("Cores:"), r.out());
+        Run j = lanes("info", "--json");
+        assertTrue(j.out().startsWith("{\"lanes\":") && j.out().contains("\"backend\":"), j.out());
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertExit(2, lanes(), "Missing command");
+        assertExit(2, lanes("frobnicate"), "frobnicate");
+        assertExit(2, lanes("train", "--data", "digits", "--epochs", "many"), "--epochs", "many");
+        assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation must be in [0, 1)");
+        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum or adam");
+        assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
+        assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
+        assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
+        assertEquals(0, lanes("train", "--help").code());
+    }
+
+    // --------------------------------------------------------------------------- the happy path
+
+    @Test
+    void trainWritesModelCheckpointAndPlotThenEvalAndPredictUseIt() throws IOException {
+        assertTrue(Files.size(model) > 28);
+        assertEquals(3, ModelFile.readCheckpoint(dir.resolve("blobs.lanes.ckpt")).epochs());
+        byte[] png = Files.readAllBytes(dir.resolve("blobs.lanes.png"));
+        assertEquals(0x89, png[0] & 0xff);
+        assertEquals('P', png[1]);
+
+        Run e = lanes("eval", "--model", model.toString(), "--data", blobs.toString());
+        assertEquals(0, e.code(), e::toString);
+        assertTrue(e.out().contains("confusion matrix"), e.out());
+        assertTrue(Pattern.compile("\\n\\s+a\\s+\\d+\\s+\\d+\\s+\\d+").matcher(e.out()).find(), e.out());
+        Matcher acc = Pattern.compile("accuracy ([0-9.]+)%").matcher(e.out());
+        assertTrue(acc.find(), e.out());
+        assertTrue(Double.parseDouble(acc.group(1)) > 90, e.out());
+
+        Path in = file("features.csv", "x,y\n0.1,0.0\n4.2,3.1\n8.0,-0.2\n");
+        Run p = lanes("predict", "--model", model.toString(), "--data", in.toString());
+        assertEquals(0, p.code(), p::toString);
+        String[] lines = p.out().split("\n");
+        assertEquals("class,p_a,p_b,p_c", lines[0]);
+        assertEquals(4, lines.length, p.out());
+        assertTrue(lines[1].startsWith("a,") && lines[2].startsWith("b,") && lines[3].startsWith("c,"), p.out());
+        double sum = Arrays.stream(lines[2].split(",")).skip(1).mapToDouble(Double::parseDouble).sum();
+        assertEquals(1, sum, 1e-4);
+    }
+
+    @Test
+    void defaultsOnDigitsReach97PercentTestAccuracy() {
+        Path out = dir.resolve("digits.lanes");
+        Run r = lanes("train", "--data", "digits", "--out", out.toString(), "--no-plot");
+        assertEquals(0, r.code(), r::toString);
+        Matcher m = Pattern.compile("test: loss [0-9.]+, accuracy ([0-9.]+)%").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double acc = Double.parseDouble(m.group(1));
+        System.out.println("digits, default settings: test accuracy " + acc + " %");
+        assertTrue(acc >= 97.0, r.out());
+        assertTrue(r.out().contains("samples/s"), r.out());
+    }
+
+    @Test
+    void resumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
+        Path data = file("resume.csv", blobCsv(60, 11));
+        Path full = dir.resolve("full.lanes");
+        Path part = dir.resolve("part.lanes");
+        String[] common = {"--data", data.toString(), "--layers", "6,3", "--optimizer", "adam", "--lr", "0.01",
+            "--batch", "8", "--seed", "5", "--no-plot"};
+        assertEquals(0, lanes(concat(new String[] {"train", "--epochs", "5", "--out", full.toString()}, common)).code());
+        assertEquals(0, lanes(concat(new String[] {"train", "--epochs", "2", "--out", part.toString()}, common)).code());
+        Path ckpt = dir.resolve("part.lanes.ckpt");
+        Run r = lanes("train", "--data", data.toString(), "--resume", ckpt.toString(), "--epochs", "5",
+                "--out", part.toString(), "--no-plot");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("resuming after epoch 2"), r.out());
+        assertFalse(r.out().contains("epoch   1/5"), r.out());
+        // The checkpoint carries every epoch's metrics, so the plot of the resumed run shows all five.
+        assertEquals(5, ModelFile.readCheckpoint(ckpt).config().get("history").lines().count());
+        StoredModel a = ModelFile.readModel(full);
+        StoredModel b = ModelFile.readModel(part);
+        for (int l = 0; l < a.layers().size(); l++) {
+            assertArrayEquals(a.layers().get(l).weights(), b.layers().get(l).weights(), "W" + (l + 1));
+            assertArrayEquals(a.layers().get(l).biases(), b.layers().get(l).biases(), "b" + (l + 1));
+        }
+        // A resumed run keeps its settings: a different learning rate is refused.
+        assertExit(2, lanes("train", "--data", data.toString(), "--resume", ckpt.toString(), "--epochs", "6",
+                "--lr", "0.5", "--out", part.toString()), "--lr 0.5 differs");
+        // ... and so is other data.
+        assertExit(3, lanes("train", "--data", blobs.toString(), "--resume", ckpt.toString(), "--epochs", "6",
+                "--out", part.toString()), "is not the data the checkpoint");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    // ----------------------------------------------------------------------- IDX and regression
+
+    /** An IDX images/labels pair of 4×4 images where class k lights pixel 5k; the labels gzipped. */
+    static Path[] idxPair(int count) throws IOException {
+        ByteBuffer img = ByteBuffer.allocate(16 + count * 16);
+        img.putInt(0x00000803).putInt(count).putInt(4).putInt(4);
+        ByteBuffer lab = ByteBuffer.allocate(8 + count);
+        lab.putInt(0x00000801).putInt(count);
+        Random r = new Random(3);
+        for (int i = 0; i < count; i++) {
+            int k = i % 3;
+            byte[] px = new byte[16];
+            for (int j = 0; j < 16; j++) {
+                px[j] = (byte) r.nextInt(40);
+            }
+            px[5 * k] = (byte) 250;
+            img.put(px);
+            lab.put((byte) k);
+        }
+        Path images = Files.write(dir.resolve("images.idx"), img.array());
+        Path labels = dir.resolve("labels.idx.gz");
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels))) {
+            gz.write(lab.array());
+        }
+        return new Path[] {images, labels};
+    }
+
+    @Test
+    void idxImagesAndGzippedLabelsTrainAndEvaluate() throws IOException {
+        Path[] idx = idxPair(60);
+        Path out = dir.resolve("idx.lanes");
+        Run t = lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(), "--epochs", "5",
+                "--layers", "3", "--lr", "0.05", "--out", out.toString(), "--no-plot");
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(t.out().contains("16 features, 3 classes"), t.out());
+        Run e = lanes("eval", "--model", out.toString(), "--data", idx[0].toString(), "--labels", idx[1].toString());
+        assertEquals(0, e.code(), e::toString);
+        assertTrue(e.out().contains("60 rows"), e.out());
+        byte[] img = Files.readAllBytes(idx[0]);
+        Path cut = Files.write(dir.resolve("cut.idx"), Arrays.copyOf(img, img.length - 10));
+        assertExit(3, lanes("eval", "--model", out.toString(), "--data", cut.toString(), "--labels", idx[1].toString()),
+                "cut.idx");
+    }
+
+    @Test
+    void regressionTrainsEvaluatesAndPredictsValues() throws IOException {
+        Random r = new Random(5);
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 120; i++) {
+            double a = r.nextGaussian();
+            double b = r.nextGaussian();
+            sb.append(String.format(Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, 2 * a - b + 0.01 * r.nextGaussian()));
+        }
+        Path data = file("linear.csv", sb.toString());
+        Path out = dir.resolve("linear.lanes");
+        Run t = lanes("train", "--task", "regression", "--data", data.toString(), "--layers", "1",
+                "--activation", "identity", "--lr", "0.05", "--epochs", "40", "--out", out.toString(), "--no-plot");
+        assertEquals(0, t.code(), t::toString);
+        assertFalse(t.out().contains("acc "), t.out());
+        Matcher m = Pattern.compile("test: loss \\(mse\\) ([0-9.e-]+)").matcher(t.out());
+        assertTrue(m.find(), t.out());
+        assertTrue(Double.parseDouble(m.group(1)) < 0.05, t.out());
+        Run e = lanes("eval", "--model", out.toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e::toString);
+        assertTrue(e.out().contains("mean absolute error"), e.out());
+        Path in = file("ab.csv", "1,0\n0,1\n");
+        Run p = lanes("predict", "--model", out.toString(), "--data", in.toString());
+        assertEquals(0, p.code(), p::toString);
+        String[] lines = p.out().split("\n");
+        assertEquals("y0", lines[0]);
+        assertEquals(2.0, Double.parseDouble(lines[1]), 0.2);
+        assertEquals(-1.0, Double.parseDouble(lines[2]), 0.2);
+    }
+
+    // ------------------------------------------------------------------------------- bad input
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "bad number    | x,y,label\\n1,2,a\\n1,zz,b\\n      | :3:2",
+        "column count  | x,y,label\\n1,2,a\\n1,2,3,b\\n     | :3",
+        "NaN           | x,y,label\\n1,2,a\\n1,NaN,b\\n     | :3:2",
+        "Infinity      | x,y,label\\n1,2,a\\nInf,1,b\\n     | :3:1",
+    })
+    void malformedTrainingDataExitsWith3AndNamesTheSpot(String name, String content, String where) throws IOException {
+        Path f = file(name.replace(' ', '_') + ".csv", content.replace("\\n", "\n"));
+        assertExit(3, lanes("train", "--data", f.toString(), "--epochs", "1", "--out", dir.resolve("x.lanes").toString()),
+                f.getFileName() + where);
+    }
+
+    @Test
+    void emptyAndMissingDataExitWith3() throws IOException {
+        Path empty = file("empty.csv", "");
+        Run r = lanes("train", "--data", empty.toString(), "--epochs", "1", "--out", dir.resolve("x.lanes").toString());
+        assertExit(3, r, "empty.csv: empty file");
+        Path missing = dir.resolve("missing.csv");
+        assertExit(3, lanes("eval", "--model", model.toString(), "--data", missing.toString()), missing + ": no such file");
+        assertExit(3, lanes("train", "--data", "images.idx", "--labels", missing.toString()), "no such file");
+    }
+
+    @Test
+    void unknownLabelInEvaluationDataExitsWith3() throws IOException {
+        Path f = file("unknown.csv", "x,y,label\n0,0,a\n4,3,banana\n");
+        assertExit(3, lanes("eval", "--model", model.toString(), "--data", f.toString()), "unknown.csv:3:3", "banana");
+    }
+
+    @Test
+    void shapeMismatchNamesBothShapes() throws IOException {
+        assertExit(3, lanes("eval", "--model", model.toString(), "--data", "digits"),
+                "shape mismatch", "64 features", "takes 2 features");
+        Path wide = file("wide.csv", "1,2,3\n");
+        assertExit(3, lanes("predict", "--model", model.toString(), "--data", wide.toString()),
+                wide + ":1", "3 fields", "takes 2 features");
+        assertExit(3, lanes("train", "--data", blobs.toString(), "--layers", "8,4"),
+                "output layer has 4 units", "3 classes");
+    }
+
+    @Test
+    void badPredictInputExitsWith3() throws IOException {
+        Path nan = file("nan-features.csv", "1,2\n3,nan\n");
+        assertExit(3, lanes("predict", "--model", model.toString(), "--data", nan.toString()),
+                nan + ":2:2", "not a finite number");
+        Path word = file("word-features.csv", "1,2\n3,abc\n");
+        assertExit(3, lanes("predict", "--model", model.toString(), "--data", word.toString()), word + ":2:2", "not a number");
+        Path empty = file("empty-features.csv", "x,y\n");
+        assertExit(3, lanes("predict", "--model", model.toString(), "--data", empty.toString()), "no data rows");
+    }
+
+    @Test
+    void damagedModelFilesExitWith3NamingFileAndProblem() throws IOException {
+        byte[] good = Files.readAllBytes(model);
+        Path truncated = dir.resolve("truncated.lanes");
+        Files.write(truncated, Arrays.copyOf(good, good.length / 2));
+        assertExit(3, lanes("eval", "--model", truncated.toString(), "--data", blobs.toString()), truncated + ": is truncated");
+
+        Path corrupt = dir.resolve("corrupt.lanes");
+        byte[] c = good.clone();
+        c[c.length / 2] ^= 1;
+        Files.write(corrupt, c);
+        assertExit(3, lanes("predict", "--model", corrupt.toString(), "--data", blobs.toString()), corrupt + ": is corrupted");
+
+        Path v9 = dir.resolve("v9.lanes");
+        byte[] v = good.clone();
+        ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 9);
+        Files.write(v9, v);
+        assertExit(3, lanes("eval", "--model", v9.toString(), "--data", blobs.toString()), v9 + ": has format version 9");
+
+        assertExit(3, lanes("eval", "--model", blobs.toString(), "--data", blobs.toString()),
+                blobs + ": is not a Lanes model file");
+        assertExit(3, lanes("train", "--data", blobs.toString(), "--resume", model.toString()),
+                model + ": is a Lanes model file, but a checkpoint file is needed");
+
+        // An activation this Lanes does not know, in an otherwise valid file.
+        StoredModel m = ModelFile.readModel(model);
+        Path odd = dir.resolve("odd.lanes");
+        byte[] o = Files.readAllBytes(model);
+        String s = new String(o, java.nio.charset.StandardCharsets.ISO_8859_1).replace("relu", "gelu");
+        byte[] p = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int n = (int) ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
+        CRC32 crc = new CRC32();
+        crc.update(p, 0, 24 + n);
+        ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + n, (int) crc.getValue());
+        Files.write(odd, p);
+        assertEquals("relu", m.layers().get(0).activation());
+        assertExit(3, lanes("eval", "--model", odd.toString(), "--data", blobs.toString()), "activation 'gelu'");
+    }
+
+    // ------------------------------------------------------------------------- gradcheck, bench
+
+    @Test
+    void gradcheckPassesAndFailsWithExitCodes() {
+        Run ok = lanes("gradcheck");
+        assertEquals(0, ok.code(), ok::toString);
+        assertTrue(ok.out().contains("W1") && ok.out().contains("b3") && ok.out().contains("PASSED"), ok.out());
+        Run mse = lanes("gradcheck", "--loss", "mse", "--activation", "sigmoid", "--kernels", "reference");
+        assertEquals(0, mse.code(), mse::toString);
+        // A finite-difference step of 1 is far too coarse: the check must notice and exit 1.
+        Run bad = lanes("gradcheck", "--loss", "mse", "--activation", "tanh", "--epsilon", "1");
+        assertEquals(1, bad.code(), bad::toString);
+        assertTrue(bad.out().contains("FAILED") && bad.out().contains("ABOVE THRESHOLD"), bad.out());
+    }
+
+    @Test
+    void benchPrintsJsonAndWritesChart() throws IOException {
+        Path png = dir.resolve("bench.png");
+        Run r = lanes("bench", "--sizes", "16,9x7x5", "--runs", "1", "--warmup", "0", "--min-time", "5",
+                "--step", "12,8,3", "--step-batch", "4", "--json", "--chart", png.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().startsWith("{") && r.out().contains("\"gemm\":[") && r.out().contains("\"m\":9,\"k\":7,\"n\":5")
+                && r.out().contains("\"trainingStep\":{\"sizes\":[12,8,3],\"batch\":4"),
+                r.out());
+        assertEquals(0x89, Files.readAllBytes(png)[0] & 0xff);
+    }
+}

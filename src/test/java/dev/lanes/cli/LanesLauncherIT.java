@@ -1,0 +1,102 @@
+package dev.lanes.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the {@code ./lanes} launcher as a real process, from a directory other than the project's,
+ * on the jar the build just packaged (LANES_NO_BUILD=1: a test must not start a nested build).
+ */
+class LanesLauncherIT {
+
+    @TempDir
+    Path dir;
+
+    record Proc(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
+        }
+    }
+
+    private Proc lanes(String... args) throws IOException, InterruptedException {
+        return lanesWithInput(null, args);
+    }
+
+    private Proc lanesWithInput(Path stdin, String... args) throws IOException, InterruptedException {
+        Path launcher = Path.of(System.getProperty("user.dir")).resolve("lanes").toAbsolutePath();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("LANES_NO_BUILD", "1");
+        if (stdin != null) {
+            pb.redirectInput(stdin.toFile());
+        }
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./lanes " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void infoRunsFromAnyDirectory() throws Exception {
+        Proc r = lanes("info");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().startsWith("Lanes ") && r.out().contains("Backend:"), r::toString);
+    }
+
+    @Test
+    void trainThenPredictKeepsStdoutToTheCsv() throws Exception {
+        Files.writeString(dir.resolve("tiny.csv"), CliTest.blobCsv(45, 3));
+        Proc t = lanes("train", "--data", "tiny.csv", "--epochs", "1", "--layers", "4,3", "--out", "tiny.lanes");
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(t.out().contains("epoch   1/1") && Files.exists(dir.resolve("tiny.lanes"))
+                && Files.exists(dir.resolve("tiny.lanes.ckpt")) && Files.exists(dir.resolve("tiny.lanes.png")), t::toString);
+        Files.writeString(dir.resolve("in.csv"), "0,0\n8,0\n");
+        Proc p = lanes("predict", "--model", "tiny.lanes", "--data", "in.csv");
+        assertEquals(0, p.code(), p::toString);
+        String[] lines = p.out().split("\n");
+        assertEquals(3, lines.length, p::toString);
+        assertEquals("class,p_a,p_b,p_c", lines[0]);
+        for (int i = 1; i < lines.length; i++) {
+            assertTrue(lines[i].matches("[abc](,[01]\\.\\d{6}){3}"), p::toString);
+        }
+        // The same rows through a pipe: features on stdin, predictions on stdout.
+        Proc piped = lanesWithInput(dir.resolve("in.csv"), "predict", "--model", "tiny.lanes", "--data", "-");
+        assertEquals(0, piped.code(), piped::toString);
+        assertEquals(p.out(), piped.out());
+    }
+
+    @Test
+    void badInputAndBadUsageExitCodes() throws Exception {
+        Files.writeString(dir.resolve("foreign.lanes"), "PK\u0003\u0004 not a model");
+        Proc m = lanes("eval", "--model", "foreign.lanes", "--data", "digits");
+        assertEquals(3, m.code(), m::toString);
+        assertTrue(m.err().contains("foreign.lanes: is not a Lanes model file"), m::toString);
+        assertEquals("", m.out());
+        Files.writeString(dir.resolve("bad.csv"), "1,2,a\n1,oops,b\n");
+        Proc d = lanes("train", "--data", "bad.csv", "--epochs", "1");
+        assertEquals(3, d.code(), d::toString);
+        assertTrue(d.err().contains("bad.csv:2:2"), d::toString);
+        Proc u = lanes("train", "--data", "digits", "--epochs", "x");
+        assertEquals(2, u.code(), u::toString);
+    }
+}
