@@ -215,9 +215,14 @@ final class Elementwise256 implements VectorElementwise {
             exp(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            exp(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+            expTail(x, xOffset + i, n - i);
         }
+    }
+
+    /** Masked tails live in methods of their own so no vector crosses a call (see expShiftedTail). */
+    private static void expTail(float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        exp(FloatVector.fromArray(F, x, offset, m)).intoArray(x, offset, m);
     }
 
     @Override
@@ -227,9 +232,13 @@ final class Elementwise256 implements VectorElementwise {
             sigmoid(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+            sigmoidTail(x, xOffset + i, n - i);
         }
+    }
+
+    private static void sigmoidTail(float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        sigmoid(FloatVector.fromArray(F, x, offset, m)).intoArray(x, offset, m);
     }
 
     @Override
@@ -239,9 +248,13 @@ final class Elementwise256 implements VectorElementwise {
             tanh(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            tanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+            tanhTail(x, xOffset + i, n - i);
         }
+    }
+
+    private static void tanhTail(float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        tanh(FloatVector.fromArray(F, x, offset, m)).intoArray(x, offset, m);
     }
 
     @Override
@@ -330,13 +343,19 @@ final class Elementwise256 implements VectorElementwise {
             e.intoArray(x, row + j);
             sum = sum.add(e);
         }
-        if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector e = exp(FloatVector.fromArray(F, x, row + j, m).sub(max));
-            e.intoArray(x, row + j, m);
-            sum = sum.add(e, m);
-        }
-        return sum.reduceLanes(VectorOperators.ADD);
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        return j < cols ? total + expShiftedTail(x, row + j, cols - j, max) : total;
+    }
+
+    /**
+     * The masked tail of {@link #expShiftedRow}, kept apart so that no vector crosses a call: when
+     * C2 runs out of inlining budget for this second exp, nothing has to be boxed.
+     */
+    private static float expShiftedTail(float[] x, int offset, int count, float max) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector e = exp(FloatVector.fromArray(F, x, offset, m).sub(max));
+        e.intoArray(x, offset, m);
+        return e.reduceLanes(VectorOperators.ADD, m);
     }
 
     private static void divideRow(float[] x, int row, int cols, float divisor) {
@@ -406,32 +425,21 @@ final class Elementwise256 implements VectorElementwise {
             float max = rowMax(z, row, cols);
             DoubleVector dot = DoubleVector.zero(DoubleVector.SPECIES_256);
             DoubleVector ySum = DoubleVector.zero(DoubleVector.SPECIES_256);
-            FloatVector sum = FloatVector.zero(F);
             int j = 0;
             for (int bound = F.loopBound(cols); j < bound; j += L) {
                 FloatVector yv = FloatVector.fromArray(F, y, yRow + j);
                 FloatVector shifted = FloatVector.fromArray(F, z, row + j).sub(max);
-                FloatVector e = exp(shifted);
-                e.intoArray(z, row + j);
-                sum = sum.add(e);
-                FloatVector term = shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f));
-                dot = accumulateProducts(dot, yv, term);
-                ySum = ySum.add((DoubleVector) yv.convert(VectorOperators.F2D, 0))
-                        .add((DoubleVector) yv.convert(VectorOperators.F2D, 1));
+                dot = accumulateProducts(dot, yv, shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f)));
+                ySum = accumulateProducts(ySum, yv, FloatVector.broadcast(F, 1f));
             }
             if (j < cols) {
                 VectorMask<Float> m = F.indexInRange(j, cols);
                 FloatVector yv = FloatVector.fromArray(F, y, yRow + j, m);
                 FloatVector shifted = FloatVector.fromArray(F, z, row + j, m).sub(max);
-                FloatVector e = exp(shifted);
-                e.intoArray(z, row + j, m);
-                sum = sum.add(e, m);
-                FloatVector term = shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f));
-                dot = accumulateProducts(dot, yv, term);
-                ySum = ySum.add((DoubleVector) yv.convert(VectorOperators.F2D, 0))
-                        .add((DoubleVector) yv.convert(VectorOperators.F2D, 1));
+                dot = accumulateProducts(dot, yv, shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f)));
+                ySum = accumulateProducts(ySum, yv, FloatVector.broadcast(F, 1f));
             }
-            float s = sum.reduceLanes(VectorOperators.ADD);
+            float s = expShiftedRow(z, row, cols, max);
             total += Math.log(s) * ySum.reduceLanes(VectorOperators.ADD) - dot.reduceLanes(VectorOperators.ADD);
             divideRow(z, row, cols, s);
         }
