@@ -69,7 +69,11 @@ final class Elementwise256 implements VectorElementwise {
 
     /** e^x lane-wise; see {@link VectorMath} for the method, saturation and accuracy. */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        // Clamping by compare and blend (not min/max, whose Java NaN and −0 rules cost several
+        // instructions below AVX-512); NaN fails both compares and propagates.
+        VectorMask<Float> over = x.compare(GT, EXP_HI);
+        VectorMask<Float> under = x.compare(LT, EXP_LO);
+        FloatVector xc = x.blend(EXP_HI, over).blend(EXP_LO, under);
         FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
         FloatVector k = t.sub(ROUND_MAGIC);
         FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), xc);
@@ -85,8 +89,7 @@ final class Elementwise256 implements VectorElementwise {
         FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
         FloatVector s2 = k2.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
         FloatVector e = p.mul(s1).mul(s2);
-        e = e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_HI));
-        return e.blend(0f, x.compare(LT, EXP_LO));
+        return e.blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
     }
 
     /** The logistic function lane-wise, from exp(−|x|) so that it saturates to exactly 0 or 1. */
