@@ -40,11 +40,14 @@ import static jdk.incubator.vector.VectorOperators.LT;
  * other widths are generated from this file). Loops run over whole vectors and finish with one
  * masked vector, so the tail computes exactly what a full vector would: results do not depend on
  * the position of an element, and because every lane does the same operations they are also
- * bit-identical across vector widths (except the row reductions of the softmax, whose float sums
- * are added in a width-dependent order).
+ * bit-identical across vector widths (except the row reductions of the softmax and the losses,
+ * whose sums are added in a width-dependent order). A tail that calls exp lives in a method of
+ * its own taking arrays, not vectors: C2 may decline to inline exp at a second call site, and a
+ * vector crossing a call is boxed.
  *
- * <p>Accuracy (see {@link VectorMath} for the methods): exp within 1 ulp of the correctly rounded
- * result; sigmoid and tanh within a few ulp (measured figures in {@code native-notes/elementwise.md}).
+ * <p>Accuracy (see {@link VectorMath} for the methods and sweeps): exp within 1 ulp of the
+ * correctly rounded result, sigmoid and tanh within 2 ulp, over every float input with a normal
+ * result.
  * axpy and the tanh derivative use fused multiply-adds, so they round once where the reference
  * rounds twice. Column sums add in row order with the reference's association and are identical
  * to it. The MSE sums exact squares in double lanes; the cross-entropy sums {@code y·(z − max)} in
