@@ -30,6 +30,9 @@ public final class ElementwiseTiming {
         List<Kernels> impls = new ArrayList<>();
         impls.add(Kernels.reference());
         for (int bits : new int[] {128, 256, 512}) {
+            if (bits > VectorKernels.preferredVectorBits()) {
+                continue;   // the selection refuses widths the CPU lacks
+            }
             impls.add(Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, 1, null)));
         }
         String[] names = {"exp", "sigmoid", "tanh", "softmax 256x10"};
