@@ -94,6 +94,51 @@ class VectorMathTest {
 
     @ParameterizedTest
     @ValueSource(ints = {128, 256, 512})
+    void resultsDoNotDependOnPositionInMainLoopOrTail(int bits) {
+        // The exp code is written out in each loop and each masked tail: every copy must give the
+        // same bits. Shifting the window start by 0..lanes moves each element between the two.
+        VectorElementwise k = VectorElementwise.forBits(bits);
+        int lanes = bits / 32;
+        SplittableRandom rnd = new SplittableRandom(3 * bits);
+        float[] x = new float[3 * lanes + 1];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble(-90, 90);
+        }
+        x[1] = Float.NaN;
+        x[2] = -0f;
+        x[lanes] = 1e-30f;
+        for (AccuracySweep.Function f : AccuracySweep.Function.values()) {
+            float[] all = apply(k, f, x);
+            for (int start = 1; start <= lanes; start++) {
+                for (int end = start; end <= x.length; end += 1) {
+                    float[] part = x.clone();
+                    f.apply(k, end - start, part, start);
+                    for (int i = start; i < end; i++) {
+                        assertEquals(Float.floatToIntBits(all[i]), Float.floatToIntBits(part[i]),
+                                f + " at " + i + " of window [" + start + ", " + end + ")");
+                    }
+                }
+            }
+        }
+        // And the softmax exponentials: a row as the tail of a longer row, or on its own.
+        float[] row = new float[2 * lanes + 3];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = (float) rnd.nextDouble(-5, 5);
+        }
+        for (int cols = 1; cols <= row.length; cols++) {
+            float[] a = row.clone();
+            k.softmaxRows(1, cols, a, 0, cols);
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                assertTrue(a[j] > 0f && a[j] <= 1f);
+                s += a[j];
+            }
+            assertEquals(1.0, s, 1e-6, "softmax row sum, cols=" + cols);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
     void sparseSweepAtOtherSupportedWidths(int bits) {
         assumeTrue(bits != WIDEST && bits <= VectorKernels.preferredVectorBits());
         VectorElementwise k = VectorElementwise.forBits(bits);
