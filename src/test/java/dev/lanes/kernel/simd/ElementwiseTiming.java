@@ -35,17 +35,27 @@ public final class ElementwiseTiming {
             }
             impls.add(Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, 1, null)));
         }
-        String[] names = {"exp", "sigmoid", "tanh", "softmax 256x10"};
+        String[] names = {"exp", "sigmoid", "tanh", "softmax n/10 x 10", "axpy", "columnSums n/64 x 64",
+            "mseLoss", "sigmoidBackward"};
+        float[] other = new float[n];
+        float[] sums = new float[64];
         Op[] ops = {
             (k, x) -> k.exp(x.length, x, 0),
             (k, x) -> k.sigmoid(x.length, x, 0),
             (k, x) -> k.tanh(x.length, x, 0),
             (k, x) -> k.softmaxRows(x.length / 10, 10, x, 0, 10),
+            (k, x) -> k.axpy(x.length, 0.5f, other, 0, x, 0),
+            (k, x) -> k.columnSums(x.length / 64, 64, x, 0, 64, sums, 0),
+            (k, x) -> x[0] = (float) k.mseLoss(x.length / 64, 64, x, 0, other, 0, x, 0),
+            (k, x) -> k.sigmoidBackward(x.length, other, 0, x, 0),
         };
         SplittableRandom rnd = new SplittableRandom(1);
         float[] src = new float[n];
         for (int i = 0; i < n; i++) {
             src[i] = (float) rnd.nextDouble(-10, 10);
+        }
+        for (int i = 0; i < n; i++) {
+            other[i] = (float) rnd.nextDouble(0, 1);
         }
         float[] x = new float[n];
         int reps = Math.max(1, 2_000_000 / n);
@@ -76,7 +86,7 @@ public final class ElementwiseTiming {
         System.out.printf(Locale.ROOT, "n=%d, %d rounds (first %d dropped as warm-up), median ns/element incl. a copy:%n",
                 n, rounds, rounds / 4);
         for (int o = 0; o < ops.length; o++) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-15s", names[o]));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-21s", names[o]));
             for (int m = 0; m < impls.size(); m++) {
                 double[] v = Arrays.copyOfRange(ns[o][m], rounds / 4, rounds);
                 Arrays.sort(v);
