@@ -40,16 +40,18 @@ import static jdk.incubator.vector.VectorOperators.LT;
  * other widths are generated from this file). Loops run over whole vectors and finish with one
  * masked vector, so the tail computes exactly what a full vector would: results do not depend on
  * the position of an element, and because every lane does the same operations they are also
- * bit-identical across vector widths (except the row reductions of the softmax, whose float sums
- * are added in a width-dependent order).
+ * bit-identical across vector widths (except the row reductions of the softmax and the losses,
+ * whose sums are added in a width-dependent order). No method here takes or returns a vector
+ * (see the note on exp below), and masked tails are methods of their own, so the main loops stay
+ * small enough for C2 to compile whole.
  *
- * <p>Accuracy (see {@link VectorMath} for the methods): exp within 1 ulp of the correctly rounded
- * result; sigmoid and tanh within a few ulp (measured figures in {@code native-notes/elementwise.md}).
- * axpy and the tanh derivative use fused multiply-adds, so they round once where the reference
- * rounds twice. Column sums add in row order with the reference's association and are identical
- * to it. The MSE sums exact squares in double lanes; the cross-entropy sums {@code y·(z − max)} in
- * double lanes and takes the log of a float sum of exponentials (absolute error about 10⁻⁷ per
- * row).
+ * <p>Accuracy (see {@link VectorMath} for the methods and sweeps): exp within 1 ulp of the
+ * correctly rounded result, sigmoid and tanh within 2 ulp, over every float input with a normal
+ * result. axpy and the tanh derivative use fused multiply-adds, so they round once where the
+ * reference rounds twice. Column sums add in row order with the reference's association and are
+ * identical to it. The MSE sums exact squares in double lanes; the cross-entropy sums
+ * {@code y·(z − max)} in double lanes and takes the log of a float sum of exponentials (tested
+ * within 10⁻⁶ relative of the double reference).
  */
 final class Elementwise512 implements VectorElementwise {
 
@@ -67,53 +69,12 @@ final class Elementwise512 implements VectorElementwise {
     }
 
     // ---------------------------------------------------------------- math on one vector
-
-    /** e^x lane-wise; see {@link VectorMath} for the method, saturation and accuracy. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
-        FloatVector k = t.sub(ROUND_MAGIC);
-        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
-        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
-        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
-        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
-        FloatVector p = q.fma(r.mul(r), r).add(1f);
-        IntVector ki = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = ki.sub(k1);
-        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
-        FloatVector s2 = k2.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
-        FloatVector e = p.mul(s1).mul(s2);
-        e = e.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_HI));
-        return e.blend(0f, x.compare(LT, EXP_LO));
-    }
-
-    /** The logistic function lane-wise, from exp(−|x|) so that it saturates to exactly 0 or 1. */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
-        FloatVector numerator = e.blend(1f, x.compare(GE, 0f));
-        return numerator.div(e.add(1f));
-    }
-
-    /** tanh lane-wise: a polynomial near 0 (relative accuracy), (1 − e)/(1 + e) with e = exp(−2|x|) above. */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector e = exp(ax.mul(-2f));
-        FloatVector large = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
-        FloatVector t = ax.mul(ax);
-        FloatVector p = t.fma(TANH_P4, TANH_P3);
-        p = p.fma(t, FloatVector.broadcast(F, TANH_P2));
-        p = p.fma(t, FloatVector.broadcast(F, TANH_P1));
-        p = p.fma(t, FloatVector.broadcast(F, TANH_P0));
-        FloatVector small = ax.mul(t).fma(p, ax);
-        FloatVector magnitude = large.blend(small, ax.compare(LT, TANH_SMALL));
-        // Copying the sign bit (rather than negating) keeps tanh(-0) = -0 and NaN a NaN.
-        return magnitude.reinterpretAsInts()
-                .or(x.reinterpretAsInts().and(SIGN_BIT))
-                .reinterpretAsFloats();
-    }
+    // exp (and sigmoid, tanh on top of it) is written out inside each loop that needs it rather
+    // than called as a method taking a FloatVector: C2 may decline to inline such a method (node
+    // count cutoff, "already compiled into a big method", stack use — all seen here, depending
+    // on compilation order), and then every vector crossing the call is boxed, ~200 B and tens of
+    // ns per vector. The method is VectorMath's; the copies are checked against each other by the
+    // position tests (a value gives the same bits in a main loop and in a masked tail).
 
     // ---------------------------------------------------------------- matrix kernels
 
@@ -213,36 +174,186 @@ final class Elementwise512 implements VectorElementwise {
     public void exp(int n, float[] x, int xOffset) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            exp(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            VectorMask<Float> over = v.compare(GT, EXP_HI);
+            VectorMask<Float> under = v.compare(LT, EXP_LO);
+            FloatVector clamped = v.blend(EXP_HI, over).blend(EXP_LO, under);
+            FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+            FloatVector k = kMagic.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+            FloatVector er = q.fma(r.mul(r), r).add(1f);
+            IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            FloatVector y = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+            y.intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            exp(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+            expTail(x, xOffset + i, n - i);
         }
+    }
+
+    private static void expTail(float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, x, offset, m);
+        VectorMask<Float> over = v.compare(GT, EXP_HI);
+        VectorMask<Float> under = v.compare(LT, EXP_LO);
+        FloatVector clamped = v.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector y = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        y.intoArray(x, offset, m);
     }
 
     @Override
     public void sigmoid(int n, float[] x, int xOffset) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            sigmoid(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            FloatVector a = v.abs().neg();
+            VectorMask<Float> over = a.compare(GT, EXP_HI);
+            VectorMask<Float> under = a.compare(LT, EXP_LO);
+            FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+            FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+            FloatVector k = kMagic.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+            FloatVector er = q.fma(r.mul(r), r).add(1f);
+            IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+            FloatVector y = e.blend(1f, v.compare(GE, 0f)).div(e.add(1f));
+            y.intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+            sigmoidTail(x, xOffset + i, n - i);
         }
+    }
+
+    private static void sigmoidTail(float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, x, offset, m);
+        FloatVector a = v.abs().neg();
+        VectorMask<Float> over = a.compare(GT, EXP_HI);
+        VectorMask<Float> under = a.compare(LT, EXP_LO);
+        FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        FloatVector y = e.blend(1f, v.compare(GE, 0f)).div(e.add(1f));
+        y.intoArray(x, offset, m);
     }
 
     @Override
     public void tanh(int n, float[] x, int xOffset) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            tanh(FloatVector.fromArray(F, x, xOffset + i)).intoArray(x, xOffset + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            FloatVector ax = v.abs();
+            FloatVector a = ax.mul(-2f);
+            VectorMask<Float> over = a.compare(GT, EXP_HI);
+            VectorMask<Float> under = a.compare(LT, EXP_LO);
+            FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+            FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+            FloatVector k = kMagic.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+            FloatVector er = q.fma(r.mul(r), r).add(1f);
+            IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+            FloatVector large = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
+            FloatVector sq = ax.mul(ax);
+            FloatVector poly = sq.fma(TANH_P4, TANH_P3);
+            poly = poly.fma(sq, FloatVector.broadcast(F, TANH_P2));
+            poly = poly.fma(sq, FloatVector.broadcast(F, TANH_P1));
+            poly = poly.fma(sq, FloatVector.broadcast(F, TANH_P0));
+            FloatVector magnitude = large.blend(ax.mul(sq).fma(poly, ax), ax.compare(LT, TANH_SMALL));
+            FloatVector y = magnitude.reinterpretAsInts().or(v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+            y.intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            tanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(x, xOffset + i, m);
+            tanhTail(x, xOffset + i, n - i);
         }
+    }
+
+    private static void tanhTail(float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, x, offset, m);
+        FloatVector ax = v.abs();
+        FloatVector a = ax.mul(-2f);
+        VectorMask<Float> over = a.compare(GT, EXP_HI);
+        VectorMask<Float> under = a.compare(LT, EXP_LO);
+        FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        FloatVector large = FloatVector.broadcast(F, 1f).sub(e).div(e.add(1f));
+        FloatVector sq = ax.mul(ax);
+        FloatVector poly = sq.fma(TANH_P4, TANH_P3);
+        poly = poly.fma(sq, FloatVector.broadcast(F, TANH_P2));
+        poly = poly.fma(sq, FloatVector.broadcast(F, TANH_P1));
+        poly = poly.fma(sq, FloatVector.broadcast(F, TANH_P0));
+        FloatVector magnitude = large.blend(ax.mul(sq).fma(poly, ax), ax.compare(LT, TANH_SMALL));
+        FloatVector y = magnitude.reinterpretAsInts().or(v.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+        y.intoArray(x, offset, m);
     }
 
     @Override
@@ -327,17 +438,56 @@ final class Elementwise512 implements VectorElementwise {
         FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
-            FloatVector e = exp(FloatVector.fromArray(F, x, row + j).sub(max));
+            FloatVector v = FloatVector.fromArray(F, x, row + j).sub(max);
+            VectorMask<Float> over = v.compare(GT, EXP_HI);
+            VectorMask<Float> under = v.compare(LT, EXP_LO);
+            FloatVector clamped = v.blend(EXP_HI, over).blend(EXP_LO, under);
+            FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+            FloatVector k = kMagic.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+            FloatVector er = q.fma(r.mul(r), r).add(1f);
+            IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
             e.intoArray(x, row + j);
             sum = sum.add(e);
         }
-        if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector e = exp(FloatVector.fromArray(F, x, row + j, m).sub(max));
-            e.intoArray(x, row + j, m);
-            sum = sum.add(e, m);
-        }
-        return sum.reduceLanes(VectorOperators.ADD);
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        return j < cols ? total + expShiftedTail(x, row + j, cols - j, max) : total;
+    }
+
+    /** The masked tail of {@link #expShiftedRow}: a method of its own, like every tail here. */
+    private static float expShiftedTail(float[] x, int offset, int count, float max) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, x, offset, m).sub(max);
+        VectorMask<Float> over = v.compare(GT, EXP_HI);
+        VectorMask<Float> under = v.compare(LT, EXP_LO);
+        FloatVector clamped = v.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        e.intoArray(x, offset, m);
+        return e.reduceLanes(VectorOperators.ADD, m);
     }
 
     private static void divideRow(float[] x, int row, int cols, float divisor) {
@@ -407,32 +557,29 @@ final class Elementwise512 implements VectorElementwise {
             float max = rowMax(z, row, cols);
             DoubleVector dot = DoubleVector.zero(DoubleVector.SPECIES_512);
             DoubleVector ySum = DoubleVector.zero(DoubleVector.SPECIES_512);
-            FloatVector sum = FloatVector.zero(F);
             int j = 0;
             for (int bound = F.loopBound(cols); j < bound; j += L) {
                 FloatVector yv = FloatVector.fromArray(F, y, yRow + j);
-                FloatVector shifted = FloatVector.fromArray(F, z, row + j).sub(max);
-                FloatVector e = exp(shifted);
-                e.intoArray(z, row + j);
-                sum = sum.add(e);
-                FloatVector term = shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f));
-                dot = accumulateProducts(dot, yv, term);
-                ySum = ySum.add((DoubleVector) yv.convert(VectorOperators.F2D, 0))
-                        .add((DoubleVector) yv.convert(VectorOperators.F2D, 1));
+                FloatVector term = FloatVector.fromArray(F, z, row + j).sub(max)
+                        .blend(0f, yv.compare(VectorOperators.EQ, 0f));
+                DoubleVector y0 = (DoubleVector) yv.convert(VectorOperators.F2D, 0);
+                DoubleVector y1 = (DoubleVector) yv.convert(VectorOperators.F2D, 1);
+                dot = y0.fma((DoubleVector) term.convert(VectorOperators.F2D, 0), dot);
+                dot = y1.fma((DoubleVector) term.convert(VectorOperators.F2D, 1), dot);
+                ySum = ySum.add(y0).add(y1);
             }
             if (j < cols) {
                 VectorMask<Float> m = F.indexInRange(j, cols);
                 FloatVector yv = FloatVector.fromArray(F, y, yRow + j, m);
-                FloatVector shifted = FloatVector.fromArray(F, z, row + j, m).sub(max);
-                FloatVector e = exp(shifted);
-                e.intoArray(z, row + j, m);
-                sum = sum.add(e, m);
-                FloatVector term = shifted.blend(0f, yv.compare(VectorOperators.EQ, 0f));
-                dot = accumulateProducts(dot, yv, term);
-                ySum = ySum.add((DoubleVector) yv.convert(VectorOperators.F2D, 0))
-                        .add((DoubleVector) yv.convert(VectorOperators.F2D, 1));
+                FloatVector term = FloatVector.fromArray(F, z, row + j, m).sub(max)
+                        .blend(0f, yv.compare(VectorOperators.EQ, 0f));
+                DoubleVector y0 = (DoubleVector) yv.convert(VectorOperators.F2D, 0);
+                DoubleVector y1 = (DoubleVector) yv.convert(VectorOperators.F2D, 1);
+                dot = y0.fma((DoubleVector) term.convert(VectorOperators.F2D, 0), dot);
+                dot = y1.fma((DoubleVector) term.convert(VectorOperators.F2D, 1), dot);
+                ySum = ySum.add(y0).add(y1);
             }
-            float s = sum.reduceLanes(VectorOperators.ADD);
+            float s = expShiftedRow(z, row, cols, max);
             total += Math.log(s) * ySum.reduceLanes(VectorOperators.ADD) - dot.reduceLanes(VectorOperators.ADD);
             divideRow(z, row, cols, s);
         }
@@ -451,14 +598,5 @@ final class Elementwise512 implements VectorElementwise {
             }
         }
         return total / rows;
-    }
-
-    /** acc + a·b over all lanes, in double (the products of two floats are exact there). */
-    private static DoubleVector accumulateProducts(DoubleVector acc, FloatVector a, FloatVector b) {
-        DoubleVector a0 = (DoubleVector) a.convert(VectorOperators.F2D, 0);
-        DoubleVector b0 = (DoubleVector) b.convert(VectorOperators.F2D, 0);
-        DoubleVector a1 = (DoubleVector) a.convert(VectorOperators.F2D, 1);
-        DoubleVector b1 = (DoubleVector) b.convert(VectorOperators.F2D, 1);
-        return a1.fma(b1, a0.fma(b0, acc));
     }
 }

@@ -24,20 +24,25 @@ package dev.lanes.kernel.simd;
  *       are normal floats for k in [−150, 128], so results near the overflow threshold stay
  *       finite and results in the subnormal range are rounded once, in the last multiply.</li>
  * </ol>
- * Measured against {@link Math#exp} rounded to float, over every float whose exponential is a
- * normal float (all 2.05·10⁹ of them, {@code ExpAccuracySweep}): at most <b>1 ulp</b>; relative
- * error at most <b>1.19·10⁻⁷</b> (2⁻²³). Subnormal results may differ from the correctly rounded
- * one by one subnormal step (2⁻¹⁴⁹) because {@code e^r} was rounded before the final scaling.
+ * Measured against {@link Math#exp} (double, rounded to float for the ulp count) over every float
+ * whose exponential is a normal float (2,237,668,968 inputs, {@code AccuracySweep 1}): at most
+ * <b>1 ulp</b> from the correctly rounded result, relative error at most <b>8.5·10⁻⁸</b>.
+ * Subnormal results may differ from the correctly rounded one by one subnormal step (2⁻¹⁴⁹)
+ * because {@code e^r} was rounded before the final scaling.
  *
  * <h2>sigmoid</h2>
  * {@code e = exp(−|x|)} then {@code 1/(1+e)} for x ≥ 0 and {@code e/(1+e)} for x &lt; 0: the
- * exponential never overflows, so huge |x| give exactly 1 or 0 and never NaN.
+ * exponential never overflows, so huge |x| give exactly 1 or 0 and never NaN. Measured over every
+ * float in [−87.34, 17.4] (where the result is normal and not yet rounded to 1): at most
+ * <b>2 ulp</b>, relative error at most <b>1.8·10⁻⁷</b>.
  *
  * <h2>tanh</h2>
  * For {@code |x| < TANH_SMALL} (0.625) an odd polynomial {@code x + x³·P(x²)}, P of degree 4
  * fitted for relative error (below 9·10⁻⁹ with the float coefficients), so tiny and subnormal
  * inputs keep full relative accuracy; above, {@code (1 − e)/(1 + e)} with {@code e = exp(−2|x|)},
- * which tends to exactly 1 and cannot overflow. The sign is copied from x, so tanh(−0) = −0.
+ * which tends to exactly 1 and cannot overflow. The sign is copied from x, so tanh(−0) = −0 and
+ * tanh is exactly odd. Measured over every float in [0, 9.1] (beyond, tanh rounds to 1): at most
+ * <b>2 ulp</b>, relative error at most <b>1.5·10⁻⁷</b>, also for subnormal inputs.
  *
  * <p>Measured worst errors are recorded in {@code native-notes/elementwise.md} with the command
  * that reproduces them.

@@ -87,10 +87,14 @@ public final class AccuracySweep {
         }
 
         void apply(VectorElementwise k, int n, float[] x) {
+            apply(k, n, x, 0);
+        }
+
+        void apply(VectorElementwise k, int n, float[] x, int offset) {
             switch (this) {
-                case EXP -> k.exp(n, x, 0);
-                case SIGMOID -> k.sigmoid(n, x, 0);
-                case TANH -> k.tanh(n, x, 0);
+                case EXP -> k.exp(n, x, offset);
+                case SIGMOID -> k.sigmoid(n, x, offset);
+                case TANH -> k.tanh(n, x, offset);
             }
         }
 

@@ -1,0 +1,58 @@
+package dev.lanes.kernel.simd;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Once C2 has compiled them, the transcendental kernels must allocate nothing: a vector that the
+ * JIT failed to keep in registers is boxed on the heap, so allocation is the timing-free symptom
+ * of a kernel compiled badly (or stranded in C1). Waits for the compiler up to a deadline.
+ */
+class SteadyStateAllocationTest {
+
+    private interface Op {
+        void run(float[] x);
+    }
+
+    @Test
+    void compiledKernelsDoNotAllocate() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
+        VectorElementwise k = VectorElementwise.forBits(VectorMathTest.WIDEST);
+        // A length with a masked tail at every width, and rows of 10 (narrower than 512 bits).
+        int n = 1000 * 10 + 3;
+        SplittableRandom rnd = new SplittableRandom(1);
+        float[] src = new float[n];
+        for (int i = 0; i < n; i++) {
+            src[i] = (float) rnd.nextDouble(-20, 20);
+        }
+        float[] x = new float[n];
+        String[] names = {"exp", "sigmoid", "tanh", "softmaxRows"};
+        Op[] ops = {
+            a -> k.exp(n, a, 0),
+            a -> k.sigmoid(n, a, 0),
+            a -> k.tanh(n, a, 0),
+            a -> k.softmaxRows(1000, 10, a, 0, 10),
+        };
+        long me = Thread.currentThread().threadId();
+        long deadline = System.nanoTime() + 40_000_000_000L;
+        for (int o = 0; o < ops.length; o++) {
+            long bytes;
+            do {
+                long before = mx.getThreadAllocatedBytes(me);
+                for (int rep = 0; rep < 200; rep++) {
+                    System.arraycopy(src, 0, x, 0, n);
+                    ops[o].run(x);
+                }
+                bytes = mx.getThreadAllocatedBytes(me) - before;
+            } while (bytes != 0 && System.nanoTime() < deadline);
+            assertEquals(0, bytes, names[o] + " still allocates after warm-up (boxed vectors?)");
+        }
+    }
+}
