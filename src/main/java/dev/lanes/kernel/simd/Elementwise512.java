@@ -1,7 +1,6 @@
 // Generated from Elementwise256.java by ci/gen-elementwise: edit that file, then rerun the script.
 package dev.lanes.kernel.simd;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -433,9 +432,13 @@ final class Elementwise512 implements VectorElementwise {
         return mv.reduceLanes(VectorOperators.MAX);
     }
 
-    /** Replaces the row by exp(x − max) and returns the float sum of those exponentials. */
+    /**
+     * Replaces the row by exp(x − max) and returns the float sum of those exponentials, added in
+     * column order by scalar code: reduceLanes sums lanes in an order that differs between the
+     * interpreter, C1 and C2 (and between widths), so the same call could round differently
+     * before and after the JIT compiles it.
+     */
     private static float expShiftedRow(float[] x, int row, int cols, float max) {
-        FloatVector sum = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, row + j).sub(max);
@@ -458,14 +461,19 @@ final class Elementwise512 implements VectorElementwise {
                     .reinterpretAsFloats();
             FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
             e.intoArray(x, row + j);
-            sum = sum.add(e);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        return j < cols ? total + expShiftedTail(x, row + j, cols - j, max) : total;
+        if (j < cols) {
+            expShiftedTail(x, row + j, cols - j, max);
+        }
+        float total = 0f;
+        for (int c = 0; c < cols; c++) {
+            total += x[row + c];
+        }
+        return total;
     }
 
     /** The masked tail of {@link #expShiftedRow}: a method of its own, like every tail here. */
-    private static float expShiftedTail(float[] x, int offset, int count, float max) {
+    private static void expShiftedTail(float[] x, int offset, int count, float max) {
         VectorMask<Float> m = F.indexInRange(0, count);
         FloatVector v = FloatVector.fromArray(F, x, offset, m).sub(max);
         VectorMask<Float> over = v.compare(GT, EXP_HI);
@@ -487,7 +495,6 @@ final class Elementwise512 implements VectorElementwise {
                 .reinterpretAsFloats();
         FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
         e.intoArray(x, offset, m);
-        return e.reduceLanes(VectorOperators.ADD, m);
     }
 
     private static void divideRow(float[] x, int row, int cols, float divisor) {
@@ -514,73 +521,53 @@ final class Elementwise512 implements VectorElementwise {
     @Override
     public double mseLoss(int rows, int cols, float[] a, int aOffset, float[] y, int yOffset,
                           float[] grad, int gradOffset) {
-        // The difference is rounded to float as in the reference; its square is exact in double
-        // and summed in double lanes.
+        // The gradient is vectorized; the loss is summed by scalar code in element order, in
+        // double, exactly as the reference does: a lane reduction's order is unspecified and
+        // changes between JIT tiers, and the sum is a small part of the work.
         int n = rows * cols;
-        float g = 2f / rows;
-        DoubleVector acc0 = DoubleVector.zero(DoubleVector.SPECIES_512);
-        DoubleVector acc1 = DoubleVector.zero(DoubleVector.SPECIES_512);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector diff = FloatVector.fromArray(F, a, aOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i));
-            if (grad != null) {
-                diff.mul(g).intoArray(grad, gradOffset + i);
+        if (grad != null) {
+            float g = 2f / rows;
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
+                FloatVector.fromArray(F, a, aOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i)).mul(g)
+                        .intoArray(grad, gradOffset + i);
             }
-            DoubleVector d0 = (DoubleVector) diff.convert(VectorOperators.F2D, 0);
-            DoubleVector d1 = (DoubleVector) diff.convert(VectorOperators.F2D, 1);
-            acc0 = d0.fma(d0, acc0);
-            acc1 = d1.fma(d1, acc1);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector diff = FloatVector.fromArray(F, a, aOffset + i, m).sub(FloatVector.fromArray(F, y, yOffset + i, m));
-            if (grad != null) {
-                diff.mul(g).intoArray(grad, gradOffset + i, m);
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(i, n);
+                FloatVector.fromArray(F, a, aOffset + i, m).sub(FloatVector.fromArray(F, y, yOffset + i, m)).mul(g)
+                        .intoArray(grad, gradOffset + i, m);
             }
-            DoubleVector d0 = (DoubleVector) diff.convert(VectorOperators.F2D, 0);
-            DoubleVector d1 = (DoubleVector) diff.convert(VectorOperators.F2D, 1);
-            acc0 = d0.fma(d0, acc0);
-            acc1 = d1.fma(d1, acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) / rows;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float diff = a[aOffset + i] - y[yOffset + i];
+            total += (double) diff * diff;
+        }
+        return total / rows;
     }
 
     @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                       float[] grad, int gradOffset) {
-        // Per row: −Σⱼ yⱼ·log pⱼ = log(Σ e^(z − max))·Σⱼ yⱼ − Σⱼ yⱼ·(zⱼ − max). Both sums over j are
-        // taken in double lanes; terms with yⱼ = 0 are dropped so a −∞ logit cannot make 0·∞.
+        // Per row: −Σⱼ yⱼ·log pⱼ = log(Σ e^(z − max))·Σⱼ yⱼ − Σⱼ yⱼ·(zⱼ − max). The two sums over
+        // j are scalar, in double and column order (deterministic across JIT tiers and widths);
+        // terms with yⱼ = 0 are dropped so a −∞ logit cannot make 0·∞.
         double total = 0;
         for (int i = 0; i < rows; i++) {
             int row = zOffset + i * cols;
             int yRow = yOffset + i * cols;
             float max = rowMax(z, row, cols);
-            DoubleVector dot = DoubleVector.zero(DoubleVector.SPECIES_512);
-            DoubleVector ySum = DoubleVector.zero(DoubleVector.SPECIES_512);
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector yv = FloatVector.fromArray(F, y, yRow + j);
-                FloatVector term = FloatVector.fromArray(F, z, row + j).sub(max)
-                        .blend(0f, yv.compare(VectorOperators.EQ, 0f));
-                DoubleVector y0 = (DoubleVector) yv.convert(VectorOperators.F2D, 0);
-                DoubleVector y1 = (DoubleVector) yv.convert(VectorOperators.F2D, 1);
-                dot = y0.fma((DoubleVector) term.convert(VectorOperators.F2D, 0), dot);
-                dot = y1.fma((DoubleVector) term.convert(VectorOperators.F2D, 1), dot);
-                ySum = ySum.add(y0).add(y1);
-            }
-            if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                FloatVector yv = FloatVector.fromArray(F, y, yRow + j, m);
-                FloatVector term = FloatVector.fromArray(F, z, row + j, m).sub(max)
-                        .blend(0f, yv.compare(VectorOperators.EQ, 0f));
-                DoubleVector y0 = (DoubleVector) yv.convert(VectorOperators.F2D, 0);
-                DoubleVector y1 = (DoubleVector) yv.convert(VectorOperators.F2D, 1);
-                dot = y0.fma((DoubleVector) term.convert(VectorOperators.F2D, 0), dot);
-                dot = y1.fma((DoubleVector) term.convert(VectorOperators.F2D, 1), dot);
-                ySum = ySum.add(y0).add(y1);
+            double dot = 0;
+            double ySum = 0;
+            for (int j = 0; j < cols; j++) {
+                float yj = y[yRow + j];
+                if (yj != 0f) {
+                    dot += (double) yj * (z[row + j] - max);
+                    ySum += yj;
+                }
             }
             float s = expShiftedRow(z, row, cols, max);
-            total += Math.log(s) * ySum.reduceLanes(VectorOperators.ADD) - dot.reduceLanes(VectorOperators.ADD);
+            total += Math.log(s) * ySum - dot;
             divideRow(z, row, cols, s);
         }
         if (grad != null) {
