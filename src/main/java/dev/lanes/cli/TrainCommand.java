@@ -63,8 +63,9 @@ final class TrainCommand implements Callable<Integer> {
     KernelOptions kernelOptions;
 
     @Option(names = "--layers", split = ",", paramLabel = "N",
-            description = "Widths of the dense layers after the input, the output layer last "
-                    + "(default: 128,<outputs of the data>), e.g. 64,32,10.")
+            description = "Every layer's width, input first and output last, as in 784-512-512-10; "
+                    + "the first must equal the data's features and the last its classes or targets "
+                    + "(default: <features>,128,<outputs>), e.g. 64,32,10 for the digits.")
     int[] layers;
 
     @Option(names = "--activation", defaultValue = "relu", paramLabel = "sigmoid|tanh|relu|identity",
@@ -315,7 +316,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         Activation outAct = outputActivation != null ? parseActivation(cl, "--output-activation", outputActivation)
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
-        int[] widths = layers != null ? layers : new int[] {128, data.outputs()};
+        int[] widths = layers != null ? layers : new int[] {data.features(), 128, data.outputs()};
+        if (widths.length < 2) {
+            throw new CommandLine.ParameterException(cl, "--layers needs at least an input and an output width "
+                    + "(e.g. " + data.features() + "," + data.outputs() + ") but was " + join(widths));
+        }
+        if (widths[0] != data.features()) {
+            throw CliException.badInput("shape mismatch: the network's input layer has "
+                    + widths[0] + " units (--layers " + join(widths) + ") but the data "
+                    + dataOptions.describe() + " has " + data.features() + " features per row");
+        }
         if (widths[widths.length - 1] != data.outputs()) {
             throw CliException.badInput("shape mismatch: the network's output layer has "
                     + widths[widths.length - 1] + " units (--layers " + join(widths) + ") but the data "
@@ -323,9 +333,7 @@ final class TrainCommand implements Callable<Integer> {
                     + (data.isClassification() ? " classes" : " targets")
                     + " per row (" + data.features() + " features → " + data.outputs() + ")");
         }
-        int[] sizes = new int[widths.length + 1];
-        sizes[0] = data.features();
-        System.arraycopy(widths, 0, sizes, 1, widths.length);
+        int[] sizes = widths.clone();
         try {
             return NetworkSpec.of(sizes, hidden, outAct, l);
         } catch (IllegalArgumentException e) {
@@ -354,7 +362,7 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, String> settings(NetworkSpec netSpec, String fingerprint) {
         Map<String, String> c = new LinkedHashMap<>();
         int[] sizes = netSpec.sizes();
-        c.put("--layers", join(Arrays.copyOfRange(sizes, 1, sizes.length)));
+        c.put("--layers", join(sizes));
         c.put("--activation", activation);
         c.put("--output-activation", Models.name(netSpec.layers().getLast().activation()));
         c.put("--loss", Models.name(netSpec.loss()));

@@ -66,7 +66,7 @@ class CliTest {
     static void trainOnce() throws IOException {
         blobs = Files.writeString(dir.resolve("blobs.csv"), blobCsv(90, 7));
         model = dir.resolve("blobs.lanes");
-        Run r = lanes("train", "--data", blobs.toString(), "--epochs", "3", "--layers", "8,3", "--lr", "0.05",
+        Run r = lanes("train", "--data", blobs.toString(), "--epochs", "3", "--layers", "2,8,3", "--lr", "0.05",
                 "--out", model.toString());
         assertEquals(0, r.code(), r::toString);
     }
@@ -154,7 +154,7 @@ class CliTest {
         Path data = file("resume.csv", blobCsv(60, 11));
         Path full = dir.resolve("full.lanes");
         Path part = dir.resolve("part.lanes");
-        String[] common = {"--data", data.toString(), "--layers", "6,3", "--optimizer", "adam", "--lr", "0.01",
+        String[] common = {"--data", data.toString(), "--layers", "2,6,3", "--optimizer", "adam", "--lr", "0.01",
             "--batch", "8", "--seed", "5", "--no-plot"};
         assertEquals(0, lanes(concat(new String[] {"train", "--epochs", "5", "--out", full.toString()}, common)).code());
         assertEquals(0, lanes(concat(new String[] {"train", "--epochs", "2", "--out", part.toString()}, common)).code());
@@ -218,7 +218,7 @@ class CliTest {
         Path[] idx = idxPair(60);
         Path out = dir.resolve("idx.lanes");
         Run t = lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(), "--epochs", "5",
-                "--layers", "3", "--lr", "0.05", "--out", out.toString(), "--no-plot");
+                "--layers", "16,3", "--lr", "0.05", "--out", out.toString(), "--no-plot");
         assertEquals(0, t.code(), t::toString);
         assertTrue(t.out().contains("16 features, 3 classes"), t.out());
         Run e = lanes("eval", "--model", out.toString(), "--data", idx[0].toString(), "--labels", idx[1].toString());
@@ -241,7 +241,7 @@ class CliTest {
         }
         Path data = file("linear.csv", sb.toString());
         Path out = dir.resolve("linear.lanes");
-        Run t = lanes("train", "--task", "regression", "--data", data.toString(), "--layers", "1",
+        Run t = lanes("train", "--task", "regression", "--data", data.toString(), "--layers", "2,1",
                 "--activation", "identity", "--lr", "0.05", "--epochs", "40", "--out", out.toString(), "--no-plot");
         assertEquals(0, t.code(), t::toString);
         assertFalse(t.out().contains("acc "), t.out());
@@ -298,8 +298,10 @@ class CliTest {
         Path wide = file("wide.csv", "1,2,3\n");
         assertExit(3, lanes("predict", "--model", model.toString(), "--data", wide.toString()),
                 wide + ":1", "3 fields", "takes 2 features");
-        assertExit(3, lanes("train", "--data", blobs.toString(), "--layers", "8,4"),
+        assertExit(3, lanes("train", "--data", blobs.toString(), "--layers", "2,8,4"),
                 "output layer has 4 units", "3 classes");
+        assertExit(3, lanes("train", "--data", blobs.toString(), "--layers", "5,8,3"),
+                "input layer has 5 units", "2 features");
     }
 
     @Test

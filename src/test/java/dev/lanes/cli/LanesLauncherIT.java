@@ -66,7 +66,7 @@ class LanesLauncherIT {
     @Test
     void trainThenPredictKeepsStdoutToTheCsv() throws Exception {
         Files.writeString(dir.resolve("tiny.csv"), CliTest.blobCsv(45, 3));
-        Proc t = lanes("train", "--data", "tiny.csv", "--epochs", "1", "--layers", "4,3", "--out", "tiny.lanes");
+        Proc t = lanes("train", "--data", "tiny.csv", "--epochs", "1", "--layers", "2,4,3", "--out", "tiny.lanes");
         assertEquals(0, t.code(), t::toString);
         assertTrue(t.out().contains("epoch   1/1") && Files.exists(dir.resolve("tiny.lanes"))
                 && Files.exists(dir.resolve("tiny.lanes.ckpt")) && Files.exists(dir.resolve("tiny.lanes.png")), t::toString);
