@@ -21,9 +21,10 @@ final class DataOptions {
 
     enum Task { CLASSIFICATION, REGRESSION }
 
-    @Option(names = "--data", required = true, paramLabel = "digits|FILE",
+    @Option(names = "--data", paramLabel = "digits|FILE",
             description = "'digits' (the built-in 8×8 digits, 1797 rows, 10 classes), a CSV file "
-                    + "(features, then the label; .gz accepted), or an IDX images file with --labels.")
+                    + "(features, then the label; .gz accepted), or an IDX images file with --labels. "
+                    + "Required, except for train, which defaults to digits.")
     String data;
 
     @Option(names = "--labels", paramLabel = "FILE",
@@ -51,6 +52,9 @@ final class DataOptions {
      * @throws CliException with {@link ExitCodes#BAD_INPUT} for unreadable or malformed data
      */
     Dataset load(List<String> classNames) {
+        if (data == null) {
+            throw new CliException(ExitCodes.USAGE, "Missing required option: '--data=digits|FILE'");
+        }
         try {
             if (labels != null) {
                 return IdxReader.read(Path.of(data), labels, classNames == null ? 0 : classNames.size());

@@ -158,6 +158,9 @@ final class TrainCommand implements Callable<Integer> {
         Main.requireParentDirectory(cl, "--out", out);
         Kernels kernels = kernelOptions.kernels(cl);
 
+        if (dataOptions.data == null) {
+            dataOptions.data = DataOptions.DIGITS;
+        }
         Dataset all = dataOptions.load(null);
         boolean classes = all.isClassification();
         Dataset.Split ts = all.split(test, seed, classes);

@@ -104,6 +104,7 @@ class CliTest {
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
         assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
+        assertExit(2, lanes("eval", "--model", model.toString()), "Missing required option: '--data");
         assertEquals(0, lanes("train", "--help").code());
     }
 
@@ -139,8 +140,10 @@ class CliTest {
     @Test
     void defaultsOnDigitsReach97PercentTestAccuracy() {
         Path out = dir.resolve("digits.lanes");
-        Run r = lanes("train", "--data", "digits", "--out", out.toString(), "--no-plot");
+        // No --data: train defaults to the built-in digits.
+        Run r = lanes("train", "--out", out.toString(), "--no-plot");
         assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("digits"), r.out());
         Matcher m = Pattern.compile("test: loss [0-9.]+, accuracy ([0-9.]+)%").matcher(r.out());
         assertTrue(m.find(), r.out());
         double acc = Double.parseDouble(m.group(1));
