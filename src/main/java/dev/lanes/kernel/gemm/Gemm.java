@@ -160,17 +160,19 @@ public final class Gemm {
         Parallel.run(tasks, t, executor, task -> {
             int i0 = task * per * DOT_ROWS;
             int i1 = Math.min(m, (task + 1) * per * DOT_ROWS);
-            Workspace w = transA ? workspaces.get() : null;
+            Workspace w = workspaces.get();
+            float[] scratch = w.tile(GemmKernels.DOT_SCRATCH_VECTORS * kernels.lanes());
             for (int i = i0; i < i1; i += DOT_ROWS) {
                 int rows = Math.min(DOT_ROWS, i1 - i);
                 if (transA) {
                     // op(A) row i is column i of the stored k×m matrix: gather rows×k.
                     float[] ap = w.a(rows * k);
                     Packing.gatherRows(a, aOffset + i, 1, lda, rows, k, ap);
-                    kernels.dots(rows, n, k, ap, 0, k, bm, bOff, bLd, alpha, beta, c, cOffset + i * ldc, ldc);
+                    kernels.dots(rows, n, k, ap, 0, k, bm, bOff, bLd, alpha, beta, c, cOffset + i * ldc, ldc,
+                            scratch);
                 } else {
                     kernels.dots(rows, n, k, a, aOffset + i * lda, lda, bm, bOff, bLd, alpha, beta,
-                            c, cOffset + i * ldc, ldc);
+                            c, cOffset + i * ldc, ldc, scratch);
                 }
             }
         });

@@ -41,9 +41,15 @@ public interface GemmKernels {
      * Dot products of k-contiguous rows: {@code C[i][j] := alpha·dot(A row i, B row j) + beta·C[i][j]}
      * for i in 0..rows-1, j in 0..cols-1, where A row i is {@code a[aOffset + i·lda ..][0..k)} and
      * B row j is {@code b[bOffset + j·ldb ..][0..k)}. Each dot product is accumulated lane-wise
-     * over the whole vectors of k, reduced, then the remaining k mod lanes terms are added in
-     * order; so its value does not depend on rows or cols. beta == 0 does not read C.
+     * over the whole vectors of k, the lanes are summed in lane order, then the remaining k mod
+     * lanes terms are added in order; so its value does not depend on rows or cols, nor on whether
+     * the JIT has compiled the code yet. beta == 0 does not read C.
+     *
+     * @param scratch at least {@link #DOT_SCRATCH_VECTORS}·lanes() floats of per-thread scratch
      */
     void dots(int rows, int cols, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-              float alpha, float beta, float[] c, int cOffset, int ldc);
+              float alpha, float beta, float[] c, int cOffset, int ldc, float[] scratch);
+
+    /** Vectors of scratch {@link #dots} needs. */
+    int DOT_SCRATCH_VECTORS = 12;
 }

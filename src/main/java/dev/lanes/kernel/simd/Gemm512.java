@@ -2,7 +2,6 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.gemm.GemmKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -171,7 +170,7 @@ final class Gemm512 implements GemmKernels {
 
     @Override
     public void dots(int rows, int cols, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                     float alpha, float beta, float[] c, int cOffset, int ldc) {
+                     float alpha, float beta, float[] c, int cOffset, int ldc, float[] scratch) {
         int kv = k - k % L;
         int i = 0;
         for (; i + 4 <= rows; i += 4) {
@@ -179,24 +178,25 @@ final class Gemm512 implements GemmKernels {
             int c0 = cOffset + i * ldc;
             int j = 0;
             for (; j + 3 <= cols; j += 3) {
-                dot4x3(k, kv, a, a0, lda, b, bOffset + j * ldb, ldb, alpha, beta, c, c0 + j, ldc);
+                dot4x3(k, kv, a, a0, lda, b, bOffset + j * ldb, ldb, alpha, beta, c, c0 + j, ldc, scratch);
             }
             for (; j < cols; j++) {
                 for (int r = 0; r < 4; r++) {
-                    dot1(k, kv, a, a0 + r * lda, b, bOffset + j * ldb, alpha, beta, c, c0 + r * ldc + j);
+                    dot1(k, kv, a, a0 + r * lda, b, bOffset + j * ldb, alpha, beta, c, c0 + r * ldc + j, scratch);
                 }
             }
         }
         for (; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                dot1(k, kv, a, aOffset + i * lda, b, bOffset + j * ldb, alpha, beta, c, cOffset + i * ldc + j);
+                dot1(k, kv, a, aOffset + i * lda, b, bOffset + j * ldb, alpha, beta, c, cOffset + i * ldc + j,
+                        scratch);
             }
         }
     }
 
     /** A 4×3 block of dot products: 12 accumulators, 7 loads per 12 FMAs. */
     private static void dot4x3(int k, int kv, float[] a, int a0, int lda, float[] b, int b0, int ldb,
-                               float alpha, float beta, float[] c, int c0, int ldc) {
+                               float alpha, float beta, float[] c, int c0, int ldc, float[] w) {
         FloatVector z = FloatVector.zero(S);
         FloatVector s00 = z, s01 = z, s02 = z, s10 = z, s11 = z, s12 = z;
         FloatVector s20 = z, s21 = z, s22 = z, s30 = z, s31 = z, s32 = z;
@@ -223,33 +223,54 @@ final class Gemm512 implements GemmKernels {
             s31 = x.fma(y1, s31);
             s32 = x.fma(y2, s32);
         }
-        finish(s00.reduceLanes(VectorOperators.ADD), k, kv, a, a0, b, b0, alpha, beta, c, c0);
-        finish(s01.reduceLanes(VectorOperators.ADD), k, kv, a, a0, b, b1, alpha, beta, c, c0 + 1);
-        finish(s02.reduceLanes(VectorOperators.ADD), k, kv, a, a0, b, b2, alpha, beta, c, c0 + 2);
-        finish(s10.reduceLanes(VectorOperators.ADD), k, kv, a, a1, b, b0, alpha, beta, c, c0 + ldc);
-        finish(s11.reduceLanes(VectorOperators.ADD), k, kv, a, a1, b, b1, alpha, beta, c, c0 + ldc + 1);
-        finish(s12.reduceLanes(VectorOperators.ADD), k, kv, a, a1, b, b2, alpha, beta, c, c0 + ldc + 2);
-        finish(s20.reduceLanes(VectorOperators.ADD), k, kv, a, a2, b, b0, alpha, beta, c, c0 + 2 * ldc);
-        finish(s21.reduceLanes(VectorOperators.ADD), k, kv, a, a2, b, b1, alpha, beta, c, c0 + 2 * ldc + 1);
-        finish(s22.reduceLanes(VectorOperators.ADD), k, kv, a, a2, b, b2, alpha, beta, c, c0 + 2 * ldc + 2);
-        finish(s30.reduceLanes(VectorOperators.ADD), k, kv, a, a3, b, b0, alpha, beta, c, c0 + 3 * ldc);
-        finish(s31.reduceLanes(VectorOperators.ADD), k, kv, a, a3, b, b1, alpha, beta, c, c0 + 3 * ldc + 1);
-        finish(s32.reduceLanes(VectorOperators.ADD), k, kv, a, a3, b, b2, alpha, beta, c, c0 + 3 * ldc + 2);
+        s00.intoArray(w, 0);
+        s01.intoArray(w, L);
+        s02.intoArray(w, 2 * L);
+        s10.intoArray(w, 3 * L);
+        s11.intoArray(w, 4 * L);
+        s12.intoArray(w, 5 * L);
+        s20.intoArray(w, 6 * L);
+        s21.intoArray(w, 7 * L);
+        s22.intoArray(w, 8 * L);
+        s30.intoArray(w, 9 * L);
+        s31.intoArray(w, 10 * L);
+        s32.intoArray(w, 11 * L);
+        finish(w, 0, k, kv, a, a0, b, b0, alpha, beta, c, c0);
+        finish(w, L, k, kv, a, a0, b, b1, alpha, beta, c, c0 + 1);
+        finish(w, 2 * L, k, kv, a, a0, b, b2, alpha, beta, c, c0 + 2);
+        finish(w, 3 * L, k, kv, a, a1, b, b0, alpha, beta, c, c0 + ldc);
+        finish(w, 4 * L, k, kv, a, a1, b, b1, alpha, beta, c, c0 + ldc + 1);
+        finish(w, 5 * L, k, kv, a, a1, b, b2, alpha, beta, c, c0 + ldc + 2);
+        finish(w, 6 * L, k, kv, a, a2, b, b0, alpha, beta, c, c0 + 2 * ldc);
+        finish(w, 7 * L, k, kv, a, a2, b, b1, alpha, beta, c, c0 + 2 * ldc + 1);
+        finish(w, 8 * L, k, kv, a, a2, b, b2, alpha, beta, c, c0 + 2 * ldc + 2);
+        finish(w, 9 * L, k, kv, a, a3, b, b0, alpha, beta, c, c0 + 3 * ldc);
+        finish(w, 10 * L, k, kv, a, a3, b, b1, alpha, beta, c, c0 + 3 * ldc + 1);
+        finish(w, 11 * L, k, kv, a, a3, b, b2, alpha, beta, c, c0 + 3 * ldc + 2);
     }
 
     private static void dot1(int k, int kv, float[] a, int a0, float[] b, int b0,
-                             float alpha, float beta, float[] c, int ci) {
+                             float alpha, float beta, float[] c, int ci, float[] w) {
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < kv; p += L) {
             s = FloatVector.fromArray(S, a, a0 + p).fma(FloatVector.fromArray(S, b, b0 + p), s);
         }
-        finish(s.reduceLanes(VectorOperators.ADD), k, kv, a, a0, b, b0, alpha, beta, c, ci);
+        s.intoArray(w, 0);
+        finish(w, 0, k, kv, a, a0, b, b0, alpha, beta, c, ci);
     }
 
-    /** Takes the reduced lane sums, adds the k mod L tail in order, scales and stores one element. */
-    private static void finish(float lanes, int k, int kv, float[] a, int a0, float[] b, int b0,
+    /**
+     * Sums the L lane sums stored at w[wo..] in lane order, adds the k mod L tail in order, scales
+     * and stores one element. The lanes are summed by hand rather than with reduceLanes, whose
+     * order is unspecified and differs between the interpreter, C1 and C2: the same call could
+     * otherwise round differently before and after the JIT compiles it.
+     */
+    private static void finish(float[] w, int wo, int k, int kv, float[] a, int a0, float[] b, int b0,
                                float alpha, float beta, float[] c, int ci) {
-        float sum = lanes;
+        float sum = w[wo];
+        for (int l = 1; l < L; l++) {
+            sum += w[wo + l];
+        }
         for (int p = kv; p < k; p++) {
             sum = Math.fma(a[a0 + p], b[b0 + p], sum);
         }
