@@ -15,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Catches a micro-kernel the JIT left in slow code. A tile too large for C1 once stayed in tier-2
  * code after tiered compilation gave up on it, running ~100× below its C2 speed, for the life of
  * the JVM. On this shape healthy kernels ran 20–40× faster than the scalar reference (itself
- * ~1 GFLOP/s) at every width; a stranded one runs slower than it. After warm-up the SIMD GEMM must
- * beat the scalar reference 5×: a kernel 10× below its usual speed fails, while healthy ones keep a
- * margin of 4× or more. SIMD and scalar runs are interleaved and their best times compared, as
+ * ~1 GFLOP/s), down to 7× for 128 bits under heavy load; a stranded one runs slower than it. After
+ * warm-up the SIMD GEMM must beat the scalar reference by 5× at 512 bits, 4× at 256 and 3× at 128:
+ * a kernel 10× below its usual speed at that width fails, while healthy ones keep a margin of
+ * about 2× or more. SIMD and scalar runs are interleaved and their best times compared, as
  * the best of several runs is the one least disturbed by other load on a shared machine.
  */
 class GemmSpeedSanityTest {
@@ -46,7 +47,7 @@ class GemmSpeedSanityTest {
             }
             ref.sgemm(Transpose.NONE, Transpose.NONE, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         }
-        int rounds = 9;
+        int rounds = 15;
         double[] simdNs = new double[rounds];
         double[] refNs = new double[rounds];
         int simdReps = 20;
@@ -64,7 +65,7 @@ class GemmSpeedSanityTest {
         Arrays.sort(simdNs);
         Arrays.sort(refNs);
         double speedup = refNs[0] / simdNs[0];
-        double required = 5;
+        double required = bits == 512 ? 5 : bits == 256 ? 4 : 3;
         double gflops = 2.0 * m * n * k / simdNs[0];
         System.out.printf("GEMM speed sanity %d-bit: %.1f GFLOP/s, %.1fx the scalar reference (required %.0fx)%n",
                 bits, gflops, speedup, required);
