@@ -17,12 +17,12 @@ import static dev.lanes.kernel.gemm.Blocking.NC;
  *       blocks, packs the KC×NC panel of op(B) into NR-column micro-panels, then ic over MC-row
  *       blocks of op(A) packed into MR-row slivers, and the macro-kernel runs the MR×NR
  *       micro-kernel over every tile. Edge tiles are computed into a small buffer and merged.</li>
- *   <li><b>Row times matrix</b> for B stored k×n when m == 1 (a batch of one) or the product is
- *       tiny: each row of C is a register-blocked sweep over the rows of B, no packing.</li>
- *   <li><b>Dot products</b> when n is small (a classifier's output layer, n = 10: padding it to
- *       a wide tile would waste most of the work), or for B stored n×k when m == 1 or the product
- *       is tiny: blocks of dot products along k, packing an operand only when its storage is not
- *       already k-contiguous.</li>
+ *   <li><b>Row times matrix</b> for m == 1 (a batch of one) with B stored k×n: a register-blocked
+ *       sweep over the rows of B, no packing (B is read once, as it must be).</li>
+ *   <li><b>Dot products</b> when n is small and k is not (a classifier's output layer, n = 10:
+ *       padding it to a wide tile would waste most of the work), or for m == 1 with B stored n×k:
+ *       blocks of dot products along k, packing an operand only when its storage is not already
+ *       k-contiguous.</li>
  * </ul>
  *
  * <p>Threads split C into disjoint row (or column) ranges aligned to the micro-tile, and every
@@ -85,11 +85,10 @@ public final class Gemm {
 
     /** The path a product of this shape takes. */
     public static Path path(boolean transB, int m, int n, int k) {
-        boolean tiny = (long) m * n * k <= Blocking.TINY_MNK;
-        if (!transB && (m == 1 || tiny)) {
-            return Path.ROWS;
+        if (m == 1) {
+            return transB ? Path.DOTS : Path.ROWS;
         }
-        if (n <= Blocking.SKINNY_N || m == 1 || tiny) {
+        if (n <= Blocking.SKINNY_N && k >= Blocking.SKINNY_MIN_K) {
             return Path.DOTS;
         }
         return Path.PACKED;
@@ -115,7 +114,7 @@ public final class Gemm {
                       float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int aRow = transA ? 1 : lda;
         int aCol = transA ? lda : 1;
-        // Split columns (m is 1 or tiny); every column's sum is independent of the split.
+        // Split columns (m is 1); every column's sum is independent of the split.
         int unit = 4 * kernels.lanes();
         int parts = Math.min(t, (n + unit - 1) / unit);
         int per = (n + unit - 1) / unit / Math.max(1, parts) * unit;

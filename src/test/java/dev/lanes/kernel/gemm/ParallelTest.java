@@ -4,9 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,20 +18,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ParallelTest {
 
     @Test
-    void runsEveryTaskExactlyOnceAndUsesHelperThreads() throws Exception {
+    void runsEveryTaskExactlyOnceAndTheCallerTakesAShare() throws Exception {
         ExecutorService exec = Executors.newFixedThreadPool(3);
         try {
             AtomicIntegerArray runs = new AtomicIntegerArray(40);
             Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            Thread caller = Thread.currentThread();
+            CountDownLatch callerWorked = new CountDownLatch(1);
             Parallel.run(40, 4, exec, t -> {
                 runs.incrementAndGet(t);
                 threads.add(Thread.currentThread());
-                busy();
+                if (Thread.currentThread() == caller) {
+                    callerWorked.countDown();
+                } else {
+                    // Helpers wait for the caller to take a task: if it never did, this times out.
+                    try {
+                        if (!callerWorked.await(20, TimeUnit.SECONDS)) {
+                            throw new AssertionError("the calling thread took no task");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
             });
             for (int t = 0; t < 40; t++) {
                 assertEquals(1, runs.get(t), "task " + t);
             }
-            assertTrue(threads.contains(Thread.currentThread()), "the caller takes a share");
+            assertTrue(threads.contains(caller), "the caller takes a share");
         } finally {
             exec.shutdownNow();
         }
