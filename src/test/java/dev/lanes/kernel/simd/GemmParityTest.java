@@ -59,6 +59,23 @@ class GemmParityTest {
         assertEquals(EnumSet.allOf(Gemm.Path.class), seen, "every path exercised");
     }
 
+    /** Empty products: m or n == 0 leaves C alone, k == 0 scales it by beta (0 overwrites NaN). */
+    @ParameterizedTest(name = "{0}-bit")
+    @ValueSource(ints = {128, 256, 512})
+    void zeroSizes(int bits) {
+        Kernels simd = simd(bits);
+        int[][] shapes = {{0, 5, 3}, {4, 0, 3}, {4, 5, 0}, {0, 0, 0}, {1, 1, 0}};
+        long seed = 500;
+        for (int[] sh : shapes) {
+            for (float beta : BETAS) {
+                for (int t = 0; t < 4; t++) {
+                    GemmCase gc = new GemmCase((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta, seed++);
+                    gc.check(gc.run(simd), bits + "-bit " + gc);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}-bit")
     @ValueSource(ints = {128, 256, 512})
     void cacheBlockBoundaries(int bits) {
