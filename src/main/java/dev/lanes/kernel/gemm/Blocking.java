@@ -11,11 +11,11 @@ package dev.lanes.kernel.gemm;
  *   <li>{@link #KC}: one KC×NR micro-panel of packed B is re-read by every MR-row micro-tile of
  *       the macro-kernel, so it should stay in L1 next to the MR×KC sliver of A streaming past it.
  *       With NR = 32 floats (two 512-bit vectors) KC = 256 makes the B micro-panel 32 KiB and the
- *       A sliver 8 KiB: 40 of the 48 KiB. Narrower vectors make the panel smaller still. A larger
+ *       6-row A sliver 6 KiB: 38 of the 48 KiB. Narrower vectors make the panel smaller still. A larger
  *       KC also amortizes loading and storing the C tile (a KC-long loop per C tile).</li>
  *   <li>{@link #MC}: the packed MC×KC block of A is re-read once per NR-column micro-panel of B,
  *       so it should stay in L2: 480·256·4 B = 480 KiB, well under half of the 1.25 MiB L2, which
- *       leaves room for the B panel and for C. 480 is a multiple of every MR used (6 and 8).</li>
+ *       leaves room for the B panel and for C. 480 is a multiple of the MR used (6) and of 8.</li>
  *   <li>{@link #NC}: the packed KC×NC panel of B is re-read for every MC block of A and lives in
  *       L3: 256·3072·4 B = 3 MiB per thread, a small part of the 48 MiB L3. 3072 is a multiple of
  *       every NR used (8, 16 and 32).</li>
