@@ -1,6 +1,8 @@
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
+import dev.lanes.kernel.gemm.Gemm;
+import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,6 +17,18 @@ public class VectorKernels extends ScalarKernels {
     private final VectorSpecies<Float> species;
     private final int threads;
     private final String reason;
+    /** The packed GEMM driver around the micro-kernels of this instance's vector width. */
+    private final Gemm gemm;
+
+    /** The GEMM kernels for a vector width; each class holds its species as a constant. */
+    static GemmKernels gemmKernels(int bits) {
+        return switch (bits) {
+            case 512 -> new Gemm512();
+            case 256 -> new Gemm256();
+            case 128 -> new Gemm128();
+            default -> throw new IllegalArgumentException("no GEMM kernels for " + bits + "-bit vectors");
+        };
+    }
 
     /** The widest vector the JVM prefers on this CPU, in bits. */
     public static int preferredVectorBits() {
@@ -32,6 +46,16 @@ public class VectorKernels extends ScalarKernels {
                 : VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(config.vectorBits()));
         this.threads = config.resolvedThreads();
         this.reason = reason;
+        this.gemm = new Gemm(gemmKernels(species.vectorBitSize()), threads, config.executor());
+    }
+
+    /** Packed Goto/BLIS GEMM with skinny-shape paths; see {@link Gemm}. */
+    @Override
+    protected void doSgemm(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOffset, int lda,
+                           float[] b, int bOffset, int ldb,
+                           float beta, float[] c, int cOffset, int ldc) {
+        gemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override

@@ -1,0 +1,275 @@
+package dev.lanes.kernel.gemm;
+
+import java.util.concurrent.ExecutorService;
+
+import static dev.lanes.kernel.gemm.Blocking.KC;
+import static dev.lanes.kernel.gemm.Blocking.MC;
+import static dev.lanes.kernel.gemm.Blocking.NC;
+
+/**
+ * The portable GEMM driver: chooses a path by shape, runs the Goto/BLIS loop nest for the general
+ * case, and splits work across threads. Arguments are those of {@code Kernels.sgemm} after
+ * validation: m, n, k &gt; 0 and alpha != 0.
+ *
+ * <p>Paths:
+ * <ul>
+ *   <li><b>Packed</b> (the general case): loops jc over NC-column panels of B, pc over KC-deep
+ *       blocks, packs the KC×NC panel of op(B) into NR-column micro-panels, then ic over MC-row
+ *       blocks of op(A) packed into MR-row slivers, and the macro-kernel runs the MR×NR
+ *       micro-kernel over every tile. Edge tiles are computed into a small buffer and merged.</li>
+ *   <li><b>Row times matrix</b> for m == 1 (a batch of one) with B stored k×n: a register-blocked
+ *       sweep over the rows of B, no packing (B is read once, as it must be).</li>
+ *   <li><b>Dot products</b> when n is small and k is not (a classifier's output layer, n = 10:
+ *       padding it to a wide tile would waste most of the work), or for m == 1 with B stored n×k:
+ *       blocks of dot products along k, packing an operand only when its storage is not already
+ *       k-contiguous.</li>
+ * </ul>
+ *
+ * <p>Threads split C into disjoint row (or column) ranges aligned to the micro-tile, and every
+ * range is summed over k in the same blocks and order as a single thread would, so the result is
+ * bit-identical for every thread count. k is never split.
+ */
+public final class Gemm {
+
+    private final GemmKernels kernels;
+    private final int mr;
+    private final int nr;
+    private final int threads;
+    private final ExecutorService executor;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+
+    /**
+     * @param kernels  the vector kernels of one width
+     * @param threads  the largest number of threads one call may use (≥ 1)
+     * @param executor runs the helper threads; null for the library's daemon pool
+     */
+    public Gemm(GemmKernels kernels, int threads, ExecutorService executor) {
+        Blocking.check(kernels.mr(), kernels.nr());
+        this.kernels = kernels;
+        this.mr = kernels.mr();
+        this.nr = kernels.nr();
+        this.threads = Math.max(1, threads);
+        this.executor = executor;
+    }
+
+    /** Per-thread packing buffers, grown on demand and then reused: steady state allocates nothing. */
+    static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] tile = new float[0];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
+    }
+
+    /** Which path {@link #sgemm} takes for a shape; visible so tests can aim at each path. */
+    public enum Path { ROWS, DOTS, PACKED }
+
+    /** The path a product of this shape takes. */
+    public static Path path(boolean transB, int m, int n, int k) {
+        if (m == 1) {
+            return transB ? Path.DOTS : Path.ROWS;
+        }
+        if (n <= Blocking.SKINNY_N && k >= Blocking.SKINNY_MIN_K) {
+            return Path.DOTS;
+        }
+        return Path.PACKED;
+    }
+
+    /** {@code C := alpha·op(A)·op(B) + beta·C}, row-major; see {@code Kernels.sgemm}. */
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        int t = (long) m * n * k >= Blocking.PARALLEL_MNK ? threads : 1;
+        switch (path(transB, m, n, k)) {
+            case ROWS -> rows(t, transA, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            case DOTS -> dots(t, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            case PACKED -> packed(t, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+                    beta, c, cOffset, ldc);
+        }
+    }
+
+    // ------------------------------------------------------------------ row times matrix
+
+    private void rows(int t, boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int aRow = transA ? 1 : lda;
+        int aCol = transA ? lda : 1;
+        // Split columns (m is 1); every column's sum is independent of the split.
+        int unit = 4 * kernels.lanes();
+        int parts = Math.min(t, (n + unit - 1) / unit);
+        int per = (n + unit - 1) / unit / Math.max(1, parts) * unit;
+        int size = Math.max(per, unit);
+        int tasks = (n + size - 1) / size;
+        Parallel.run(tasks, t, executor, task -> {
+            int j0 = task * size;
+            int nn = Math.min(size, n - j0);
+            for (int i = 0; i < m; i++) {
+                kernels.rowTimesMatrix(k, nn, alpha, a, aOffset + i * aRow, aCol,
+                        b, bOffset + j0, ldb, beta, c, cOffset + i * ldc + j0);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ dot products
+
+    /** Rows of op(A) gathered at a time when A is stored transposed. */
+    private static final int DOT_ROWS = 32;
+
+    private void dots(int t, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        float[] bRows;
+        int bOff;
+        int bLd;
+        if (transB) {
+            bRows = b;
+            bOff = bOffset;
+            bLd = ldb;
+        } else {
+            // op(B) column j is strided in storage: gather op(B)ᵀ (n×k) once, shared by all tasks.
+            bRows = workspaces.get().b((int) Math.min(Integer.MAX_VALUE, (long) n * k));
+            Packing.gatherRows(b, bOffset, 1, ldb, n, k, bRows);
+            bOff = 0;
+            bLd = k;
+        }
+        int blocks = (m + DOT_ROWS - 1) / DOT_ROWS;
+        int tasks = Math.min(t, blocks);
+        int per = (blocks + tasks - 1) / tasks;
+        final float[] bm = bRows;
+        Parallel.run(tasks, t, executor, task -> {
+            int i0 = task * per * DOT_ROWS;
+            int i1 = Math.min(m, (task + 1) * per * DOT_ROWS);
+            Workspace w = workspaces.get();
+            float[] scratch = w.tile(GemmKernels.DOT_SCRATCH_VECTORS * kernels.lanes());
+            for (int i = i0; i < i1; i += DOT_ROWS) {
+                int rows = Math.min(DOT_ROWS, i1 - i);
+                if (transA) {
+                    // op(A) row i is column i of the stored k×m matrix: gather rows×k.
+                    float[] ap = w.a(rows * k);
+                    Packing.gatherRows(a, aOffset + i, 1, lda, rows, k, ap);
+                    kernels.dots(rows, n, k, ap, 0, k, bm, bOff, bLd, alpha, beta, c, cOffset + i * ldc, ldc,
+                            scratch);
+                } else {
+                    kernels.dots(rows, n, k, a, aOffset + i * lda, lda, bm, bOff, bLd, alpha, beta,
+                            c, cOffset + i * ldc, ldc, scratch);
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ packed (Goto/BLIS)
+
+    private void packed(int t, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                        float beta, float[] c, int cOffset, int ldc) {
+        if (t == 1) {
+            packedRange(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                    workspaces.get());
+            return;
+        }
+        // Split the longer side of C into t ranges aligned to the micro-tile, so every tile (and so
+        // every element's order of summation) is the same as with one thread.
+        boolean byRows = m >= n;
+        int unit = byRows ? mr : nr;
+        int units = ((byRows ? m : n) + unit - 1) / unit;
+        int tasks = Math.min(t, units);
+        Parallel.run(tasks, t, executor, task -> {
+            int u0 = (int) ((long) units * task / tasks);
+            int u1 = (int) ((long) units * (task + 1) / tasks);
+            Workspace w = workspaces.get();
+            if (byRows) {
+                int i0 = u0 * mr;
+                int mm = Math.min(m, u1 * mr) - i0;
+                int aOff = aOffset + (transA ? i0 : i0 * lda);
+                packedRange(transA, transB, mm, n, k, alpha, a, aOff, lda, b, bOffset, ldb, beta,
+                        c, cOffset + i0 * ldc, ldc, w);
+            } else {
+                int j0 = u0 * nr;
+                int nn = Math.min(n, u1 * nr) - j0;
+                int bOff = bOffset + (transB ? j0 * ldb : j0);
+                packedRange(transA, transB, m, nn, k, alpha, a, aOffset, lda, b, bOff, ldb, beta,
+                        c, cOffset + j0, ldc, w);
+            }
+        });
+    }
+
+    /** The single-threaded loop nest over one range of C. */
+    private void packedRange(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                             float beta, float[] c, int cOffset, int ldc, Workspace w) {
+        int kcMax = Math.min(k, KC);
+        float[] ap = w.a(roundUp(Math.min(m, MC), mr) * kcMax);
+        float[] bp = w.b(roundUp(Math.min(n, NC), nr) * kcMax);
+        float[] tile = w.tile(mr * nr);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                // The first k block applies beta; later ones accumulate onto it.
+                float betaK = pc == 0 ? beta : 1f;
+                Packing.packB(transB, b, bOffset, ldb, pc, kc, jc, nc, nr, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    Packing.packA(transA, a, aOffset, lda, ic, mc, pc, kc, mr, ap);
+                    macroKernel(mc, nc, kc, alpha, ap, bp, betaK, c, cOffset + ic * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    private void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp, float beta,
+                             float[] c, int cOffset, int ldc, float[] tile) {
+        GemmKernels kern = kernels;
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int bOff = jr * kc;
+            for (int ir = 0; ir < mc; ir += mr) {
+                int rows = Math.min(mr, mc - ir);
+                int aOff = ir * kc;
+                int cOff = cOffset + ir * ldc + jr;
+                if (rows == mr && cols == nr) {
+                    kern.tile(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+                } else {
+                    // Edge tile: full tile into the buffer, then merge the valid part with the same
+                    // arithmetic the kernel uses (fma(c, beta, alpha·sum)).
+                    kern.tile(kc, ap, aOff, bp, bOff, alpha, 0f, tile, 0, nr);
+                    for (int i = 0; i < rows; i++) {
+                        int row = cOff + i * ldc;
+                        int t = i * nr;
+                        if (beta == 0f) {
+                            System.arraycopy(tile, t, c, row, cols);
+                        } else {
+                            for (int j = 0; j < cols; j++) {
+                                c[row + j] = Math.fma(c[row + j], beta, tile[t + j]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}

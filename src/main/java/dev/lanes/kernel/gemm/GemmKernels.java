@@ -1,0 +1,55 @@
+package dev.lanes.kernel.gemm;
+
+/**
+ * The vector kernels the portable GEMM loops call; implemented once per vector width in the
+ * package that may use the Vector API. Every method computes its outputs with a fixed order of
+ * operations that depends only on the element's position and k, never on which call or thread
+ * computes it.
+ */
+public interface GemmKernels {
+
+    /** Rows of the register tile of {@link #tile}. */
+    int mr();
+
+    /** Columns of the register tile of {@link #tile}. */
+    int nr();
+
+    /** Float lanes of one vector. */
+    int lanes();
+
+    /**
+     * The micro-kernel: {@code C[i][j] := alpha·Σₚ A[p][i]·B[p][j] + beta·C[i][j]} for the whole
+     * mr×nr tile, p in 0..kc-1. A is a packed sliver (for each p, mr consecutive values from
+     * {@code aOffset + p·mr}), B a packed micro-panel (for each p, nr consecutive values from
+     * {@code bOffset + p·nr}); C is row-major with leading dimension ldc. When beta == 0, C is not
+     * read. The result of each element is {@code fma(C, beta, alpha·sum)} (just {@code alpha·sum}
+     * for beta == 0), where sum is accumulated in p order with fused multiply-adds.
+     */
+    void tile(int kc, float[] a, int aOffset, float[] b, int bOffset,
+              float alpha, float beta, float[] c, int cOffset, int ldc);
+
+    /**
+     * One row of C from an unpacked B stored k×n: {@code c[j] := alpha·Σₚ x[p]·B[p][j] + beta·c[j]}
+     * for j in 0..n-1, where {@code x[p] = a[aOffset + p·aStride]} and
+     * {@code B[p][j] = b[bOffset + p·ldb + j]}. Each sum is a chain of fused multiply-adds in p
+     * order; beta == 0 does not read c.
+     */
+    void rowTimesMatrix(int k, int n, float alpha, float[] a, int aOffset, int aStride,
+                        float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset);
+
+    /**
+     * Dot products of k-contiguous rows: {@code C[i][j] := alpha·dot(A row i, B row j) + beta·C[i][j]}
+     * for i in 0..rows-1, j in 0..cols-1, where A row i is {@code a[aOffset + i·lda ..][0..k)} and
+     * B row j is {@code b[bOffset + j·ldb ..][0..k)}. Each dot product is accumulated lane-wise
+     * over the whole vectors of k, the lanes are summed in lane order, then the remaining k mod
+     * lanes terms are added in order; so its value does not depend on rows or cols, nor on whether
+     * the JIT has compiled the code yet. beta == 0 does not read C.
+     *
+     * @param scratch at least {@link #DOT_SCRATCH_VECTORS}·lanes() floats of per-thread scratch
+     */
+    void dots(int rows, int cols, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+              float alpha, float beta, float[] c, int cOffset, int ldc, float[] scratch);
+
+    /** Vectors of scratch {@link #dots} needs. */
+    int DOT_SCRATCH_VECTORS = 12;
+}

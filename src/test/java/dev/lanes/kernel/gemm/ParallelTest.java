@@ -1,0 +1,98 @@
+package dev.lanes.kernel.gemm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ParallelTest {
+
+    @Test
+    void runsEveryTaskExactlyOnceAndTheCallerTakesAShare() throws Exception {
+        ExecutorService exec = Executors.newFixedThreadPool(3);
+        try {
+            AtomicIntegerArray runs = new AtomicIntegerArray(40);
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            Thread caller = Thread.currentThread();
+            CountDownLatch callerWorked = new CountDownLatch(1);
+            Parallel.run(40, 4, exec, t -> {
+                runs.incrementAndGet(t);
+                threads.add(Thread.currentThread());
+                if (Thread.currentThread() == caller) {
+                    callerWorked.countDown();
+                } else {
+                    // Helpers wait for the caller to take a task: if it never did, this times out.
+                    try {
+                        if (!callerWorked.await(20, TimeUnit.SECONDS)) {
+                            throw new AssertionError("the calling thread took no task");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+            for (int t = 0; t < 40; t++) {
+                assertEquals(1, runs.get(t), "task " + t);
+            }
+            assertTrue(threads.contains(caller), "the caller takes a share");
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
+    void callerDoesAllTheWorkWhenTheExecutorRejects() {
+        ExecutorService exec = Executors.newSingleThreadExecutor();
+        exec.shutdown(); // rejects everything
+        AtomicIntegerArray runs = new AtomicIntegerArray(5);
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        Parallel.run(5, 4, exec, t -> {
+            threads.add(Thread.currentThread());
+            runs.incrementAndGet(t);
+        });
+        for (int t = 0; t < 5; t++) {
+            assertEquals(1, runs.get(t));
+        }
+        assertEquals(Set.of(Thread.currentThread()), threads);
+        assertThrows(RejectedExecutionException.class, () -> exec.execute(() -> { }));
+    }
+
+    @Test
+    void exceptionsInWorkersReachTheCaller() {
+        ExecutorService exec = Executors.newFixedThreadPool(2);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Parallel.run(8, 3, exec, t -> {
+                        busy();
+                        if (t == 5) {
+                            throw new IllegalStateException("task five failed");
+                        }
+                    }));
+            assertEquals("task five failed", e.getMessage());
+            AssertionError err = assertThrows(AssertionError.class,
+                    () -> Parallel.run(3, 3, null, t -> {
+                        throw new AssertionError("boom " + t);
+                    }));
+            assertTrue(err.getMessage().startsWith("boom"));
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    private static void busy() {
+        long end = System.nanoTime() + 200_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+}

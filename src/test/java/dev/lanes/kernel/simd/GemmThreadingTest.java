@@ -1,0 +1,106 @@
+package dev.lanes.kernel.simd;
+
+import dev.lanes.kernel.KernelConfig;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.gemm.Blocking;
+import dev.lanes.kernel.gemm.Gemm;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Parallel GEMM results are bit-identical to one thread's, on every path and split direction. */
+class GemmThreadingTest {
+
+    /** Shapes above the parallel threshold: packed split by rows and by columns, dots, rows. */
+    private static final int[][] SHAPES = {
+            {203, 150, 64},  // packed, m >= n: split by rows
+            {70, 301, 67},   // packed, m < n: split by columns
+            {700, 10, 201},  // dots (classifier output)
+            {1, 4001, 250},  // m == 1
+    };
+
+    @Test
+    void resultsAreBitIdenticalForOneToFourThreads() {
+        for (int bits : new int[]{512, 256, 128}) {
+            for (int[] sh : SHAPES) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0;
+                    boolean tb = (t & 2) != 0;
+                    assertTrue((long) sh[0] * sh[1] * sh[2] >= Blocking.PARALLEL_MNK);
+                    GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f, 31L * t + bits);
+                    float[] one = gc.run(kernels(bits, 1, null));
+                    for (int threads = 2; threads <= 4; threads++) {
+                        GemmCase.assertSameBits(one, gc.run(kernels(bits, threads, null)),
+                                bits + "-bit " + threads + " threads " + gc + " " + Gemm.path(tb, sh[0], sh[1], sh[2]));
+                    }
+                    if (bits == 512) {
+                        gc.check(one, gc.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void usesTheConfiguredExecutor() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        AtomicInteger submitted = new AtomicInteger();
+        ExecutorService counting = new AbstractExecutorService() {
+            @Override
+            public void execute(Runnable command) {
+                submitted.incrementAndGet();
+                pool.execute(command);
+            }
+
+            @Override
+            public void shutdown() {
+                pool.shutdown();
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                return pool.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return pool.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return pool.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                return pool.awaitTermination(timeout, unit);
+            }
+        };
+        try {
+            GemmCase gc = new GemmCase(false, false, 400, 300, 200, 1f, 0f, 5);
+            float[] expected = gc.run(kernels(512, 1, null));
+            assertEquals(0, submitted.get());
+            GemmCase.assertSameBits(expected, gc.run(kernels(512, 4, counting)), "custom executor");
+            assertEquals(3, submitted.get(), "three helpers beside the calling thread");
+            // Below the parallel threshold nothing is handed to the executor.
+            GemmCase small = new GemmCase(false, false, 20, 30, 40, 1f, 0f, 6);
+            small.run(kernels(512, 4, counting));
+            assertEquals(3, submitted.get());
+        } finally {
+            counting.shutdownNow();
+        }
+    }
+
+    private static Kernels kernels(int bits, int threads, ExecutorService exec) {
+        return Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, threads, exec));
+    }
+}
