@@ -120,14 +120,25 @@ public final class Gemm {
         int per = (n + unit - 1) / unit / Math.max(1, parts) * unit;
         int size = Math.max(per, unit);
         int tasks = (n + size - 1) / size;
-        Parallel.run(tasks, t, executor, task -> {
-            int j0 = task * size;
-            int nn = Math.min(size, n - j0);
-            for (int i = 0; i < m; i++) {
-                kernels.rowTimesMatrix(k, nn, alpha, a, aOffset + i * aRow, aCol,
-                        b, bOffset + j0, ldb, beta, c, cOffset + i * ldc + j0);
+        if (tasks == 1 || t == 1) {
+            // No lambda on the single-threaded path: a capturing lambda is an allocation per call.
+            for (int task = 0; task < tasks; task++) {
+                rowsTask(task, size, m, n, k, alpha, a, aOffset, aRow, aCol, b, bOffset, ldb, beta, c, cOffset, ldc);
             }
-        });
+            return;
+        }
+        Parallel.run(tasks, t, executor, task ->
+                rowsTask(task, size, m, n, k, alpha, a, aOffset, aRow, aCol, b, bOffset, ldb, beta, c, cOffset, ldc));
+    }
+
+    private void rowsTask(int task, int size, int m, int n, int k, float alpha, float[] a, int aOffset, int aRow,
+                          int aCol, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int j0 = task * size;
+        int nn = Math.min(size, n - j0);
+        for (int i = 0; i < m; i++) {
+            kernels.rowTimesMatrix(k, nn, alpha, a, aOffset + i * aRow, aCol,
+                    b, bOffset + j0, ldb, beta, c, cOffset + i * ldc + j0);
+        }
     }
 
     // ------------------------------------------------------------------ dot products
@@ -155,26 +166,36 @@ public final class Gemm {
         int blocks = (m + DOT_ROWS - 1) / DOT_ROWS;
         int tasks = Math.min(t, blocks);
         int per = (blocks + tasks - 1) / tasks;
+        if (tasks == 1) {
+            // No lambda on the single-threaded path: a capturing lambda is an allocation per call.
+            dotsTask(0, per, transA, m, n, k, alpha, a, aOffset, lda, bRows, bOff, bLd, beta, c, cOffset, ldc);
+            return;
+        }
         final float[] bm = bRows;
-        Parallel.run(tasks, t, executor, task -> {
-            int i0 = task * per * DOT_ROWS;
-            int i1 = Math.min(m, (task + 1) * per * DOT_ROWS);
-            Workspace w = workspaces.get();
-            float[] scratch = w.tile(GemmKernels.DOT_SCRATCH_VECTORS * kernels.lanes());
-            for (int i = i0; i < i1; i += DOT_ROWS) {
-                int rows = Math.min(DOT_ROWS, i1 - i);
-                if (transA) {
-                    // op(A) row i is column i of the stored k×m matrix: gather rows×k.
-                    float[] ap = w.a(rows * k);
-                    Packing.gatherRows(a, aOffset + i, 1, lda, rows, k, ap);
-                    kernels.dots(rows, n, k, ap, 0, k, bm, bOff, bLd, alpha, beta, c, cOffset + i * ldc, ldc,
-                            scratch);
-                } else {
-                    kernels.dots(rows, n, k, a, aOffset + i * lda, lda, bm, bOff, bLd, alpha, beta,
-                            c, cOffset + i * ldc, ldc, scratch);
-                }
+        Parallel.run(tasks, t, executor, task ->
+                dotsTask(task, per, transA, m, n, k, alpha, a, aOffset, lda, bm, bOff, bLd, beta, c, cOffset, ldc));
+    }
+
+    private void dotsTask(int task, int per, boolean transA, int m, int n, int k, float alpha,
+                          float[] a, int aOffset, int lda, float[] bm, int bOff, int bLd,
+                          float beta, float[] c, int cOffset, int ldc) {
+        int i0 = task * per * DOT_ROWS;
+        int i1 = Math.min(m, (task + 1) * per * DOT_ROWS);
+        Workspace w = workspaces.get();
+        float[] scratch = w.tile(GemmKernels.DOT_SCRATCH_VECTORS * kernels.lanes());
+        for (int i = i0; i < i1; i += DOT_ROWS) {
+            int rows = Math.min(DOT_ROWS, i1 - i);
+            if (transA) {
+                // op(A) row i is column i of the stored k×m matrix: gather rows×k.
+                float[] ap = w.a(rows * k);
+                Packing.gatherRows(a, aOffset + i, 1, lda, rows, k, ap);
+                kernels.dots(rows, n, k, ap, 0, k, bm, bOff, bLd, alpha, beta, c, cOffset + i * ldc, ldc,
+                        scratch);
+            } else {
+                kernels.dots(rows, n, k, a, aOffset + i * lda, lda, bm, bOff, bLd, alpha, beta,
+                        c, cOffset + i * ldc, ldc, scratch);
             }
-        });
+        }
     }
 
     // ------------------------------------------------------------------ packed (Goto/BLIS)
@@ -247,23 +268,17 @@ public final class Gemm {
                 int rows = Math.min(mr, mc - ir);
                 int aOff = ir * kc;
                 int cOff = cOffset + ir * ldc + jr;
-                if (rows == mr && cols == nr) {
-                    kern.tile(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
-                } else {
-                    // Edge tile: full tile into the buffer, then merge the valid part with the same
-                    // arithmetic the kernel uses (fma(c, beta, alpha·sum)).
-                    kern.tile(kc, ap, aOff, bp, bOff, alpha, 0f, tile, 0, nr);
+                if (beta == 0f && rows == mr && cols == nr) {
+                    kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
+                } else if (beta == 0f) {
+                    // Edge tile: full tile into the buffer, then copy the valid part.
+                    kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
                     for (int i = 0; i < rows; i++) {
-                        int row = cOff + i * ldc;
-                        int t = i * nr;
-                        if (beta == 0f) {
-                            System.arraycopy(tile, t, c, row, cols);
-                        } else {
-                            for (int j = 0; j < cols; j++) {
-                                c[row + j] = Math.fma(c[row + j], beta, tile[t + j]);
-                            }
-                        }
+                        System.arraycopy(tile, i * nr, c, cOff + i * ldc, cols);
                     }
+                } else {
+                    kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+                    kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
                 }
             }
         }

@@ -18,15 +18,22 @@ public interface GemmKernels {
     int lanes();
 
     /**
-     * The micro-kernel: {@code C[i][j] := alpha·Σₚ A[p][i]·B[p][j] + beta·C[i][j]} for the whole
-     * mr×nr tile, p in 0..kc-1. A is a packed sliver (for each p, mr consecutive values from
+     * The micro-kernel: {@code C[i][j] := alpha·Σₚ A[p][i]·B[p][j]} for the whole mr×nr tile, p in
+     * 0..kc-1, C not read. A is a packed sliver (for each p, mr consecutive values from
      * {@code aOffset + p·mr}), B a packed micro-panel (for each p, nr consecutive values from
-     * {@code bOffset + p·nr}); C is row-major with leading dimension ldc. When beta == 0, C is not
-     * read. The result of each element is {@code fma(C, beta, alpha·sum)} (just {@code alpha·sum}
-     * for beta == 0), where sum is accumulated in p order with fused multiply-adds.
+     * {@code bOffset + p·nr}); C is row-major with leading dimension ldc. Each sum is accumulated
+     * in p order with fused multiply-adds. A beta term is applied by {@link #mergeTile}, never
+     * here, so the kernel's code stays small enough for C2 to keep every vector in registers.
      */
     void tile(int kc, float[] a, int aOffset, float[] b, int bOffset,
-              float alpha, float beta, float[] c, int cOffset, int ldc);
+              float alpha, float[] c, int cOffset, int ldc);
+
+    /**
+     * {@code C[i][j] := fma(C[i][j], beta, T[i][j])} for i &lt; rows, j &lt; cols, where T is a
+     * tile written by {@link #tile} with leading dimension nr() — the arithmetic that gives every
+     * element of C the same bits whether its tile was merged or written directly.
+     */
+    void mergeTile(int rows, int cols, float[] tile, float beta, float[] c, int cOffset, int ldc);
 
     /**
      * One row of C from an unpacked B stored k×n: {@code c[j] := alpha·Σₚ x[p]·B[p][j] + beta·c[j]}

@@ -36,7 +36,7 @@ final class Gemm512 implements GemmKernels {
 
     @Override
     public void tile(int kc, float[] a, int aOffset, float[] b, int bOffset,
-                     float alpha, float beta, float[] c, int cOffset, int ldc) {
+                     float alpha, float[] c, int cOffset, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
@@ -64,33 +64,36 @@ final class Gemm512 implements GemmKernels {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        if (beta == 0f) {
-            put(c00, alpha, c, cOffset);
-            put(c01, alpha, c, cOffset + L);
-            put(c10, alpha, c, cOffset + ldc);
-            put(c11, alpha, c, cOffset + ldc + L);
-            put(c20, alpha, c, cOffset + 2 * ldc);
-            put(c21, alpha, c, cOffset + 2 * ldc + L);
-            put(c30, alpha, c, cOffset + 3 * ldc);
-            put(c31, alpha, c, cOffset + 3 * ldc + L);
-            put(c40, alpha, c, cOffset + 4 * ldc);
-            put(c41, alpha, c, cOffset + 4 * ldc + L);
-            put(c50, alpha, c, cOffset + 5 * ldc);
-            put(c51, alpha, c, cOffset + 5 * ldc + L);
-        } else {
+        put(c00, alpha, c, cOffset);
+        put(c01, alpha, c, cOffset + L);
+        put(c10, alpha, c, cOffset + ldc);
+        put(c11, alpha, c, cOffset + ldc + L);
+        put(c20, alpha, c, cOffset + 2 * ldc);
+        put(c21, alpha, c, cOffset + 2 * ldc + L);
+        put(c30, alpha, c, cOffset + 3 * ldc);
+        put(c31, alpha, c, cOffset + 3 * ldc + L);
+        put(c40, alpha, c, cOffset + 4 * ldc);
+        put(c41, alpha, c, cOffset + 4 * ldc + L);
+        put(c50, alpha, c, cOffset + 5 * ldc);
+        put(c51, alpha, c, cOffset + 5 * ldc + L);
+    }
+
+    @Override
+    public void mergeTile(int rows, int cols, float[] tile, float beta, float[] c, int cOffset, int ldc) {
+        // A method of its own, called after tile(): with the beta stores inside tile() as well, C2
+        // hit NodeCountInliningCutoff and boxed the accumulators of the beta path.
+        if (cols == NR) {
             FloatVector vb = FloatVector.broadcast(S, beta);
-            put(c00, alpha, vb, c, cOffset);
-            put(c01, alpha, vb, c, cOffset + L);
-            put(c10, alpha, vb, c, cOffset + ldc);
-            put(c11, alpha, vb, c, cOffset + ldc + L);
-            put(c20, alpha, vb, c, cOffset + 2 * ldc);
-            put(c21, alpha, vb, c, cOffset + 2 * ldc + L);
-            put(c30, alpha, vb, c, cOffset + 3 * ldc);
-            put(c31, alpha, vb, c, cOffset + 3 * ldc + L);
-            put(c40, alpha, vb, c, cOffset + 4 * ldc);
-            put(c41, alpha, vb, c, cOffset + 4 * ldc + L);
-            put(c50, alpha, vb, c, cOffset + 5 * ldc);
-            put(c51, alpha, vb, c, cOffset + 5 * ldc + L);
+            for (int i = 0, t = 0, r = cOffset; i < rows; i++, t += NR, r += ldc) {
+                FloatVector.fromArray(S, c, r).fma(vb, FloatVector.fromArray(S, tile, t)).intoArray(c, r);
+                FloatVector.fromArray(S, c, r + L).fma(vb, FloatVector.fromArray(S, tile, t + L)).intoArray(c, r + L);
+            }
+            return;
+        }
+        for (int i = 0, t = 0, r = cOffset; i < rows; i++, t += NR, r += ldc) {
+            for (int j = 0; j < cols; j++) {
+                c[r + j] = Math.fma(c[r + j], beta, tile[t + j]);
+            }
         }
     }
 
