@@ -1,4 +1,4 @@
-// Generated from Elementwise256.java by ci/gen-elementwise: edit that file, then rerun the script.
+// Generated from Elementwise256.java by ci/gen-widths: edit that file, then rerun the script.
 package dev.lanes.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;

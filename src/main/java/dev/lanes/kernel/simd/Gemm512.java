@@ -1,3 +1,4 @@
+// Generated from Gemm256.java by ci/gen-widths: edit that file, then rerun the script.
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.gemm.GemmKernels;
@@ -5,17 +6,24 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * GEMM kernels for 512-bit vectors (16 float lanes, AVX-512). The micro-tile is 6×32: 12 zmm
- * accumulators, two packed B vectors and one broadcast per step, 12 FMAs per 8 loads. It is kept
- * this small on purpose: it stays compilable by C1 (larger tiles ran C1 out of registers, and
- * tiered compilation could then leave them in slow C1 code), and an 8×32 variant measured no
- * faster here. The species is a static final constant, which C2 needs to turn the Vector API into
- * vector instructions.
+ * GEMM kernels for one vector width; Gemm128 and Gemm512 are generated from this file by
+ * ci/gen-widths (only the class name and the species differ), because C2 turns the Vector API into
+ * vector instructions only where the species is a compile-time constant. The micro-tile is 6×(2·L)
+ * with L float lanes: 12 accumulators, two packed B vectors and one broadcast per k step, 12 FMAs
+ * per 8 loads —
+ * <ul>
+ * <li>512 bits (AVX-512, L = 16): 6×32, 15 of 32 zmm registers;</li>
+ * <li>256 bits (AVX2, L = 8): 6×16, 15 of the 16 ymm registers AVX2 has, the classic AVX2 shape;</li>
+ * <li>128 bits (SSE/NEON, L = 4): 6×8, within SSE's 16 registers and NEON's 32.</li>
+ * </ul>
+ * It is kept this small on purpose: it stays compilable by C1 (larger tiles ran C1 out of
+ * registers, and tiered compilation could then leave them in slow C1 code), and an 8×32 variant
+ * measured no faster.
  */
 final class Gemm512 implements GemmKernels {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    static final int L = 16;
+    static final int L = S.length();
     static final int MR = 6;
     static final int NR = 2 * L;
 

@@ -7,7 +7,7 @@ package dev.lanes.kernel.simd;
  * species as an argument would fall back to slow generic code whenever it is compiled on its own.
  *
  * <p>{@code Elementwise256} is written by hand; {@code Elementwise128} and {@code Elementwise512}
- * are copies made by {@code ci/gen-elementwise} (a test checks that they are up to date). Arguments
+ * are copies made by {@code ci/gen-widths} (a test checks that they are up to date). Arguments
  * are valid and sizes positive, as {@link dev.lanes.kernel.spi.CheckedKernels} guarantees.
  */
 sealed interface VectorElementwise permits Elementwise128, Elementwise256, Elementwise512 {
