@@ -83,7 +83,7 @@ class ArgumentCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void sgemmRejectsEveryInvalidArgument(Kernels kernels) {
         List<Case> cases = new ArrayList<>();
         for (Transpose ta : Transpose.values()) {
@@ -134,7 +134,7 @@ class ArgumentCheckTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void elementWiseKernelsRejectEveryInvalidArgument(Kernels kernels) {
         List<Case> cases = new ArrayList<>();
         Class<IllegalArgumentException> bad = IllegalArgumentException.class;
@@ -235,7 +235,7 @@ class ArgumentCheckTest {
 
     /** Valid calls next to the invalid ones: a null grad, and empty sizes with null arrays. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void emptyAndOptionalArgumentsAreAccepted(Kernels kernels) {
         float[] x = {1f, 2f, 3f, 4f, 5f, 6f, 7f};
         float[] y = {0f, 1f, 0f, 0f, 0f, 1f, 0f, 0f};

@@ -50,7 +50,7 @@ class ElementwiseTest {
     // ---------------------------------------------------------------- broadcast and reductions
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void addRowVector(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(101);
         for (int rows : ROWS) {
@@ -75,7 +75,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void columnSums(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(103);
         for (int rows : new int[] {0, 1, 2, 5, 17, 300}) {
@@ -109,7 +109,7 @@ class ElementwiseTest {
     // ---------------------------------------------------------------- BLAS-1
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void axpy(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(107);
         for (float alpha : new float[] {0.7f, -2f, 1f, 0f}) {
@@ -131,7 +131,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void scale(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(109);
         for (float alpha : new float[] {0.7f, -3f, 1f, 0f}) {
@@ -158,7 +158,7 @@ class ElementwiseTest {
     // ---------------------------------------------------------------- activations
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void exp(Kernels kernels) {
         unary(kernels, "exp", Kernels::exp, Math::exp, -20, 20, ElementwiseTest::expTolerance);
         // A sweep over the whole interesting range, overflow and underflow included.
@@ -171,7 +171,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void sigmoid(Kernels kernels) {
         DoubleUnaryOperator f = x -> 1 / (1 + Math.exp(-x));
         unary(kernels, "sigmoid", Kernels::sigmoid, f, -20, 20, ElementwiseTest::boundedTolerance);
@@ -189,7 +189,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void tanh(Kernels kernels) {
         unary(kernels, "tanh", Kernels::tanh, Math::tanh, -10, 10, ElementwiseTest::boundedTolerance);
         float[] sweep = new float[4000];
@@ -206,7 +206,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void relu(Kernels kernels) {
         // The tolerance function returns 0: relu must be exact.
         unary(kernels, "relu", Kernels::relu, x -> Double.isNaN(x) ? x : Math.max(x, 0), -1, 1, e -> 0);
@@ -215,21 +215,21 @@ class ElementwiseTest {
     // ---------------------------------------------------------------- backward products
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void sigmoidBackward(Kernels kernels) {
         backward(kernels, "sigmoidBackward", Kernels::sigmoidBackward, 0, 1, new float[] {0f, 1f, 0.5f},
                 (a, d) -> d * a * (1 - a), (a, d) -> 2 * EPS * Math.abs(d) * (Math.abs(a * (1 - a)) + a * a));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void tanhBackward(Kernels kernels) {
         backward(kernels, "tanhBackward", Kernels::tanhBackward, -1, 1, new float[] {-1f, 1f, 0f},
                 (a, d) -> d * (1 - a * a), (a, d) -> 2 * EPS * Math.abs(d) * (Math.abs(1 - a * a) + a * a));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void reluBackward(Kernels kernels) {
         // The derivative at 0 is taken as 0, and a NaN activation is not > 0 either.
         backward(kernels, "reluBackward", Kernels::reluBackward, -1, 1,
@@ -240,7 +240,7 @@ class ElementwiseTest {
     // ---------------------------------------------------------------- softmax and losses
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void softmaxRows(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(113);
         for (int rows : ROWS) {
@@ -258,7 +258,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void softmaxOfHugeLogitsStaysFinite(Kernels kernels) {
         float big = 1e30f;
         float[][] rows = {
@@ -292,7 +292,7 @@ class ElementwiseTest {
      * (2/rows)·(a − y) takes at most three roundings: 2·eps·|g|.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void mseLoss(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(127);
         int count = 0;
@@ -338,7 +338,7 @@ class ElementwiseTest {
      * softmax error and two more roundings.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void softmaxCrossEntropy(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(131);
         int count = 0;
@@ -357,7 +357,7 @@ class ElementwiseTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void crossEntropyOfExtremeLogitsStaysFinite(Kernels kernels) {
         float big = 1e30f;
         float[] z = {

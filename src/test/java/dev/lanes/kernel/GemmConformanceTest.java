@@ -23,7 +23,7 @@ class GemmConformanceTest {
 
     /** sblat3's default size list: every m, n, k combination, every alpha, beta and transpose. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void smallSizesEveryCombination(Kernels kernels) {
         int[] sizes = {0, 1, 2, 3, 5, 9};
         SplittableRandom rnd = new SplittableRandom(3);
@@ -54,7 +54,7 @@ class GemmConformanceTest {
      * 512-bit vectors) and primes, the other two fixed at awkward values, plus cubes.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void laneBoundarySizes(Kernels kernels) {
         int[] sizes = {3, 4, 5, 7, 8, 9, 13, 15, 16, 17, 31, 32, 33, 37, 97};
         float[][] alphaBeta = {{1f, 0f}, {0.7f, 1.3f}, {-1f, 1f}};
@@ -83,7 +83,7 @@ class GemmConformanceTest {
      * 769, 1025); NC = 3072 (n = 3073). Products are kept small enough for the scalar reference.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void blockingBoundarySizes(Kernels kernels) {
         int[][] shapes = {
                 {14, 32, 5}, {15, 33, 6}, {13, 31, 7}, {28, 64, 9}, {29, 65, 10}, {6, 48, 11},
@@ -115,7 +115,7 @@ class GemmConformanceTest {
      * beta == 0 as well gives exact zeros over a NaN C.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void alphaZeroReadsNeitherAnorB(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(11);
         for (Transpose ta : TRANSPOSES) {
@@ -138,7 +138,7 @@ class GemmConformanceTest {
 
     /** k == 0: C := beta·C; A and B have empty windows, so even null arrays are accepted. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void kZeroScalesCOnly(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(13);
         for (Transpose ta : TRANSPOSES) {
@@ -160,7 +160,7 @@ class GemmConformanceTest {
 
     /** m == 0 or n == 0: nothing is read or written, whatever alpha, beta and the arrays hold. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void emptyResultIsANoOp(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(17);
         for (Transpose ta : TRANSPOSES) {
@@ -180,7 +180,7 @@ class GemmConformanceTest {
 
     /** beta == 0 overwrites C without reading it, even when C holds infinities or NaN. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void betaZeroNeverReadsC(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(19);
         for (Transpose ta : TRANSPOSES) {
@@ -202,7 +202,7 @@ class GemmConformanceTest {
 
     /** The same problem twice gives the same bits: no state leaks between calls. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void repeatedCallsAgree(Kernels kernels) {
         GemmProblem first = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 70, 90, 400, 0.7f, 0f, 0, 0,
                 new SplittableRandom(23));

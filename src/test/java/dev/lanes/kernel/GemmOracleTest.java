@@ -24,7 +24,7 @@ class GemmOracleTest {
     };
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void matchesCommonsMath(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(31);
         int count = 0;
@@ -49,7 +49,7 @@ class GemmOracleTest {
      * 512×448 with k = 448 crossing KC, and 1024 in each dimension in turn.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void largeProductsPassTheResidualCheck(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(37);
         String name = kernels.name() + "/" + kernels.vectorBits() + "/" + kernels.threads() + " ";

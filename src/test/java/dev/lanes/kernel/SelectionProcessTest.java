@@ -27,7 +27,7 @@ class SelectionProcessTest {
     private static final String FLAG = "--add-modules jdk.incubator.vector";
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void describeNamesImplementationWidthAndThreads(Kernels kernels) {
         String d = kernels.describe();
         assertTrue(d.startsWith(kernels.name()), d);
@@ -55,7 +55,7 @@ class SelectionProcessTest {
 
     @Test
     void systemPropertiesAreHonoured() throws Exception {
-        int preferred = KernelsUnderTest.preferredBits();
+        int preferred = KernelVariants.preferredBits();
         List<String> flag = List.of("--add-modules=jdk.incubator.vector");
         List<Output> outs = runAll(List.of(
                 concat(flag, "-Dlanes.kernels=reference"),

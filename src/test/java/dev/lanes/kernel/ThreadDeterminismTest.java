@@ -126,7 +126,7 @@ class ThreadDeterminismTest {
             Kernels four = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 4, pool));
             GemmProblem one = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
                     new SplittableRandom(53));
-            one.run(KernelsUnderTest.simd(0, 1));
+            one.run(KernelVariants.simd(0, 1));
             GemmProblem p = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
                     new SplittableRandom(53));
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> p.run(four), "sgemm on a 1-thread executor");
@@ -139,7 +139,7 @@ class ThreadDeterminismTest {
     private static Kernels[] kernelsByThreads() {
         Kernels[] kernels = new Kernels[THREADS.length];
         for (int i = 0; i < THREADS.length; i++) {
-            kernels[i] = KernelsUnderTest.simd(0, THREADS[i]);
+            kernels[i] = KernelVariants.simd(0, THREADS[i]);
             assertEquals(THREADS[i], kernels[i].threads(), kernels[i].describe());
         }
         return kernels;

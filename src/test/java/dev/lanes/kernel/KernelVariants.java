@@ -10,16 +10,16 @@ import java.util.stream.Stream;
 /**
  * Every {@link Kernels} configuration the conformance suites run against, so one suite covers the
  * reference, the SIMD kernels single- and multi-threaded, and every narrower vector width the CPU
- * supports. Parameterized tests use {@code @MethodSource("dev.lanes.kernel.KernelsUnderTest#all")}.
+ * supports. Parameterized tests use {@code @MethodSource("dev.lanes.kernel.KernelVariants#all")}.
  *
  * <p>SIMD configurations are built with {@link Kernels#create}, which throws when the Vector API
  * is not readable: the suite fails loudly rather than quietly testing only the reference (surefire
  * always runs with the incubator module). Forced widths wider than the CPU's preferred width
  * cannot exist on this machine and are left out.
  */
-final class KernelsUnderTest {
+final class KernelVariants {
 
-    private KernelsUnderTest() {
+    private KernelVariants() {
     }
 
     /** The SIMD kernels at {@code vectorBits} (0 = preferred) with {@code threads} threads. */
