@@ -36,12 +36,14 @@ public final class Blocking {
     public static final int NC = 3072;
 
     /**
-     * Products with at least this many multiply-adds may be split across threads. An estimate, not
-     * a measurement (the shared build machine gave no stable two-thread timings): 96³ multiply-adds
-     * take ~25 µs on one core at 70 GFLOP/s, the same order as handing work to a parked pool
-     * thread, so smaller products stay on the calling thread.
+     * Products with at least this many multiply-adds may be split across threads. Measured on the
+     * 2-core AVX-512 machine, square N,N products, one and two threads timed in turns in one JVM
+     * (medians of 21 rounds; the hand-off to a parked pool thread is paid on every call): two
+     * threads were slower than one at 64³–160³ (0.57–0.84×), broke even around 192³–256³
+     * (0.9–1.8×, noisy) and reached 1.75–1.81× from 384³ to 1024³. Below 192³ products stay on the
+     * calling thread.
      */
-    public static final long PARALLEL_MNK = 96L * 96 * 96;
+    public static final long PARALLEL_MNK = 192L * 192 * 192;
 
     /**
      * n at or below which products take the dot-product path instead of padding n up to a wide

@@ -21,10 +21,10 @@ class GemmThreadingTest {
 
     /** Shapes above the parallel threshold: packed split by rows and by columns, dots, rows. */
     private static final int[][] SHAPES = {
-            {203, 150, 64},  // packed, m >= n: split by rows
-            {70, 301, 67},   // packed, m < n: split by columns
-            {700, 10, 201},  // dots (classifier output)
-            {1, 4001, 250},  // m == 1
+            {203, 150, 241},  // packed, m >= n: split by rows
+            {70, 301, 347},   // packed, m < n: split by columns
+            {700, 10, 1021},  // dots (classifier output)
+            {1, 4001, 1777},  // m == 1
     };
 
     @Test
