@@ -87,6 +87,33 @@ final class Gemm512 implements GemmKernels {
     }
 
     @Override
+    public void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
+                                int[] rowOffsets) {
+        int full = nc / NR * NR;
+        for (int s = 0; s < full / NR; s++) {
+            int base = s * kc * NR;
+            // Element (p, q) of the panel is b[(j0 + s·NR + q)·ldb + p0 + p]: for each p, two gathers
+            // of L rows each, at offsets q·ldb.
+            int src0 = bOffset + (j0 + s * NR) * ldb + p0;
+            int src1 = src0 + L * ldb;
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromArray(S, b, src0 + p, rowOffsets, 0).intoArray(dst, base + p * NR);
+                FloatVector.fromArray(S, b, src1 + p, rowOffsets, 0).intoArray(dst, base + p * NR + L);
+            }
+        }
+        if (full < nc) {
+            int base = full / NR * kc * NR;
+            int cols = nc - full;
+            for (int q = 0; q < NR; q++) {
+                int src = bOffset + (j0 + full + q) * ldb + p0;
+                for (int p = 0, d = base + q; p < kc; p++, d += NR) {
+                    dst[d] = q < cols ? b[src + p] : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
     public void mergeTile(int rows, int cols, float[] tile, float beta, float[] c, int cOffset, int ldc) {
         // A method of its own, called after tile(): with the beta stores inside tile() as well, C2
         // hit NodeCountInliningCutoff and boxed the accumulators of the beta path.

@@ -46,7 +46,9 @@ public class VectorKernels extends ScalarKernels {
                 : VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(config.vectorBits()));
         this.threads = config.resolvedThreads();
         this.reason = reason;
-        this.gemm = new Gemm(gemmKernels(species.vectorBitSize()), threads, config.executor());
+        // 512-bit vectors preferred means AVX-512 (or a CPU like it), where gathers are native.
+        this.gemm = new Gemm(gemmKernels(species.vectorBitSize()), threads, config.executor(),
+                preferredVectorBits() >= 512);
     }
 
     /** Packed Goto/BLIS GEMM with skinny-shape paths; see {@link Gemm}. */
