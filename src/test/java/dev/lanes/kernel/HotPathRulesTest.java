@@ -86,6 +86,9 @@ class HotPathRulesTest {
             long before = threads.getThreadAllocatedBytes(me);
             k.sgemm(Transpose.NONE, Transpose.TRANSPOSE, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
             k.sgemm(Transpose.TRANSPOSE, Transpose.NONE, size, size, size, 0.5f, a, 0, size, b, 0, size, 1f, c, 0, size);
+            // Another leading dimension for the transposed B, as the layers of a network alternate.
+            k.sgemm(Transpose.NONE, Transpose.TRANSPOSE, size, size, size / 2, 1f, a, 0, size / 2, b, 0, size / 2,
+                    0f, c, 0, size);
             // The skinny paths (a 10-wide output layer, a batch of one), with beta != 0 too.
             k.sgemm(Transpose.NONE, Transpose.TRANSPOSE, size, 10, size, 1f, a, 0, size, b, 0, size, 1f, c, 0, size);
             k.sgemm(Transpose.NONE, Transpose.NONE, 1, size, size, 1f, a, 0, size, b, 0, size, 1f, c, 0, size);

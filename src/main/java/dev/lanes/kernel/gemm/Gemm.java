@@ -70,14 +70,22 @@ public final class Gemm {
         float[] b = new float[0];
         float[] tile = new float[0];
         int[] index = new int[0];
+        int indexLdb = -1;
 
-        /** Gather offsets {@code q·ldb} for q in 0..n-1, rebuilt only when ldb or n changes. */
+        /**
+         * Gather offsets {@code q·ldb} for q in 0..n-1. Rewritten in place when ldb changes (the
+         * layers of a network alternate), never reallocated once large enough.
+         */
         int[] rowOffsets(int n, int ldb) {
-            if (index.length < n || (n > 1 && index[1] != ldb)) {
-                index = new int[Math.max(n, index.length)];
+            if (index.length < n) {
+                index = new int[n];
+                indexLdb = -1;
+            }
+            if (indexLdb != ldb) {
                 for (int q = 0; q < index.length; q++) {
                     index[q] = q * ldb;
                 }
+                indexLdb = ldb;
             }
             return index;
         }
