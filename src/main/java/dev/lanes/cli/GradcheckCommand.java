@@ -34,11 +34,9 @@ import java.util.concurrent.Callable;
                 + "exceeds --threshold."})
 final class GradcheckCommand implements Callable<Integer> {
 
-    @Option(names = "--inputs", defaultValue = "6", description = "Input width m₀ (default: ${DEFAULT-VALUE}).")
-    int inputs;
-
-    @Option(names = "--layers", split = ",", defaultValue = "8,5,3", paramLabel = "N",
-            description = "Widths of the dense layers, output last (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", split = ",", defaultValue = "6,8,5,3", paramLabel = "N",
+            description = "Every layer's width, input first and output last, as for train "
+                    + "(default: ${DEFAULT-VALUE}).")
     int[] layers;
 
     @Option(names = "--activation", defaultValue = "tanh", paramLabel = "sigmoid|tanh|relu|identity",
@@ -79,8 +77,9 @@ final class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cl = spec.commandLine();
-        if (inputs < 1 || batch < 1 || layers.length == 0 || java.util.Arrays.stream(layers).anyMatch(n -> n < 1)) {
-            throw new CommandLine.ParameterException(cl, "--inputs, --batch and every --layers width must be at least 1");
+        if (batch < 1 || layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(n -> n < 1)) {
+            throw new CommandLine.ParameterException(cl, "--batch and every --layers width must be at least 1, "
+                    + "and --layers needs an input and an output width");
         }
         if (!(epsilon > 0) || !(threshold > 0)) {
             throw new CommandLine.ParameterException(cl, "--epsilon and --threshold must be positive");
@@ -92,9 +91,7 @@ final class GradcheckCommand implements Callable<Integer> {
         Activation hidden = activation(cl, "--activation", activation);
         Activation out = outputActivation != null ? activation(cl, "--output-activation", outputActivation)
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.SIGMOID;
-        int[] sizes = new int[layers.length + 1];
-        sizes[0] = inputs;
-        System.arraycopy(layers, 0, sizes, 1, layers.length);
+        int[] sizes = layers.clone();
         NetworkSpec netSpec;
         try {
             netSpec = NetworkSpec.of(sizes, hidden, out, l);

@@ -104,6 +104,7 @@ class CliTest {
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
         assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
+        assertExit(2, lanes("gradcheck", "--layers", "6"), "--layers needs an input and an output width");
         assertExit(2, lanes("eval", "--model", model.toString()), "Missing required option: '--data");
         assertEquals(0, lanes("train", "--help").code());
     }

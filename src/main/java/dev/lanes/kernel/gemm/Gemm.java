@@ -43,12 +43,6 @@ public final class Gemm {
      * @param kernels  the vector kernels of one width
      * @param threads  the largest number of threads one call may use (≥ 1)
      * @param executor runs the helper threads; null for the library's daemon pool
-     */
-    public Gemm(GemmKernels kernels, int threads, ExecutorService executor) {
-        this(kernels, threads, executor, false);
-    }
-
-    /**
      * @param gatherPacking pack a transposed B with vector gathers ({@link GemmKernels#packBTransposed}):
      *                      ~1.2× faster for the forward product of a dense layer on AVX-512, but
      *                      3.5× slower where gathers are not native instructions (AVX2 measured),
