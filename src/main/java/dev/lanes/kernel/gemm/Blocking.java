@@ -8,18 +8,25 @@ package dev.lanes.kernel.gemm;
  * {@code /sys/devices/system/cpu/cpu0/cache}: L1d 48 KiB 12-way, L2 1.25 MiB 20-way, L3 48 MiB
  * shared.
  * <ul>
- *   <li>{@link #KC}: one KC×NR micro-panel of packed B is re-read by every MR-row micro-tile of
- *       the macro-kernel, so it should stay in L1 next to the MR×KC sliver of A streaming past it.
- *       With NR = 32 floats (two 512-bit vectors) KC = 256 makes the B micro-panel 32 KiB and the
- *       6-row A sliver 6 KiB: 38 of the 48 KiB. Narrower vectors make the panel smaller still. A larger
- *       KC also amortizes loading and storing the C tile (a KC-long loop per C tile).</li>
+ *   <li>{@link #KC}: the depth of one block is how long a C tile is summed in registers before it
+ *       is stored (and, for every block after the first, loaded again), so a deep block amortizes
+ *       that traffic, which has no prefetch to hide it. At 512 the KC×NR micro-panel of B (64 KiB
+ *       at NR = 32) no longer fits the 48 KiB L1 and streams from L2 instead, which the 12-row
+ *       tile's 24 FMAs per two B loads tolerate easily. Measured with the 12×32 tile, one thread,
+ *       variants timed in turns in one JVM (medians of 40 paired rounds): KC = 512 ran 1.10–1.20×
+ *       KC = 256 at 512³, 1024³ and 256×784·784×512; 384 was in between; 768 and 1024 were no
+ *       better than 512 except at 1024³ (+7 % for KC = 1024).</li>
  *   <li>{@link #MC}: the packed MC×KC block of A is re-read once per NR-column micro-panel of B,
- *       so it should stay in L2: 480·256·4 B = 480 KiB, well under half of the 1.25 MiB L2, which
- *       leaves room for the B panel and for C. 480 is a multiple of the MR used (6) and of 8.</li>
+ *       so it should stay in L2: 240·512·4 B = 480 KiB, well under half of the 1.25 MiB L2, which
+ *       leaves room for the B micro-panels streaming through and for C. MC = 240, 360 and 480 were
+ *       level within 3 % (blocks split evenly, see below); the smaller one leaves the most margin
+ *       on CPUs with smaller L2 caches. 240 is a multiple of every MR used (6, 12) and of 8.</li>
  *   <li>{@link #NC}: the packed KC×NC panel of B is re-read for every MC block of A and lives in
- *       L3: 256·3072·4 B = 3 MiB per thread, a small part of the 48 MiB L3. 3072 is a multiple of
+ *       L3: 512·3072·4 B = 6 MiB per thread, an eighth of the 48 MiB L3. 3072 is a multiple of
  *       every NR used (8, 16 and 32).</li>
  * </ul>
+ * These are upper bounds: an extent is cut into the fewest blocks that respect them, of nearly
+ * equal size ({@code Gemm.evenSplit}), so no block is a short remainder.
  * The micro-tile MR×NR is a property of each micro-kernel ({@link GemmKernels#mr()},
  * {@link GemmKernels#nr()}); MC and NC must be multiples of it, which {@link #check} verifies.
  *
@@ -29,9 +36,9 @@ package dev.lanes.kernel.gemm;
 public final class Blocking {
 
     /** Depth of one packed block (the k extent shared by the A block and the B panel). */
-    public static final int KC = 256;
+    public static final int KC = 512;
     /** Rows of op(A) in one packed A block. */
-    public static final int MC = 480;
+    public static final int MC = 240;
     /** Columns of op(B) in one packed B panel. */
     public static final int NC = 3072;
 

@@ -36,21 +36,22 @@ public final class Gemm {
     private final int nr;
     private final int threads;
     private final ExecutorService executor;
-    private final boolean gatherPacking;
+    private final boolean vectorPacking;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     /**
      * @param kernels  the vector kernels of one width
      * @param threads  the largest number of threads one call may use (≥ 1)
      * @param executor runs the helper threads; null for the library's daemon pool
-     * @param gatherPacking pack a transposed B with vector gathers ({@link GemmKernels#packBTransposed}):
-     *                      ~1.2× faster for the forward product of a dense layer on AVX-512, but
-     *                      3.5× slower where gathers are not native instructions (AVX2 measured),
-     *                      so only for CPUs with AVX-512
+     * @param vectorPacking pack with masked vector loads and gathers ({@link GemmKernels#packA},
+     *                      {@link GemmKernels#packBTransposed}): several times faster than the
+     *                      scalar transposing copies on AVX-512, but gathers made a forward
+     *                      product 3.5× slower where they are not native instructions (AVX2
+     *                      measured), so only for CPUs with AVX-512
      */
-    public Gemm(GemmKernels kernels, int threads, ExecutorService executor, boolean gatherPacking) {
+    public Gemm(GemmKernels kernels, int threads, ExecutorService executor, boolean vectorPacking) {
         Blocking.check(kernels.mr(), kernels.nr());
-        this.gatherPacking = gatherPacking;
+        this.vectorPacking = vectorPacking;
         this.kernels = kernels;
         this.mr = kernels.mr();
         this.nr = kernels.nr();
@@ -63,26 +64,10 @@ public final class Gemm {
         float[] a = new float[0];
         float[] b = new float[0];
         float[] tile = new float[0];
-        int[] index = new int[0];
-        int indexLdb = -1;
-
-        /**
-         * Gather offsets {@code q·ldb} for q in 0..n-1. Rewritten in place when ldb changes (the
-         * layers of a network alternate), never reallocated once large enough.
-         */
-        int[] rowOffsets(int n, int ldb) {
-            if (index.length < n) {
-                index = new int[n];
-                indexLdb = -1;
-            }
-            if (indexLdb != ldb) {
-                for (int q = 0; q < index.length; q++) {
-                    index[q] = q * ldb;
-                }
-                indexLdb = ldb;
-            }
-            return index;
-        }
+        /** Gather offsets across the rows of B stored n×k; scatter offsets within an A sliver. */
+        final Offsets bRows = new Offsets();
+        final Offsets sliver = new Offsets();
+        final float[] scratch = new float[GemmKernels.PACK_SCRATCH_FLOATS];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -103,6 +88,34 @@ public final class Gemm {
                 tile = new float[size];
             }
             return tile;
+        }
+    }
+
+    /**
+     * Offsets {@code q·stride} for q in 0..count-1 followed by zeros, for vector gathers: a gather
+     * checks every lane's offset, even those whose values are not used. Rewritten in place when
+     * the stride changes (the layers of a network alternate), never reallocated once large enough.
+     */
+    static final class Offsets {
+        /** Zeros after the offsets in use: at least the lanes of the widest vector (64 floats). */
+        private static final int SLACK = 64;
+        private int[] index = new int[0];
+        private int count = -1;
+        private int stride = -1;
+
+        int[] of(int count, int stride) {
+            if (index.length < count + SLACK) {
+                index = new int[count + SLACK];
+                this.count = -1;
+            }
+            if (this.count != count || this.stride != stride) {
+                for (int q = 0; q < index.length; q++) {
+                    index[q] = q < count ? q * stride : 0;
+                }
+                this.count = count;
+                this.stride = stride;
+            }
+            return index;
         }
     }
 
@@ -264,28 +277,52 @@ public final class Gemm {
     private void packedRange(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                              float beta, float[] c, int cOffset, int ldc, Workspace w) {
-        int kcMax = Math.min(k, KC);
-        float[] ap = w.a(roundUp(Math.min(m, MC), mr) * kcMax);
-        float[] bp = w.b(roundUp(Math.min(n, NC), nr) * kcMax);
+        // Blocks of equal size rather than full blocks and a remainder: k = 784 as 392 + 392, not
+        // 512 + 272 (a short last k block pays the C tile's load and store for little work), and
+        // m = 512 as 2 × 256, not 480 + 32 (which streams the whole B panel again for 32 rows).
+        // The k blocks depend on k alone, so every thread count sums each element alike.
+        int kcStep = evenSplit(k, KC, 1);
+        int mcStep = evenSplit(m, MC, mr);
+        int ncStep = evenSplit(n, NC, nr);
+        float[] ap = w.a(mcStep * kcStep);
+        float[] bp = w.b(ncStep * kcStep);
         float[] tile = w.tile(mr * nr);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
                 // The first k block applies beta; later ones accumulate onto it.
                 float betaK = pc == 0 ? beta : 1f;
-                if (transB && gatherPacking) {
-                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, jc, nc, bp, w.rowOffsets(nr, ldb));
+                if (!transB) {
+                    kernels.packB(b, bOffset, ldb, pc, kc, jc, nc, bp);
+                } else if (vectorPacking) {
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, jc, nc, bp, w.bRows.of(nr, ldb), w.scratch);
                 } else {
-                    Packing.packB(transB, b, bOffset, ldb, pc, kc, jc, nc, nr, bp);
+                    Packing.packB(true, b, bOffset, ldb, pc, kc, jc, nc, nr, bp);
                 }
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    Packing.packA(transA, a, aOffset, lda, ic, mc, pc, kc, mr, ap);
+                for (int ic = 0; ic < m; ic += mcStep) {
+                    int mc = Math.min(mcStep, m - ic);
+                    int whole = vectorPacking ? mc / mr * mr : 0;
+                    if (whole > 0) {
+                        kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap,
+                                w.sliver.of(kernels.lanes(), mr));
+                    }
+                    if (whole < mc) {
+                        Packing.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);
+                    }
                     macroKernel(mc, nc, kc, alpha, ap, bp, betaK, c, cOffset + ic * ldc + jc, ldc, tile);
                 }
             }
         }
+    }
+
+    /**
+     * The step that cuts {@code extent} into the fewest blocks of at most {@code max}, all of
+     * nearly equal size, rounded up to a multiple of {@code unit} (which {@code max} is too).
+     */
+    static int evenSplit(int extent, int max, int unit) {
+        int blocks = (extent + max - 1) / max;
+        return roundUp((extent + blocks - 1) / blocks, unit);
     }
 
     private void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp, float beta,
@@ -306,6 +343,8 @@ public final class Gemm {
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(tile, i * nr, c, cOff + i * ldc, cols);
                     }
+                } else if (rows == mr && cols == nr) {
+                    kern.tileBeta(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
                 } else {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);

@@ -29,6 +29,17 @@ public interface GemmKernels {
               float alpha, float[] c, int cOffset, int ldc);
 
     /**
+     * The micro-kernel onto an existing C: {@code C[i][j] := fma(C[i][j], beta, alpha·Σₚ A[p][i]·B[p][j])}
+     * for the whole mr×nr tile, with A, B and the sums exactly as in {@link #tile} — so the result
+     * has the bits of {@link #tile} into a buffer followed by {@link #mergeTile}, without the
+     * buffer's extra store and reload of every value. Full tiles of every k block after the first
+     * take this path. A method of its own: with both stores in one method C2 exceeded its inlining
+     * node budget and boxed the accumulators.
+     */
+    void tileBeta(int kc, float[] a, int aOffset, float[] b, int bOffset,
+                  float alpha, float beta, float[] c, int cOffset, int ldc);
+
+    /**
      * {@code C[i][j] := fma(C[i][j], beta, T[i][j])} for i &lt; rows, j &lt; cols, where T is a
      * tile written by {@link #tile} with leading dimension nr() — the arithmetic that gives every
      * element of C the same bits whether its tile was merged or written directly.
@@ -64,9 +75,33 @@ public interface GemmKernels {
      * product). Same layout, same bits.
      *
      * @param rowOffsets at least nr() entries, {@code rowOffsets[q] = q·ldb}
+     * @param scratch    at least {@link #PACK_SCRATCH_FLOATS} floats of per-thread scratch
      */
     void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
-                         int[] rowOffsets);
+                         int[] rowOffsets, float[] scratch);
+
+    /** Floats of scratch {@link #packBTransposed} needs: two 16×16 blocks. */
+    int PACK_SCRATCH_FLOATS = 512;
+
+    /**
+     * {@code Packing.packB(false, …)} — B stored k×n, packed into nr-column micro-panels — with
+     * vector copies, walking B row by row across the panels (edge panel with masked loads).
+     * Same layout, same bits.
+     */
+    void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst);
+
+    /**
+     * {@code Packing.packA(transA, …)} with vectors, for whole slivers only (mc a multiple of
+     * mr()). With A stored transposed each p step of a sliver is a masked copy of mr()
+     * contiguous values; otherwise each row of A is read lanes() values at a time and scattered
+     * into the sliver with stride mr() (the scalar loop writes one float at a time with that stride,
+     * ~1–1.5 ns per element). Scatters and masked stores are single instructions only on
+     * AVX-512, so the driver calls this only there. Same layout, same bits.
+     *
+     * @param sliverOffsets at least lanes() entries, {@code sliverOffsets[q] = q·mr()}
+     */
+    void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, float[] dst,
+               int[] sliverOffsets);
 
     /** Vectors of scratch {@link #dots} needs. */
     int DOT_SCRATCH_VECTORS = 12;

@@ -21,9 +21,15 @@ public final class Packing {
      */
     public static void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc,
                              int mr, float[] dst) {
+        packA(transA, a, aOffset, lda, i0, mc, p0, kc, mr, dst, 0);
+    }
+
+    /** {@link #packA(boolean, float[], int, int, int, int, int, int, int, float[])} into dst from dstOffset. */
+    public static void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc,
+                             int mr, float[] dst, int dstOffset) {
         for (int s = 0, i = i0; i < i0 + mc; s++, i += mr) {
             int rows = Math.min(mr, i0 + mc - i);
-            int base = s * kc * mr;
+            int base = dstOffset + s * kc * mr;
             if (transA) {
                 // op(A)(i, p) = a[p*lda + i]: the mr values of one p are contiguous in storage.
                 int src = aOffset + p0 * lda + i;

@@ -23,7 +23,7 @@ public class VectorKernels extends ScalarKernels {
     /** The GEMM kernels for a vector width; each class holds its species as a constant. */
     static GemmKernels gemmKernels(int bits) {
         return switch (bits) {
-            case 512 -> new Gemm512();
+            case 512 -> new Gemm512Tall();
             case 256 -> new Gemm256();
             case 128 -> new Gemm128();
             default -> throw new IllegalArgumentException("no GEMM kernels for " + bits + "-bit vectors");
@@ -46,7 +46,8 @@ public class VectorKernels extends ScalarKernels {
                 : VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(config.vectorBits()));
         this.threads = config.resolvedThreads();
         this.reason = reason;
-        // 512-bit vectors preferred means AVX-512 (or a CPU like it), where gathers are native.
+        // 512-bit vectors preferred means AVX-512 (or a CPU like it), where gathers and masked
+        // loads and stores are native instructions.
         this.gemm = new Gemm(gemmKernels(species.vectorBitSize()), threads, config.executor(),
                 preferredVectorBits() >= 512);
     }

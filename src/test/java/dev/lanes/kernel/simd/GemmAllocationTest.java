@@ -33,14 +33,13 @@ class GemmAllocationTest {
             Transpose transB = tb ? Transpose.TRANSPOSE : Transpose.NONE;
             int ldb = tb ? kk : n;
             Runnable call = () -> k.sgemm(Transpose.NONE, transB, m, n, kk, 1f, a, 0, kk, b, 0, ldb, 0f, c, 0, n);
-            long until = System.nanoTime() + 1_000_000_000L;
-            while (System.nanoTime() < until) {
-                call.run();
-            }
-            // A recompilation can briefly run interpreted code, which boxes vectors; a real
-            // per-call allocation shows in every window, so the best of three windows is judged.
+            // Until C2 has compiled every kernel, C1 code boxes vectors (a masked load in C1 code
+            // allocated ~100 KB per call here); a real per-call allocation shows in every window,
+            // so the call passes once one window of 50 calls allocates (almost) nothing, and fails
+            // if none does within 20 s.
+            long deadline = System.nanoTime() + 20_000_000_000L;
             long best = Long.MAX_VALUE;
-            for (int window = 0; window < 3; window++) {
+            while (best >= 1024 && System.nanoTime() < deadline) {
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 50; i++) {
                     call.run();

@@ -1,0 +1,55 @@
+package dev.lanes.kernel.simd;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every kernel method must be compilable by C1. When C1 refuses a method ("out of virtual
+ * registers", as it did for a 14×32 tile and for a register transpose written out in full),
+ * tiered compilation can leave it in slow code for the life of the JVM: the Vector API is only
+ * fast once C2 has compiled it. A child JVM runs {@link CompileProbe} with
+ * {@code -XX:+PrintCompilation}; no Lanes method may appear as COMPILE SKIPPED. (With the
+ * full-length transpose this test failed: "Gemm512Tall::packA … COMPILE SKIPPED: out of virtual
+ * registers in LIR generator".)
+ */
+class C1CompilabilityTest {
+
+    @Test
+    void noKernelMethodIsRefusedByC1() throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new AssertionError("cannot tell which java runs this test"));
+        // Default tiered compilation, as users run: C1 refused the full-length register transpose
+        // there but compiled it under -Xbatch or -XX:TieredStopAtLevel=3, where classes are
+        // loaded and methods inlined in a different order.
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
+                "-XX:+PrintCompilation",
+                "-cp", System.getProperty("java.class.path"), CompileProbe.class.getName(), "40"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("_JAVA_OPTIONS");
+        Process p = pb.start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("the probe JVM did not finish in 120 s");
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> "the probe JVM failed:\n" + text);
+        assertTrue(text.contains("probe done"), text);
+        assertTrue(text.contains("dev.lanes.kernel.simd.Gemm512Tall::tile"),
+                () -> "the probe did not get the micro-kernel compiled; the check proves nothing:\n" + text);
+        List<String> skipped = text.lines()
+                .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("dev.lanes."))
+                .toList();
+        assertTrue(skipped.isEmpty(), () -> "C1 refused Lanes methods:\n" + String.join("\n", skipped));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lanes.kernel.simd;
+
+import dev.lanes.kernel.KernelConfig;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.Transpose;
+
+/**
+ * The main class {@link C1CompilabilityTest} runs in a child JVM: calls every GEMM path — packed
+ * with both transposes, k over two blocks, edge tiles and beta ≠ 0; dot products; row times matrix
+ * — at every vector width and on two threads, often enough for each kernel method to reach its
+ * C1 compilation. The widest vectors and the packed path come first, as in a typical program.
+ */
+public final class CompileProbe {
+
+    private CompileProbe() {
+    }
+
+    public static void main(String[] args) {
+        int calls = Integer.parseInt(args[0]);
+        int[][] shapes = {{120, 112, 128}, {24, 40, 530}, {33, 10, 100}, {1, 50, 20}, {1, 40, 30}};
+        for (int bits : new int[]{512, 256, 128}) {
+            for (int threads : new int[]{1, 2}) {
+                Kernels k = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, threads, null));
+                for (int[] s : shapes) {
+                    int m = s[0], n = s[1], kk = s[2];
+                    float[] a = new float[m * kk];
+                    float[] b = new float[kk * n];
+                    float[] c = new float[m * n];
+                    java.util.Arrays.fill(a, 0.5f);
+                    java.util.Arrays.fill(b, 0.25f);
+                    for (Transpose ta : Transpose.values()) {
+                        for (Transpose tb : Transpose.values()) {
+                            int lda = ta == Transpose.NONE ? kk : m;
+                            int ldb = tb == Transpose.NONE ? n : kk;
+                            for (int i = 0; i < calls; i++) {
+                                k.sgemm(ta, tb, m, n, kk, 1f, a, 0, lda, b, 0, ldb, i % 2 == 0 ? 0f : 1.3f, c, 0, n);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("probe done");
+    }
+}
