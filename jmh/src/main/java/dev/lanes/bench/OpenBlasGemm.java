@@ -40,6 +40,11 @@ final class OpenBlasGemm extends GemmCase {
 
     @Override
     public Object run() {
+        // The thread count is global to the library: when one JVM holds cases with different
+        // counts (Interleaved), the case constructed last would otherwise set it for all.
+        if (openblas_get_num_threads() != threads) {
+            openblas_set_num_threads(threads);
+        }
         cblas_sgemm(CblasRowMajor, shape.transA() ? CblasTrans : CblasNoTrans,
                 shape.transB() ? CblasTrans : CblasNoTrans, shape.m(), shape.n(), shape.k(),
                 1f, pa, shape.aCols(), pb, shape.bCols(), 0f, pc, shape.n());
