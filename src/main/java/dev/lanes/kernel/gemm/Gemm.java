@@ -43,11 +43,12 @@ public final class Gemm {
      * @param kernels  the vector kernels of one width
      * @param threads  the largest number of threads one call may use (≥ 1)
      * @param executor runs the helper threads; null for the library's daemon pool
-     * @param vectorPacking pack with masked vector loads and gathers ({@link GemmKernels#packA},
-     *                      {@link GemmKernels#packBTransposed}): several times faster than the
-     *                      scalar transposing copies on AVX-512, but gathers made a forward
-     *                      product 3.5× slower where they are not native instructions (AVX2
-     *                      measured), so only for CPUs with AVX-512
+     * @param vectorPacking pack A, and B stored n×k, with the kernels' vector code
+     *                      ({@link GemmKernels#packA}, {@link GemmKernels#packBTransposed}: scatters,
+     *                      gathers, masked stores, register transposes): up to 2× faster than the
+     *                      scalar copies on AVX-512, but gathers made a forward product 3.5× slower
+     *                      where they are not native instructions (AVX2 measured), so only for
+     *                      CPUs with AVX-512
      */
     public Gemm(GemmKernels kernels, int threads, ExecutorService executor, boolean vectorPacking) {
         Blocking.check(kernels.mr(), kernels.nr());
@@ -92,8 +93,8 @@ public final class Gemm {
     }
 
     /**
-     * Offsets {@code q·stride} for q in 0..count-1 followed by zeros, for vector gathers: a gather
-     * checks every lane's offset, even those whose values are not used. Rewritten in place when
+     * Offsets {@code q·stride} for q in 0..count-1 followed by zeros, for vector gathers and
+     * scatters, which check every lane's offset, even those whose values are not used. Rewritten in place when
      * the stride changes (the layers of a network alternate), never reallocated once large enough.
      */
     static final class Offsets {
@@ -279,7 +280,7 @@ public final class Gemm {
                              float beta, float[] c, int cOffset, int ldc, Workspace w) {
         // Blocks of equal size rather than full blocks and a remainder: k = 784 as 392 + 392, not
         // 512 + 272 (a short last k block pays the C tile's load and store for little work), and
-        // m = 512 as 2 × 256, not 480 + 32 (which streams the whole B panel again for 32 rows).
+        // m = 260 as 132 + 128, not 240 + 20 (which streams the whole B panel again for 20 rows).
         // The k blocks depend on k alone, so every thread count sums each element alike.
         int kcStep = evenSplit(k, KC, 1);
         int mcStep = evenSplit(m, MC, mr);

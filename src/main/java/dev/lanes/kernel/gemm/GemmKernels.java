@@ -22,8 +22,9 @@ public interface GemmKernels {
      * 0..kc-1, C not read. A is a packed sliver (for each p, mr consecutive values from
      * {@code aOffset + p·mr}), B a packed micro-panel (for each p, nr consecutive values from
      * {@code bOffset + p·nr}); C is row-major with leading dimension ldc. Each sum is accumulated
-     * in p order with fused multiply-adds. A beta term is applied by {@link #mergeTile}, never
-     * here, so the kernel's code stays small enough for C2 to keep every vector in registers.
+     * in p order with fused multiply-adds. A beta term is applied by {@link #tileBeta} or
+     * {@link #mergeTile}, never here, so the kernel's code stays small enough for C2 to keep every
+     * vector in registers.
      */
     void tile(int kc, float[] a, int aOffset, float[] b, int bOffset,
               float alpha, float[] c, int cOffset, int ldc);

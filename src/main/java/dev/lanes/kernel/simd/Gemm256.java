@@ -12,13 +12,14 @@ import jdk.incubator.vector.VectorSpecies;
  * with L float lanes: 12 accumulators, two packed B vectors and one broadcast per k step, 12 FMAs
  * per 8 loads —
  * <ul>
- * <li>512 bits (AVX-512, L = 16): 6×32, 15 of 32 zmm registers;</li>
+ * <li>512 bits (AVX-512, L = 16): 6×32, 15 of 32 zmm registers — but the 512-bit GEMM uses
+ * {@link Gemm512Tall}, which extends the generated class with a 12×32 tile (24 accumulators) that
+ * only AVX-512's 32 registers can hold; hence these classes are not final;</li>
  * <li>256 bits (AVX2, L = 8): 6×16, 15 of the 16 ymm registers AVX2 has, the classic AVX2 shape;</li>
  * <li>128 bits (SSE/NEON, L = 4): 6×8, within SSE's 16 registers and NEON's 32.</li>
  * </ul>
- * It is kept this small on purpose: it stays compilable by C1 (larger tiles ran C1 out of
- * registers, and tiered compilation could then leave them in slow C1 code), and an 8×32 variant
- * measured no faster.
+ * Every method stays compilable by C1 (larger tiles ran C1 out of registers, and tiered
+ * compilation could then leave them in slow C1 code; {@code C1CompilabilityTest} checks).
  */
 class Gemm256 implements GemmKernels {
 
@@ -253,12 +254,12 @@ class Gemm256 implements GemmKernels {
     // did, and ran ~10x slower after a recompilation).
 
     /** beta == 0: c = alpha·s, C not read. */
-    static void put(FloatVector s, float alpha, float[] c, int off) {
+    private static void put(FloatVector s, float alpha, float[] c, int off) {
         s.mul(alpha).intoArray(c, off);
     }
 
     /** c = fma(c, beta, alpha·s). */
-    static void put(FloatVector s, float alpha, FloatVector beta, float[] c, int off) {
+    private static void put(FloatVector s, float alpha, FloatVector beta, float[] c, int off) {
         FloatVector.fromArray(S, c, off).fma(beta, s.mul(alpha)).intoArray(c, off);
     }
 

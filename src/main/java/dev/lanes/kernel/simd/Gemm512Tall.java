@@ -5,16 +5,18 @@ import jdk.incubator.vector.FloatVector;
 /**
  * The 512-bit GEMM kernels with a 12×32 micro-tile: 24 zmm accumulators, two packed B vectors and
  * one broadcast per k step — 24 FMAs per 14 loads, against 12 per 8 for the 6×32 tile of
- * {@link Gemm512}, whose other kernels (edge merge, skinny paths, packing) this class inherits.
- * AVX-512 has 32 vector registers, so 27 live vectors fit; AVX2's 16 would not, which is why the
- * 256- and 128-bit classes keep 6 rows.
+ * {@link Gemm512}, whose other kernels (edge merge, skinny paths, packing of A and of B stored
+ * k×n) this class inherits. It also packs B stored n×k with a register transpose. AVX-512 has 32
+ * vector registers, so 27 live vectors fit; AVX2's 16 would not, which is why the 256- and 128-bit
+ * classes keep 6 rows.
  *
  * <p>Measured on the AVX-512 machine the library is tuned on (the micro-kernel alone over a packed
- * 480×256 A block and a 256×1024 B panel, one thread, both tiles in one JVM, medians of 25 rounds):
- * 128–135 GFLOP/s against 102 for 6×32, and 115–120 for an 8×48 tile. A 14×32 tile (28
- * accumulators) is known to exceed what C1 can compile, after which tiered compilation may leave
- * it in slow code; this tile and its {@code tileBeta} twin compile at tier 3 and then in C2
- * ({@code -XX:+PrintCompilation}), and {@code GemmSpeedSanityTest} would catch a stranded one.
+ * 480×256 A block and a 256×1024 B panel, one thread, the tiles in turns in one JVM, medians of 25
+ * rounds, two runs): 118–128 GFLOP/s against 99–106 for 6×32 and 104–137 for an 8×48 tile; in the
+ * whole GEMM with KC = 512, 1.15–1.30× the 6×32 tile on the large shapes. A 14×32 tile (28
+ * accumulators) exceeded what C1 can compile, after which tiered compilation may leave a method
+ * in slow code; this tile and its {@code tileBeta} twin compile at tier 3 and then in C2, which
+ * {@code C1CompilabilityTest} and {@code GemmSpeedSanityTest} check.
  */
 final class Gemm512Tall extends Gemm512 {
 
