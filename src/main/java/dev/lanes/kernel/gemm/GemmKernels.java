@@ -71,9 +71,10 @@ public interface GemmKernels {
 
     /**
      * {@code Packing.packB(true, …)} — B stored n×k, packed into nr-column micro-panels — with the
-     * columns of each full panel gathered by vector loads instead of copied one float at a time
-     * (the scalar transpose cost ~1.3 ns per element, a quarter of a 256×784·784×512 forward
-     * product). Same layout, same bits.
+     * columns of each full panel gathered by vector loads (the 512-bit kernels transpose 16×16
+     * blocks in registers instead) rather than copied one float at a time (the scalar transpose
+     * cost ~1.3 ns per element, a quarter of a 256×784·784×512 forward product). Same layout,
+     * same bits.
      *
      * @param rowOffsets at least nr() entries, {@code rowOffsets[q] = q·ldb}
      * @param scratch    at least {@link #PACK_SCRATCH_FLOATS} floats of per-thread scratch
@@ -81,8 +82,8 @@ public interface GemmKernels {
     void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
                          int[] rowOffsets, float[] scratch);
 
-    /** Floats of scratch {@link #packBTransposed} needs: two 16×16 blocks. */
-    int PACK_SCRATCH_FLOATS = 512;
+    /** Floats of scratch {@link #packBTransposed} needs: one 16×16 block (a transpose half done). */
+    int PACK_SCRATCH_FLOATS = 256;
 
     /**
      * {@code Packing.packB(false, …)} — B stored k×n, packed into nr-column micro-panels — with

@@ -224,7 +224,7 @@ final class Gemm512Tall extends Gemm512 {
      * B stored n×k: each 16×16 block (16 stored rows, 16 values of p) is transposed by two calls
      * of two interleave rounds each — from B into scratch, and from scratch into the panel —
      * instead of gathering every panel half-row across 16 rows of B (measured on
-     * 256×784·784×512 Bᵀ, packing B: 0.16 ms against 0.28 ms gathered). Edge panels and the last
+     * 256×784·784×512 Bᵀ, packing B: 0.18 ms against 0.27–0.30 ms gathered). Edge panels and the last
      * k mod 16 values of p take the scalar copy.
      */
     @Override
