@@ -7,7 +7,7 @@ import dev.lanes.kernel.Transpose;
 /**
  * The main class {@link C1CompilabilityTest} runs in a child JVM: calls every GEMM path — packed
  * with both transposes, k over two blocks, edge tiles and beta ≠ 0; dot products; row times matrix
- * — at every vector width and on two threads, often enough for each kernel method to reach its
+ * — at every vector width the CPU supports and on two threads, often enough for each kernel method to reach its
  * C1 compilation. The widest vectors and the packed path come first, as in a typical program.
  */
 public final class CompileProbe {
@@ -19,6 +19,9 @@ public final class CompileProbe {
         int calls = Integer.parseInt(args[0]);
         int[][] shapes = {{120, 112, 128}, {24, 40, 530}, {33, 10, 100}, {1, 50, 20}, {1, 40, 30}};
         for (int bits : new int[]{512, 256, 128}) {
+            if (bits > VectorKernels.preferredVectorBits()) {
+                continue; // emulated in Java code, far too slow to probe, and not what users run
+            }
             for (int threads : new int[]{1, 2}) {
                 Kernels k = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, threads, null));
                 for (int[] s : shapes) {

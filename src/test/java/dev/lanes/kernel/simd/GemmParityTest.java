@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.EnumSet;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -24,6 +25,7 @@ class GemmParityTest {
     private static final float[] BETAS = {0f, 1f, 1.3f};
 
     private static Kernels simd(int bits) {
+        assumeTrue(bits <= VectorKernels.preferredVectorBits(), bits + "-bit vectors not supported here");
         return Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, 1, null));
     }
 

@@ -29,7 +29,11 @@ class GemmThreadingTest {
 
     @Test
     void resultsAreBitIdenticalForOneToFourThreads() {
+        int preferred = VectorKernels.preferredVectorBits();
         for (int bits : new int[]{512, 256, 128}) {
+            if (bits > preferred) {
+                continue; // Kernels.create refuses vectors wider than the CPU's
+            }
             for (int[] sh : SHAPES) {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
@@ -41,7 +45,7 @@ class GemmThreadingTest {
                         GemmCase.assertSameBits(one, gc.run(kernels(bits, threads, null)),
                                 bits + "-bit " + threads + " threads " + gc + " " + Gemm.path(tb, sh[0], sh[1], sh[2]));
                     }
-                    if (bits == 512) {
+                    if (bits == preferred) {
                         gc.check(one, gc.toString());
                     }
                 }
@@ -87,13 +91,13 @@ class GemmThreadingTest {
         };
         try {
             GemmCase gc = new GemmCase(false, false, 400, 300, 200, 1f, 0f, 5);
-            float[] expected = gc.run(kernels(512, 1, null));
+            float[] expected = gc.run(kernels(0, 1, null));
             assertEquals(0, submitted.get());
-            GemmCase.assertSameBits(expected, gc.run(kernels(512, 4, counting)), "custom executor");
+            GemmCase.assertSameBits(expected, gc.run(kernels(0, 4, counting)), "custom executor");
             assertEquals(3, submitted.get(), "three helpers beside the calling thread");
             // Below the parallel threshold nothing is handed to the executor.
             GemmCase small = new GemmCase(false, false, 20, 30, 40, 1f, 0f, 6);
-            small.run(kernels(512, 4, counting));
+            small.run(kernels(0, 4, counting));
             assertEquals(3, submitted.get());
         } finally {
             counting.shutdownNow();
