@@ -93,25 +93,23 @@ public final class Gemm {
     }
 
     /**
-     * Offsets {@code q·stride} for q in 0..count-1 followed by zeros, for vector gathers and
-     * scatters, which check every lane's offset, even those whose values are not used. Rewritten in place when
-     * the stride changes (the layers of a network alternate), never reallocated once large enough.
+     * Offsets {@code q·stride} for q in 0..count-1, for vector gathers and scatters. Rewritten in
+     * place when count or stride change (the layers of a network alternate), never reallocated
+     * once large enough.
      */
     static final class Offsets {
-        /** Zeros after the offsets in use: at least the lanes of the widest vector (64 floats). */
-        private static final int SLACK = 64;
         private int[] index = new int[0];
         private int count = -1;
         private int stride = -1;
 
         int[] of(int count, int stride) {
-            if (index.length < count + SLACK) {
-                index = new int[count + SLACK];
+            if (index.length < count) {
+                index = new int[count];
                 this.count = -1;
             }
             if (this.count != count || this.stride != stride) {
-                for (int q = 0; q < index.length; q++) {
-                    index[q] = q < count ? q * stride : 0;
+                for (int q = 0; q < count; q++) {
+                    index[q] = q * stride;
                 }
                 this.count = count;
                 this.stride = stride;
