@@ -69,6 +69,8 @@ public final class Gemm {
         final Offsets bRows = new Offsets();
         final Offsets sliver = new Offsets();
         final float[] scratch = new float[GemmKernels.PACK_SCRATCH_FLOATS];
+        /** This thread's arguments of a parallel call it makes (created on its first one). */
+        Split split;
 
         float[] a(int size) {
             if (a.length < size) {
@@ -159,14 +161,18 @@ public final class Gemm {
         int size = Math.max(per, unit);
         int tasks = (n + size - 1) / size;
         if (tasks == 1 || t == 1) {
-            // No lambda on the single-threaded path: a capturing lambda is an allocation per call.
             for (int task = 0; task < tasks; task++) {
                 rowsTask(task, size, m, n, k, alpha, a, aOffset, aRow, aCol, b, bOffset, ldb, beta, c, cOffset, ldc);
             }
             return;
         }
-        Parallel.run(tasks, t, executor, task ->
-                rowsTask(task, size, m, n, k, alpha, a, aOffset, aRow, aCol, b, bOffset, ldb, beta, c, cOffset, ldc));
+        Split split = split(Path.ROWS, size, tasks, false, transA, false, m, n, k, alpha, a, aOffset, lda,
+                b, bOffset, ldb, beta, c, cOffset, ldc);
+        try {
+            Parallel.run(tasks, t, executor, split);
+        } finally {
+            split.clear();
+        }
     }
 
     private void rowsTask(int task, int size, int m, int n, int k, float alpha, float[] a, int aOffset, int aRow,
@@ -205,13 +211,16 @@ public final class Gemm {
         int tasks = Math.min(t, blocks);
         int per = (blocks + tasks - 1) / tasks;
         if (tasks == 1) {
-            // No lambda on the single-threaded path: a capturing lambda is an allocation per call.
             dotsTask(0, per, transA, m, n, k, alpha, a, aOffset, lda, bRows, bOff, bLd, beta, c, cOffset, ldc);
             return;
         }
-        final float[] bm = bRows;
-        Parallel.run(tasks, t, executor, task ->
-                dotsTask(task, per, transA, m, n, k, alpha, a, aOffset, lda, bm, bOff, bLd, beta, c, cOffset, ldc));
+        Split split = split(Path.DOTS, per, tasks, false, transA, true, m, n, k, alpha, a, aOffset, lda,
+                bRows, bOff, bLd, beta, c, cOffset, ldc);
+        try {
+            Parallel.run(tasks, t, executor, split);
+        } finally {
+            split.clear();
+        }
     }
 
     private void dotsTask(int task, int per, boolean transA, int m, int n, int k, float alpha,
@@ -252,24 +261,116 @@ public final class Gemm {
         int unit = byRows ? mr : nr;
         int units = ((byRows ? m : n) + unit - 1) / unit;
         int tasks = Math.min(t, units);
-        Parallel.run(tasks, t, executor, task -> {
-            int u0 = (int) ((long) units * task / tasks);
-            int u1 = (int) ((long) units * (task + 1) / tasks);
-            Workspace w = workspaces.get();
-            if (byRows) {
-                int i0 = u0 * mr;
-                int mm = Math.min(m, u1 * mr) - i0;
-                int aOff = aOffset + (transA ? i0 : i0 * lda);
-                packedRange(transA, transB, mm, n, k, alpha, a, aOff, lda, b, bOffset, ldb, beta,
-                        c, cOffset + i0 * ldc, ldc, w);
-            } else {
-                int j0 = u0 * nr;
-                int nn = Math.min(n, u1 * nr) - j0;
-                int bOff = bOffset + (transB ? j0 * ldb : j0);
-                packedRange(transA, transB, m, nn, k, alpha, a, aOffset, lda, b, bOff, ldb, beta,
-                        c, cOffset + j0, ldc, w);
+        Split split = split(Path.PACKED, units, tasks, byRows, transA, transB, m, n, k, alpha, a, aOffset, lda,
+                b, bOffset, ldb, beta, c, cOffset, ldc);
+        try {
+            Parallel.run(tasks, t, executor, split);
+        } finally {
+            split.clear();
+        }
+    }
+
+    /** One task of a packed product split over threads: a range of whole slivers or panels. */
+    private void packedTask(int task, int units, int tasks, boolean byRows, boolean transA, boolean transB,
+                            int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                            float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int u0 = (int) ((long) units * task / tasks);
+        int u1 = (int) ((long) units * (task + 1) / tasks);
+        Workspace w = workspaces.get();
+        if (byRows) {
+            int i0 = u0 * mr;
+            int mm = Math.min(m, u1 * mr) - i0;
+            int aOff = aOffset + (transA ? i0 : i0 * lda);
+            packedRange(transA, transB, mm, n, k, alpha, a, aOff, lda, b, bOffset, ldb, beta,
+                    c, cOffset + i0 * ldc, ldc, w);
+        } else {
+            int j0 = u0 * nr;
+            int nn = Math.min(n, u1 * nr) - j0;
+            int bOff = bOffset + (transB ? j0 * ldb : j0);
+            packedRange(transA, transB, m, nn, k, alpha, a, aOffset, lda, b, bOff, ldb, beta,
+                    c, cOffset + j0, ldc, w);
+        }
+    }
+
+    // ------------------------------------------------------------------ the tasks of a parallel call
+
+    /**
+     * The arguments of one parallel call, as the task body the helpers run. Each calling thread
+     * keeps one per Gemm and reuses it (a capturing lambda would be an allocation per call); the
+     * helpers read the fields after {@link Parallel} has published the call, and the caller
+     * clears the array references when the call returns, so no user array is kept reachable.
+     */
+    private final class Split implements java.util.function.IntConsumer {
+        private Path path;
+        /** ROWS: columns per task; DOTS: row blocks per task; PACKED: slivers or panels in all. */
+        private int chunk;
+        private int tasks;
+        private boolean byRows;
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private float alpha;
+        private float beta;
+        private float[] a;
+        private float[] b;
+        private float[] c;
+        private int aOffset;
+        private int lda;
+        private int bOffset;
+        private int ldb;
+        private int cOffset;
+        private int ldc;
+
+        @Override
+        public void accept(int task) {
+            switch (path) {
+                case ROWS -> rowsTask(task, chunk, m, n, k, alpha, a, aOffset, transA ? 1 : lda, transA ? lda : 1,
+                        b, bOffset, ldb, beta, c, cOffset, ldc);
+                case DOTS -> dotsTask(task, chunk, transA, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+                        beta, c, cOffset, ldc);
+                case PACKED -> packedTask(task, chunk, tasks, byRows, transA, transB, m, n, k, alpha, a, aOffset,
+                        lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             }
-        });
+        }
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+    }
+
+    private Split split(Path path, int chunk, int tasks, boolean byRows, boolean transA, boolean transB,
+                        int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                        float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        Workspace w = workspaces.get();
+        if (w.split == null) {
+            w.split = new Split();
+        }
+        Split s = w.split;
+        s.path = path;
+        s.chunk = chunk;
+        s.tasks = tasks;
+        s.byRows = byRows;
+        s.transA = transA;
+        s.transB = transB;
+        s.m = m;
+        s.n = n;
+        s.k = k;
+        s.alpha = alpha;
+        s.beta = beta;
+        s.a = a;
+        s.aOffset = aOffset;
+        s.lda = lda;
+        s.b = b;
+        s.bOffset = bOffset;
+        s.ldb = ldb;
+        s.c = c;
+        s.cOffset = cOffset;
+        s.ldc = ldc;
+        return s;
     }
 
     /** The single-threaded loop nest over one range of C. */

@@ -1,46 +1,145 @@
 package dev.lanes.kernel.gemm;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Runs a fixed set of independent tasks on the calling thread plus helpers from an executor.
+ * Runs a fixed set of independent tasks on the calling thread plus helpers, either the library's
+ * own parked daemon threads or those of an executor the embedding program hands in.
  *
  * <p>Tasks are claimed from a shared counter, so the caller never waits for a helper that has not
- * started: with a busy or single-threaded executor the caller simply does every task itself. The
- * split of work into tasks is fixed by the caller, independently of who runs which task, which is
- * what keeps parallel GEMM results bit-identical for any thread count.
+ * started: with a busy or single-threaded executor the caller simply does every task itself, and
+ * it waits only for tasks that a running helper has claimed. The split of work into tasks is fixed
+ * by the caller, independently of who runs which task, which is what keeps parallel GEMM results
+ * bit-identical for any thread count.
+ *
+ * <p>Once warm, a call on the library's threads allocates nothing: each calling thread reuses one
+ * {@link Fork}, and the helpers wait for work in a slot of their own rather than in a queue. (An
+ * executor handed in may allocate in its own queue.)
  */
 public final class Parallel {
 
     private Parallel() {
     }
 
-    /** The library's own pool: daemon threads, created on first parallel call, shared by all kernels. */
-    private static final class Pool {
-        private static final AtomicInteger COUNTER = new AtomicInteger();
-        static final ExecutorService INSTANCE = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "lanes-kernel-" + COUNTER.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    /**
+     * The state of one calling thread's parallel calls, reused from call to call. A helper that
+     * starts late — after the call it was asked to help with has finished — finds no task left, or
+     * joins a later call of the same caller as a full participant: a task is claimed by a
+     * compare-and-set on (generation, next index), which fails once the caller has moved on; a
+     * call's inputs are written while its generation is closed and published by opening it.
+     */
+    static final class Fork implements Runnable {
+        /** Generation in the high 32 bits, next unclaimed task in the low 32. */
+        private final AtomicLong state = new AtomicLong();
+        private final AtomicInteger pending = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile int tasks;
+        private volatile IntConsumer body;
+        private volatile Thread caller;
+        /** Set while the owner thread is inside a call, so a nested call gets a fork of its own. */
+        private boolean busy;
+
+        @Override
+        public void run() {
+            work();
+        }
+
+        /** Claims and runs tasks of the current call until none is left. */
+        void work() {
+            while (true) {
+                long s = state.get();
+                int next = (int) s;
+                // tasks and body are written before the generation is published; if they already
+                // belong to a newer call, s is stale and the compare-and-set below fails.
+                IntConsumer b = body;
+                if (next >= tasks || b == null) {
+                    return;
+                }
+                if (!state.compareAndSet(s, s + 1)) {
+                    continue;
+                }
+                try {
+                    b.accept(next);
+                } catch (Throwable e) {
+                    if (!failure.compareAndSet(null, e)) {
+                        failure.get().addSuppressed(e);
+                    }
+                } finally {
+                    if (pending.decrementAndGet() == 0) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
     }
 
-    /** The library's shared daemon pool. */
-    public static ExecutorService defaultPool() {
-        return Pool.INSTANCE;
+    /** A next-task index no call reaches: a generation being set up. */
+    private static final long CLOSED = Integer.MAX_VALUE;
+
+    private static final ThreadLocal<Fork> FORKS = ThreadLocal.withInitial(Fork::new);
+
+    /** A helper thread of the library: parks until a fork is put in its slot, works on it, repeats. */
+    private static final class Helper extends Thread {
+        final AtomicReference<Fork> job = new AtomicReference<>();
+
+        Helper(int id) {
+            super("lanes-kernel-" + id);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Fork f = job.get();
+                if (f == null) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                try {
+                    f.work();
+                } finally {
+                    job.set(null);
+                }
+            }
+        }
+    }
+
+    /** The library's helpers, created on demand and never stopped (daemon threads). */
+    private static final class Pool {
+        /** Grown only under the lock; read without it. */
+        private static volatile Helper[] helpers = new Helper[0];
+
+        /** Hands the fork to an idle helper, creating one if none is idle. */
+        static void handOff(Fork fork) {
+            Helper[] hs = helpers;
+            for (Helper h : hs) {
+                if (h.job.compareAndSet(null, fork)) {
+                    LockSupport.unpark(h);
+                    return;
+                }
+            }
+            synchronized (Pool.class) {
+                Helper h = new Helper(helpers.length + 1);
+                h.job.set(fork);
+                Helper[] grown = java.util.Arrays.copyOf(helpers, helpers.length + 1);
+                grown[grown.length - 1] = h;
+                helpers = grown;
+                h.start();
+            }
+        }
     }
 
     /**
      * Runs {@code body.accept(t)} for t in 0..tasks-1, using at most {@code threads} threads
-     * (the caller and threads-1 helpers from {@code executor}, or the library pool when null).
-     * Returns when every task has finished; the first exception or error thrown by a task is
-     * rethrown to the caller (later ones are added as suppressed).
+     * (the caller and threads-1 helpers from {@code executor}, or the library's own helpers when
+     * null). Returns when every task has finished; the first exception or error thrown by a task
+     * is rethrown to the caller (later ones are added as suppressed).
      */
     public static void run(int tasks, int threads, ExecutorService executor, IntConsumer body) {
         if (tasks <= 1 || threads <= 1) {
@@ -49,46 +148,42 @@ public final class Parallel {
             }
             return;
         }
-        ExecutorService exec = executor != null ? executor : defaultPool();
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(tasks);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable worker = () -> {
-            for (int t; (t = next.getAndIncrement()) < tasks; ) {
-                try {
-                    body.accept(t);
-                } catch (Throwable e) {
-                    if (!failure.compareAndSet(null, e)) {
-                        failure.get().addSuppressed(e);
+        Fork fork = FORKS.get();
+        if (fork.busy) {
+            fork = new Fork(); // a task that itself runs tasks in parallel
+        }
+        fork.busy = true;
+        try {
+            // Close the next generation first (no index can be claimed), so a late helper of the
+            // last call cannot pair its stale index with this call's task count; then set the
+            // call up and open it.
+            long generation = (fork.state.get() >>> 32) + 1;
+            fork.state.set(generation << 32 | CLOSED);
+            fork.failure.set(null);
+            fork.pending.set(tasks);
+            fork.caller = Thread.currentThread();
+            fork.body = body;
+            fork.tasks = tasks;
+            fork.state.set(generation << 32); // publishes the call: task 0 is next
+            int helpers = Math.min(threads, tasks) - 1;
+            for (int h = 0; h < helpers; h++) {
+                if (executor == null) {
+                    Pool.handOff(fork);
+                } else {
+                    try {
+                        executor.execute(fork);
+                    } catch (RejectedExecutionException e) {
+                        break; // the caller picks up the work
                     }
-                } finally {
-                    done.countDown();
                 }
             }
-        };
-        int helpers = Math.min(threads, tasks) - 1;
-        for (int h = 0; h < helpers; h++) {
-            try {
-                exec.execute(worker);
-            } catch (RejectedExecutionException e) {
-                break; // the caller picks up the work
-            }
+            fork.work();
+            awaitClaimedTasks(fork);
+            fork.body = null; // every task is claimed and done: no helper reads it again
+        } finally {
+            fork.busy = false;
         }
-        worker.run();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                // Tasks write into the caller's arrays: never return while one is still running.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable e = failure.get();
+        Throwable e = fork.failure.getAndSet(null);
         if (e instanceof RuntimeException re) {
             throw re;
         }
@@ -97,6 +192,20 @@ public final class Parallel {
         }
         if (e != null) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until every task is done; tasks write into the caller's arrays, so even an interrupt waits. */
+    private static void awaitClaimedTasks(Fork fork) {
+        boolean interrupted = false;
+        while (fork.pending.get() != 0) {
+            LockSupport.park(fork);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

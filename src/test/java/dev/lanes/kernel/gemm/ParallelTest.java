@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,53 @@ class ParallelTest {
                         throw new AssertionError("boom " + t);
                     }));
             assertTrue(err.getMessage().startsWith("boom"));
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    /**
+     * Each calling thread reuses one fork, and a helper may arrive after the call it was asked to
+     * help with has ended, or in the middle of the next one. Many short calls from several callers
+     * at once, on the library's helpers and on a small executor: every task of every call must
+     * run exactly once, before its call returns.
+     */
+    @Test
+    void rapidCallsFromSeveralThreadsRunEveryTaskOnce() throws Exception {
+        ExecutorService exec = Executors.newFixedThreadPool(2);
+        try {
+            for (ExecutorService e : new ExecutorService[]{null, exec}) {
+                int callers = 4;
+                int calls = 3000;
+                java.util.List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                Thread[] threads = new Thread[callers];
+                for (int ci = 0; ci < callers; ci++) {
+                    int seed = ci;
+                    threads[ci] = new Thread(() -> {
+                        try {
+                            for (int call = 0; call < calls; call++) {
+                                int tasks = 2 + (call + seed) % 6;
+                                AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+                                Parallel.run(tasks, 3, e, t -> runs.incrementAndGet(t));
+                                for (int t = 0; t < tasks; t++) {
+                                    if (runs.get(t) != 1) {
+                                        throw new AssertionError("call " + call + " task " + t + " ran "
+                                                + runs.get(t) + " times by the time the call returned");
+                                    }
+                                }
+                            }
+                        } catch (Throwable t) {
+                            errors.add(t);
+                        }
+                    });
+                    threads[ci].start();
+                }
+                for (Thread t : threads) {
+                    t.join(60_000);
+                    assertFalse(t.isAlive(), "a caller did not finish in 60 s");
+                }
+                assertTrue(errors.isEmpty(), () -> (e == null ? "library helpers: " : "executor: ") + errors);
+            }
         } finally {
             exec.shutdownNow();
         }
