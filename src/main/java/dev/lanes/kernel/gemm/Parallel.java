@@ -166,20 +166,28 @@ public final class Parallel {
             fork.tasks = tasks;
             fork.state.set(generation << 32); // publishes the call: task 0 is next
             int helpers = Math.min(threads, tasks) - 1;
-            for (int h = 0; h < helpers; h++) {
-                if (executor == null) {
-                    Pool.handOff(fork);
-                } else {
-                    try {
+            Throwable handOffFailure = null;
+            try {
+                for (int h = 0; h < helpers; h++) {
+                    if (executor == null) {
+                        Pool.handOff(fork);
+                    } else {
                         executor.execute(fork);
-                    } catch (RejectedExecutionException e) {
-                        break; // the caller picks up the work
                     }
                 }
+            } catch (RejectedExecutionException e) {
+                // The caller picks up the work.
+            } catch (RuntimeException | Error e) {
+                // E.g. no thread could be started. The tasks handed off so far may be running: the
+                // call is finished first, so nothing writes into the caller's arrays after it throws.
+                handOffFailure = e;
             }
             fork.work();
             awaitClaimedTasks(fork);
             fork.body = null; // every task is claimed and done: no helper reads it again
+            if (handOffFailure != null) {
+                fork.failure.compareAndSet(null, handOffFailure);
+            }
         } finally {
             fork.busy = false;
         }

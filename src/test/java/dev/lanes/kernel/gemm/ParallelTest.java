@@ -137,6 +137,65 @@ class ParallelTest {
         }
     }
 
+    /**
+     * An executor that fails in another way than rejecting (here: after accepting one helper):
+     * the call still finishes every task before the failure reaches the caller, so no task can
+     * write into the caller's arrays after sgemm has thrown.
+     */
+    @Test
+    void aFailingHandOffIsReportedOnlyAfterEveryTaskIsDone() {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService failing = new java.util.concurrent.AbstractExecutorService() {
+            @Override
+            public void execute(Runnable r) {
+                if (accepted.getAndIncrement() > 0) {
+                    throw new IllegalStateException("no thread for you");
+                }
+                pool.execute(r);
+            }
+
+            @Override
+            public void shutdown() {
+                pool.shutdown();
+            }
+
+            @Override
+            public java.util.List<Runnable> shutdownNow() {
+                return pool.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return pool.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return pool.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                return pool.awaitTermination(timeout, unit);
+            }
+        };
+        try {
+            AtomicIntegerArray runs = new AtomicIntegerArray(12);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Parallel.run(12, 4, failing, t -> {
+                        busy();
+                        runs.incrementAndGet(t);
+                    }));
+            assertEquals("no thread for you", e.getMessage());
+            for (int t = 0; t < 12; t++) {
+                assertEquals(1, runs.get(t), "task " + t + " was not done when the failure was thrown");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void busy() {
         long end = System.nanoTime() + 200_000;
         while (System.nanoTime() < end) {
