@@ -67,9 +67,15 @@ public final class Packing {
      */
     public static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc,
                              int nr, float[] dst) {
+        packB(transB, b, bOffset, ldb, p0, kc, j0, nc, nr, dst, 0);
+    }
+
+    /** {@link #packB(boolean, float[], int, int, int, int, int, int, int, float[])} into dst from dstOffset. */
+    public static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc,
+                             int nr, float[] dst, int dstOffset) {
         for (int s = 0, j = j0; j < j0 + nc; s++, j += nr) {
             int cols = Math.min(nr, j0 + nc - j);
-            int base = s * kc * nr;
+            int base = dstOffset + s * kc * nr;
             if (!transB) {
                 int src = bOffset + p0 * ldb + j;
                 for (int p = 0; p < kc; p++, src += ldb) {

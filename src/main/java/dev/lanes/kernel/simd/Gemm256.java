@@ -1,6 +1,7 @@
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.gemm.GemmKernels;
+import dev.lanes.kernel.gemm.Packing;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -156,14 +157,7 @@ class Gemm256 implements GemmKernels {
             }
         }
         if (full < nc) {
-            int base = full / NR * kc * NR;
-            int cols = nc - full;
-            for (int q = 0; q < NR; q++) {
-                int src = bOffset + (j0 + full + q) * ldb + p0;
-                for (int p = 0, d = base + q; p < kc; p++, d += NR) {
-                    dst[d] = q < cols ? b[src + p] : 0f;
-                }
-            }
+            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, full * kc);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.gemm.Packing;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -317,14 +318,7 @@ final class Gemm512Tall extends Gemm512 {
             }
         }
         if (full < nc) {
-            int base = full / NR * kc * NR;
-            int cols = nc - full;
-            for (int q = 0; q < NR; q++) {
-                int src = bOffset + (j0 + full + q) * ldb + p0;
-                for (int p = 0, d = base + q; p < kc; p++, d += NR) {
-                    dst[d] = q < cols ? b[src + p] : 0f;
-                }
-            }
+            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, full * kc);
         }
     }
 }
