@@ -17,7 +17,7 @@ import jdk.incubator.vector.FloatVector;
  * whole GEMM with KC = 512, 1.15–1.30× the 6×32 tile on the large shapes. A 14×32 tile (28
  * accumulators) exceeded what C1 can compile, after which tiered compilation may leave a method
  * in slow code; this tile and its {@code tileBeta} twin compile at tier 3 and then in C2, which
- * {@code C1CompilabilityTest} and {@code GemmSpeedSanityTest} check.
+ * {@code C1CompilabilityTest} and {@code C2CompilationTest} check.
  */
 final class Gemm512Tall extends Gemm512 {
 

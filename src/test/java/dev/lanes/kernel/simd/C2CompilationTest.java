@@ -1,0 +1,117 @@
+package dev.lanes.kernel.simd;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The hot GEMM methods must reach C2 (tier 4). The Vector API is intrinsified only by C2: a kernel
+ * that stays in C1 code runs boxed, ~100× below its speed, for the life of the JVM (a 14×32 tile
+ * once did). This used to be judged with a stopwatch against the scalar loops, which failed on a
+ * busy machine; here nothing is timed. A child JVM runs {@link CompileProbe} with {@code -Xbatch},
+ * so every compilation finishes before the call that asked for it goes on and whether a method got
+ * to tier 4 depends only on how often it ran, never on how busy the machine is. It prints its
+ * compilations; every hot method must show a tier-4 compilation and no Lanes method may be skipped
+ * by either compiler ({@link C1CompilabilityTest} covers C1 under default, non-batch settings).
+ */
+class C2CompilationTest {
+
+    /** A compile line: id, flags (%, s, !, b, n), tier, then the method. */
+    private static final Pattern COMPILE = Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s([0-4])\\s+(\\S+::\\S+)");
+
+    @Test
+    void hotKernelMethodsReachC2() throws Exception {
+        // Enough calls for every path's methods to cross the tier-4 invocation and loop thresholds.
+        String text = probe(300);
+        List<String> skipped = text.lines()
+                .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("dev.lanes."))
+                .toList();
+        assertTrue(skipped.isEmpty(), () -> "the JIT refused Lanes methods:\n" + String.join("\n", skipped));
+        List<String> missing = notAtTier4(text);
+        assertTrue(missing.isEmpty(), () -> "never compiled by C2 (tier 4), so left in slow code: " + missing
+                + "\n" + text.lines().filter(l -> l.contains("dev.lanes.kernel")).reduce("", (a, b) -> a + b + "\n"));
+    }
+
+    /**
+     * The check must be able to fail: with C2 switched off every hot method is reported. (Two calls
+     * per path only: C1 code runs the Vector API boxed, far too slowly for the full probe.)
+     */
+    @Test
+    void aJvmWithoutC2IsCaught() throws Exception {
+        String text = probe(2, "-XX:TieredStopAtLevel=3");
+        assertEquals(hotMethods(), notAtTier4(text));
+    }
+
+    private static String probe(int calls, String... extraFlags) throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new AssertionError("cannot tell which java runs this test"));
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
+                "-Xbatch", "-XX:+PrintCompilation"));
+        command.addAll(List.of(extraFlags));
+        // The same vector hardware as this JVM, if its flags narrow it (e.g. -XX:UseAVX=2).
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:UseAVX") || a.startsWith("-XX:MaxVectorSize")
+                        || a.startsWith("-XX:UseSSE"))
+                .forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CompileProbe.class.getName(),
+                Integer.toString(calls)));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("_JAVA_OPTIONS");
+        Process p = pb.start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        // Not a speed limit: only a guard against a hung child JVM.
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("the probe JVM did not finish");
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> "the probe JVM failed:\n" + text);
+        assertTrue(text.contains("probe done"), text);
+        return text;
+    }
+
+    /** The packed micro-kernels, B packing, the dot-product and the row-sweep paths at the CPU's width. */
+    private static List<String> hotMethods() {
+        int bits = VectorKernels.preferredVectorBits();
+        String packed = bits >= 512 ? "Gemm512Tall" : bits >= 256 ? "Gemm256" : "Gemm128";
+        String generic = bits >= 512 ? "Gemm512" : packed;
+        return List.of(
+                "dev.lanes.kernel.simd." + packed + "::tile",
+                "dev.lanes.kernel.simd." + packed + "::tileBeta",
+                "dev.lanes.kernel.simd." + generic + "::packB",
+                "dev.lanes.kernel.simd." + generic + "::dots",
+                "dev.lanes.kernel.simd." + generic + "::rowTimesMatrix");
+    }
+
+    private static List<String> notAtTier4(String log) {
+        List<String> missing = new ArrayList<>();
+        for (String method : hotMethods()) {
+            if (!reachedTier4(log, method)) {
+                missing.add(method);
+            }
+        }
+        return missing;
+    }
+
+    private static boolean reachedTier4(String log, String method) {
+        for (String line : log.lines().toList()) {
+            Matcher m = COMPILE.matcher(line);
+            if (m.find() && m.group(1).equals("4") && m.group(2).equals(method) && !line.contains("made not entrant")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
