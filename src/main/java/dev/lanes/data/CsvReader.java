@@ -303,11 +303,11 @@ public final class CsvReader {
 
     private void addRow(Fields fields, int first, int columns, String source, long lineNo, Rows rows,
                         Map<String, Integer> classIndex, List<String> seen) throws MalformedDataException {
-        rows.startRow();
+        rows.startRow(source, lineNo);
         for (int c = 0; c < columns; c++) {
             if (c >= first && c < first + targetCount) {
                 if (task == Task.REGRESSION) {
-                    rows.addTarget(number(fields, c, source, lineNo));
+                    rows.addTarget(number(fields, c, source, lineNo), source, lineNo);
                 } else {
                     String f = fields.get(c);
                     if (f.isEmpty()) {
@@ -316,8 +316,8 @@ public final class CsvReader {
                     Integer k = classIndex.get(f);
                     if (k == null) {
                         if (classNames != null) {
-                            throw new MalformedDataException(source, lineNo, c + 1, "unknown label '" + f
-                                    + "'; the classes are " + classNames);
+                            throw new MalformedDataException(source, lineNo, c + 1, "unknown label '" + excerpt(f)
+                                    + "'; the classes are " + excerpt(classNames.toString()));
                         }
                         k = seen.size();
                         seen.add(f);
@@ -326,7 +326,7 @@ public final class CsvReader {
                     rows.setLabel(k);
                 }
             } else {
-                rows.addFeature(number(fields, c, source, lineNo));
+                rows.addFeature(number(fields, c, source, lineNo), source, lineNo);
             }
         }
         rows.endRow();
@@ -500,16 +500,24 @@ public final class CsvReader {
         if (!plainDecimal(s)) {
             String lower = s.toLowerCase(Locale.ROOT);
             if (lower.matches("[+-]?(nan|inf|infinity)")) {
-                throw new MalformedDataException(source, line, column, "not a finite number: '" + s
+                throw new MalformedDataException(source, line, column, "not a finite number: '" + excerpt(s)
                         + "' (NaN and infinities are not allowed)");
             }
-            throw new MalformedDataException(source, line, column, "not a number: '" + s + "'");
+            throw new MalformedDataException(source, line, column, "not a number: '" + excerpt(s) + "'");
         }
         float v = (float) Double.parseDouble(s);
         if (!Float.isFinite(v)) {
-            throw new MalformedDataException(source, line, column, "number out of float range: '" + s + "'");
+            throw new MalformedDataException(source, line, column, "number out of float range: '" + excerpt(s) + "'");
         }
         return v;
+    }
+
+    /**
+     * At most the first 80 characters of a field, marked when cut, for error messages: a field
+     * may be megabytes long.
+     */
+    static String excerpt(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     /** The fields of one line: ranges into the line, or the unescaped text of quoted fields. */
@@ -556,13 +564,20 @@ public final class CsvReader {
         }
     }
 
-    /** Growable row storage, so the file is read once without knowing its length. */
+    /**
+     * Growable row storage, so the file is read once without knowing its length. Every buffer
+     * grows with the values actually read (never by a guess from the first row's width), so a
+     * short file cannot make it allocate much more than its own size.
+     */
     private static final class Rows {
+        /** The most elements one Java array can hold on common JVMs. */
+        private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
         final int features;
         final int targets;
-        float[] x;
-        float[] y;
-        int[] labels;
+        float[] x = new float[64];
+        float[] y = new float[16];
+        int[] labels = new int[16];
         int count;
         private int xFill;
         private int yFill;
@@ -570,25 +585,33 @@ public final class CsvReader {
         Rows(int features, int targets) {
             this.features = features;
             this.targets = targets;
-            this.x = new float[features * 256];
-            this.y = new float[Math.max(1, targets) * 256];
-            this.labels = new int[256];
         }
 
-        void startRow() {
+        private static int grown(int length, String source, long line) throws MalformedDataException {
+            if (length >= MAX_ARRAY) {
+                throw new MalformedDataException(source, line, 0, "too many values: the data would need more than "
+                        + MAX_ARRAY + " elements in one array");
+            }
+            return (int) Math.min(MAX_ARRAY, 2L * length);
+        }
+
+        void startRow(String source, long line) throws MalformedDataException {
             if (count == labels.length) {
-                int cap = Math.addExact(count, count >> 1);
-                x = Arrays.copyOf(x, Math.multiplyExact(cap, features));
-                y = Arrays.copyOf(y, Math.multiplyExact(cap, Math.max(1, targets)));
-                labels = Arrays.copyOf(labels, cap);
+                labels = Arrays.copyOf(labels, grown(labels.length, source, line));
             }
         }
 
-        void addFeature(float v) {
+        void addFeature(float v, String source, long line) throws MalformedDataException {
+            if (xFill == x.length) {
+                x = Arrays.copyOf(x, grown(x.length, source, line));
+            }
             x[xFill++] = v;
         }
 
-        void addTarget(float v) {
+        void addTarget(float v, String source, long line) throws MalformedDataException {
+            if (yFill == y.length) {
+                y = Arrays.copyOf(y, grown(y.length, source, line));
+            }
             y[yFill++] = v;
         }
 

@@ -17,6 +17,13 @@ import java.util.Objects;
  * {@code 0..255} to {@code [0, 1]}. The headers are validated against the data actually present:
  * wrong magic numbers, zero or negative dimensions, truncated data, extra bytes after the data
  * and differing image and label counts are {@link MalformedDataException}s naming the file.
+ *
+ * <p>Limits: the header is checked before anything is allocated for the data. The declared
+ * element count (the product of the dimensions) must be at most {@code 2^31 - 9}, one Java array,
+ * and the memory the images need once read (one byte and one {@code float} per pixel, five bytes)
+ * must fit in the heap the JVM may still grow to ({@link Runtime#maxMemory()}); otherwise the
+ * file is refused with the size in bytes. The data buffer grows with the bytes actually read, so
+ * a header that lies about a short file costs nothing.
  */
 public final class IdxReader {
 
@@ -146,6 +153,13 @@ public final class IdxReader {
             shape.append(d == 0 ? "" : " × ").append(dims[d]);
         }
         int headerBytes = 4 + 4 * dims.length;
+        long needed = 5 * total;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new MalformedDataException(name, 0, 0, "the header declares " + shape + " = " + total
+                    + " elements, which need " + needed + " bytes of memory once read; the heap allows "
+                    + heap + " bytes (raise it with -Xmx)");
+        }
         // readNBytes grows its buffer as data arrives, so a lying header cannot force a huge allocation.
         byte[] data = in.readNBytes((int) total);
         if (data.length < total) {

@@ -57,6 +57,15 @@ import java.util.zip.CRC32;
  * A reader must check the magic, version, flags, length and checksum before it trusts anything in
  * the payload. Parameters must be finite.
  *
+ * <h2>Limits</h2>
+ * Every count and length in the payload is checked, before anything is allocated for it, against
+ * the bytes that remain in the payload (each item needs at least its smallest encoding: 8 bytes
+ * per layer, 4 per class name or string, 8 per standardized feature, map entry or optimizer tensor)
+ * and against these limits: at most {@value #MAX_LAYERS} layers, {@value #MAX_CLASSES} class names,
+ * {@value #MAX_ENTRIES} metadata, configuration or optimizer entries, and strings of at most
+ * {@value #MAX_STRING_BYTES} bytes. A file of a given size therefore never makes the reader allocate
+ * much more than that size. Files are read whole, so they must fit in the heap.
+ *
  * <h2>Safety</h2>
  * Writes are atomic ({@link AtomicFiles}): a crash leaves the previous file whole. Reading a file
  * that is missing, truncated, corrupted, of another version, of the wrong kind or not a Lanes
@@ -71,6 +80,15 @@ public final class ModelFile {
     public static final String MODEL_MAGIC = "LANESMDL";
     /** The 8-byte magic of a checkpoint file. */
     public static final String CHECKPOINT_MAGIC = "LANESCKP";
+
+    /** The largest layer count a reader accepts. */
+    public static final int MAX_LAYERS = 4096;
+    /** The largest class-name count a reader accepts. */
+    public static final int MAX_CLASSES = 1 << 20;
+    /** The largest entry count of a metadata or configuration map or of the optimizer state. */
+    public static final int MAX_ENTRIES = 1 << 16;
+    /** The largest string, in UTF-8 bytes, a reader accepts. */
+    public static final int MAX_STRING_BYTES = 1 << 24;
 
     private static final int HEADER = 24;
     private static final int TRAILER = 4;
@@ -139,13 +157,14 @@ public final class ModelFile {
         int epochs = in.count("epoch count");
         long seed = in.u64();
         Map<String, String> config = readMap(in, "configuration");
-        int t = in.count("optimizer tensor count");
+        int t = in.items("optimizer tensor count", 8, MAX_ENTRIES);
         Map<String, float[]> state = new LinkedHashMap<>();
         for (int i = 0; i < t; i++) {
             String name = in.str("optimizer tensor name");
-            int n = in.count("length of optimizer tensor '" + name + "'");
-            float[] v = in.f32s(n, "optimizer tensor '" + name + "'");
-            requireFinite(file, v, "optimizer tensor '" + name + "'");
+            String quoted = "optimizer tensor '" + excerpt(name) + "'";
+            int n = in.count("length of " + quoted);
+            float[] v = in.f32s(n, quoted);
+            requireFinite(file, v, quoted);
             state.put(name, v);
         }
         in.expectEnd();
@@ -314,7 +333,7 @@ public final class ModelFile {
 
     private static StoredModel readModelPayload(In in) throws ModelFileException {
         int inputs = in.count("input width");
-        int layerCount = in.count("layer count");
+        int layerCount = in.items("layer count", 8, MAX_LAYERS);
         if (inputs == 0 || layerCount == 0) {
             throw in.bad("a model needs at least one input and one layer, found "
                     + inputs + " inputs and " + layerCount + " layers");
@@ -329,12 +348,12 @@ public final class ModelFile {
             activations[l] = in.str("activation of layer " + (l + 1));
         }
         String loss = in.str("loss");
-        int c = in.count("class count");
-        List<String> classes = new ArrayList<>(Math.min(c, 1 << 16));
+        int c = in.items("class count", 4, MAX_CLASSES);
+        List<String> classes = new ArrayList<>(c);
         for (int i = 0; i < c; i++) {
             classes.add(in.str("class name " + i));
         }
-        int f = in.count("standardization width");
+        int f = in.items("standardization width", 8, Integer.MAX_VALUE);
         float[] mean = null;
         float[] std = null;
         if (f > 0) {
@@ -366,11 +385,11 @@ public final class ModelFile {
     }
 
     private static Map<String, String> readMap(In in, String what) throws ModelFileException {
-        int n = in.count(what + " entry count");
+        int n = in.items(what + " entry count", 8, MAX_ENTRIES);
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String k = in.str(what + " key");
-            map.put(k, in.str(what + " value of '" + k + "'"));
+            map.put(k, in.str(what + " value of '" + excerpt(k) + "'"));
         }
         return map;
     }
@@ -381,6 +400,14 @@ public final class ModelFile {
             throw new ModelFileException(file, "is inconsistent: element " + bad + " of the " + what
                     + " is " + v[bad]);
         }
+    }
+
+    /**
+     * At most the first 80 characters of {@code s}, marked when cut: strings from a file may be
+     * megabytes long, and an error message quotes them.
+     */
+    static String excerpt(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     private static String hex(byte[] bytes, int n) {
@@ -474,8 +501,24 @@ public final class ModelFile {
             return buf.getLong();
         }
 
+        /**
+         * Reads a count of items that each take at least {@code minBytes} of the payload; refuses
+         * it, before anything is allocated, when it exceeds {@code limit} or the bytes that remain.
+         */
+        int items(String what, int minBytes, int limit) throws ModelFileException {
+            int n = count(what);
+            if (n > limit) {
+                throw bad("the " + what + " is " + n + ", over the limit of " + limit);
+            }
+            if ((long) n * minBytes > buf.remaining()) {
+                throw bad("the " + what + " is " + n + ", but only " + buf.remaining()
+                        + " bytes remain for items of at least " + minBytes + " bytes each");
+            }
+            return n;
+        }
+
         String str(String what) throws ModelFileException {
-            int n = count("length of the " + what);
+            int n = items("length of the " + what, 1, MAX_STRING_BYTES);
             need(n, what);
             byte[] b = new byte[n];
             buf.get(b);

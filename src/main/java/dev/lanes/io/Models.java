@@ -115,13 +115,13 @@ public final class Models {
             Activation a = activation(s.activation());
             if (a == null) {
                 throw new ModelFileException(file, "layer " + (l + 1) + " uses the activation '"
-                        + s.activation() + "', which this Lanes does not know");
+                        + ModelFile.excerpt(s.activation()) + "', which this Lanes does not know");
             }
             layers.add(new LayerSpec(s.units(), a));
         }
         Loss loss = loss(m.loss());
         if (loss == null) {
-            throw new ModelFileException(file, "uses the loss '" + m.loss() + "', which this Lanes does not know");
+            throw new ModelFileException(file, "uses the loss '" + ModelFile.excerpt(m.loss()) + "', which this Lanes does not know");
         }
         try {
             return new NetworkSpec(m.inputs(), layers, loss);
@@ -183,7 +183,8 @@ public final class Models {
                     Integer.parseInt(required(cfg, BEST_EPOCH, file)),
                     Integer.parseInt(required(cfg, SINCE_BEST, file)));
         } catch (NumberFormatException e) {
-            throw new ModelFileException(file, "has a malformed trainer setting: " + e.getMessage());
+            throw new ModelFileException(file, "has a malformed trainer setting: "
+                    + ModelFile.excerpt(String.valueOf(e.getMessage())));
         }
     }
 
