@@ -37,7 +37,13 @@ import java.util.Objects;
  * feature fields (or, for regression, any field) is not a number.
  *
  * <p>Errors are {@link MalformedDataException}s located as {@code file:line:column}, where the line
- * is the physical 1-based line number and the column the 1-based field number.
+ * is the physical 1-based line number and the column the 1-based field number. They quote at most
+ * 80 characters of an offending field.
+ *
+ * <p>Limits: a row has at most {@value #MAX_COLUMNS} fields, and the values of the whole file at
+ * most {@code 2^31 - 9} per array (features, targets). Storage grows with the values actually
+ * read, never from a guess based on the first row, so memory stays proportional to the data: about
+ * 4 bytes per value, plus the longest line while it is split.
  */
 public final class CsvReader {
 
@@ -66,6 +72,9 @@ public final class CsvReader {
         /** In order of first appearance in the file. */
         FIRST_SEEN
     }
+
+    /** The most fields a row may have. */
+    public static final int MAX_COLUMNS = 1 << 20;
 
     private final Task task;
     private final int targetColumn;
@@ -364,6 +373,10 @@ public final class CsvReader {
                 i++;
             }
             int fieldNo = out.size() + 1;
+            if (fieldNo > MAX_COLUMNS) {
+                throw new MalformedDataException(source, lineNo, 0, "more than " + MAX_COLUMNS
+                        + " fields in one row");
+            }
             if (i < n && line.charAt(i) == '"') {
                 StringBuilder sb = new StringBuilder();
                 i++;
