@@ -52,17 +52,17 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> sizes;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Timed samples per shape (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", converter = Ranges.Positive.class, defaultValue = "5", description = "Timed samples per shape (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", converter = Ranges.NonNegative.class, defaultValue = "3", description = "Untimed warm-up samples (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--min-time", defaultValue = "100", paramLabel = "MS",
+    @Option(names = "--min-time", converter = Ranges.Positive.class, defaultValue = "100", paramLabel = "MS",
             description = "Minimum duration of one sample in milliseconds (default: ${DEFAULT-VALUE}).")
     int minTimeMillis;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--threads", converter = Ranges.Threads.class, defaultValue = "0", paramLabel = "N",
             description = "Threads for the SIMD kernels; 0 = all processors (default).")
     int threads;
 
@@ -70,12 +70,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Skip the scalar reference (it is slow on large shapes).")
     boolean noReference;
 
-    @Option(names = "--step", split = ",", paramLabel = "N", defaultValue = "784,512,512,10",
+    @Option(names = "--step", converter = Ranges.Positive.class, split = ",", paramLabel = "N", defaultValue = "784,512,512,10",
             description = "Layer widths of the training-step benchmark, input first (default: ${DEFAULT-VALUE}); "
                     + "sigmoid layers, MSE, one SGD update per step.")
     int[] stepSizes;
 
-    @Option(names = "--step-batch", defaultValue = "256", paramLabel = "B",
+    @Option(names = "--step-batch", converter = Ranges.Positive.class, defaultValue = "256", paramLabel = "B",
             description = "Batch size of the training step (default: ${DEFAULT-VALUE}).")
     int stepBatch;
 
@@ -115,11 +115,28 @@ final class BenchCommand implements Callable<Integer> {
                     "--runs and --min-time must be at least 1, --warmup and --threads at least 0");
         }
         if (chart != null) {
-            Main.requireParentDirectory(cl, "--chart", chart);
+            Main.requireWritableFile(cl, "--chart", chart);
         }
         List<Shape> shapes = new ArrayList<>();
         for (String s : sizes) {
-            shapes.add(parseShape(cl, s));
+            Shape shape = parseShape(cl, s);
+            long[] cells = {(long) shape.m() * shape.k(), (long) shape.k() * shape.n(), (long) shape.m() * shape.n()};
+            for (long c : cells) {
+                if (c > Budget.MAX_ARRAY) {
+                    throw new CommandLine.ParameterException(cl, "--sizes " + shape.label() + ": a matrix of " + c
+                            + " floats is more than one Java array holds (" + Budget.MAX_ARRAY + ")");
+                }
+            }
+            Budget.heap(cl, "--sizes " + shape.label(), 4.0 * (cells[0] + cells[1] + cells[2]));
+            shapes.add(shape);
+        }
+        if (!noStep) {
+            // Checked before the GEMM part runs, not after it.
+            if (stepSizes.length < 2) {
+                throw new CommandLine.ParameterException(cl, "--step needs at least two widths, input and output");
+            }
+            Budget.network(cl, "--step", Arrays.stream(stepSizes).mapToObj(Integer::toString)
+                    .reduce((p, q) -> p + "," + q).orElseThrow(), stepSizes, stepBatch, 0);
         }
         List<Kernels> impls = new ArrayList<>();
         if (!noReference) {
@@ -163,10 +180,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<StepResult> steps = new ArrayList<>();
         if (!noStep) {
-            if (stepBatch < 1 || stepSizes.length < 2 || Arrays.stream(stepSizes).anyMatch(v -> v < 1)) {
-                throw new CommandLine.ParameterException(cl,
-                        "--step needs at least two positive widths and --step-batch must be at least 1");
-            }
             String label = Arrays.stream(stepSizes).mapToObj(Integer::toString)
                     .reduce((p, q) -> p + "-" + q).orElseThrow();
             if (!json) {
@@ -262,7 +275,7 @@ final class BenchCommand implements Callable<Integer> {
             // reported below
         }
         throw new CommandLine.ParameterException(cl,
-                "--sizes: '" + s + "' is not a shape MxKxN or a cube size of positive integers");
+                "--sizes: '" + (s.length() <= 40 ? s : s.substring(0, 37) + "...") + "' is not a shape MxKxN or a cube size of positive integers");
     }
 
     private Result measure(Kernels k, Shape s) {

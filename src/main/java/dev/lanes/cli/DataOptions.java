@@ -36,11 +36,11 @@ final class DataOptions {
             description = "What the CSV's target columns hold (default: ${DEFAULT-VALUE}).")
     Task task;
 
-    @Option(names = "--targets", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--targets", converter = Ranges.Positive.class, paramLabel = "N", defaultValue = "1",
             description = "Regression: the number of target columns at the end of each CSV row (default: ${DEFAULT-VALUE}).")
     int targets;
 
-    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+    @Option(names = "--delimiter", converter = Ranges.Delimiter.class, paramLabel = "CHAR", defaultValue = ",",
             description = "CSV field delimiter (default: '${DEFAULT-VALUE}').")
     char delimiter;
 

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
                 + "exceeds --threshold."})
 final class GradcheckCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", split = ",", defaultValue = "6,8,5,3", paramLabel = "N",
+    @Option(names = "--layers", converter = Ranges.Positive.class, split = ",", defaultValue = "6,8,5,3", paramLabel = "N",
             description = "Every layer's width, input first and output last, as for train "
                     + "(default: ${DEFAULT-VALUE}).")
     int[] layers;
@@ -51,7 +51,7 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Loss (default: ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--batch", defaultValue = "5", description = "Examples in the batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = Ranges.Positive.class, defaultValue = "5", description = "Examples in the batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, biases and batch (default: ${DEFAULT-VALUE}).")
@@ -81,9 +81,11 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--batch and every --layers width must be at least 1, "
                     + "and --layers needs an input and an output width");
         }
-        if (!(epsilon > 0) || !(threshold > 0)) {
-            throw new CommandLine.ParameterException(cl, "--epsilon and --threshold must be positive");
+        if (!(epsilon > 0) || !(threshold > 0) || !Double.isFinite(epsilon) || !Double.isFinite(threshold)) {
+            throw new CommandLine.ParameterException(cl, "--epsilon and --threshold must be positive and finite");
         }
+        // The check keeps double copies of every parameter and gradient besides the float network.
+        Budget.network(cl, "--layers", java.util.Arrays.toString(layers), layers, batch, 8);
         Loss l = Models.loss(loss);
         if (l == null) {
             throw new CommandLine.ParameterException(cl, "--loss must be cross-entropy or mse but was '" + loss + "'");

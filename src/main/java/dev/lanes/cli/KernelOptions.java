@@ -13,7 +13,7 @@ final class KernelOptions {
                     + "Vector API runs well here, else the scalar reference with a warning.")
     KernelConfig.Implementation implementation;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--threads", converter = Ranges.Threads.class, paramLabel = "N", defaultValue = "0",
             description = "Threads one kernel call may use; 0 = all processors (default).")
     int threads;
 

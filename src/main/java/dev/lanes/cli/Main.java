@@ -114,6 +114,32 @@ public final class Main implements Runnable {
         }
     }
 
+    /**
+     * Fails with a usage error before any work unless {@code file} can be written atomically: its
+     * directory exists and accepts a new file (probed by creating and deleting one, since
+     * permission bits do not tell the whole story: read-only mounts, root, ACLs), and the file is
+     * not a directory. Then removes the temporary files that killed writes of it left behind, with
+     * a note on stderr for each.
+     */
+    static void requireWritableFile(CommandLine cl, String option, java.nio.file.Path file) {
+        requireParentDirectory(cl, option, file);
+        java.nio.file.Path abs = file.toAbsolutePath();
+        if (java.nio.file.Files.isDirectory(abs)) {
+            throw new ParameterException(cl, option + " " + file + ": " + abs + " is a directory; give a file name");
+        }
+        try {
+            java.nio.file.Path probe = java.nio.file.Files.createTempFile(abs.getParent(), ".lanes-probe-", ".tmp");
+            java.nio.file.Files.delete(probe);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new ParameterException(cl, option + " " + file + ": cannot create files in the directory "
+                    + abs.getParent() + " (" + e.getClass().getSimpleName() + ")");
+        }
+        for (java.nio.file.Path stale : dev.lanes.io.AtomicFiles.removeStaleTemporaries(abs)) {
+            cl.getErr().println("lanes " + cl.getCommandName() + ": removed " + stale
+                    + ", left by an earlier run that was killed while writing " + abs.getFileName());
+        }
+    }
+
     /** Reads the project version that the build writes into {@code version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -49,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
     Path out;
 
-    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+    @Option(names = "--delimiter", converter = Ranges.Delimiter.class, paramLabel = "CHAR", defaultValue = ",",
             description = "Field delimiter of the input (default: '${DEFAULT-VALUE}').")
     char delimiter;
 
@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         if (out != null) {
-            Main.requireParentDirectory(cl, "--out", out);
+            Main.requireWritableFile(cl, "--out", out);
         }
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
         int f = m.stored().inputs();
@@ -171,14 +171,14 @@ final class PredictCommand implements Callable<Integer> {
                 for (int j = 0; j < fields.length; j++) {
                     String s = fields[j].trim();
                     if (isNonFinite(s)) {
-                        throw new MalformedDataException(name, lineNo, j + 1, "not a finite number: '" + s + "'");
+                        throw new MalformedDataException(name, lineNo, j + 1, "not a finite number: '" + excerpt(s) + "'");
                     }
                     if (!NUMBER.matcher(s).matches()) {
-                        throw new MalformedDataException(name, lineNo, j + 1, "not a number: '" + s + "'");
+                        throw new MalformedDataException(name, lineNo, j + 1, "not a number: '" + excerpt(s) + "'");
                     }
                     float v = Float.parseFloat(s);
                     if (!Float.isFinite(v)) {
-                        throw new MalformedDataException(name, lineNo, j + 1, "'" + s + "' overflows a float");
+                        throw new MalformedDataException(name, lineNo, j + 1, "'" + excerpt(s) + "' overflows a float");
                     }
                     values.add(v);
                 }
@@ -191,9 +191,16 @@ final class PredictCommand implements Callable<Integer> {
             throw CliException.badInput(name + ": no such file", e);
         } catch (MalformedDataException e) {
             throw CliException.badInput(e.getMessage(), e);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            // The same words as the data readers use for train and eval.
+            throw CliException.badInput(name + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw CliException.badInput(name + ": cannot be read: " + e, e);
         }
+    }
+
+    private static String excerpt(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     private static java.io.InputStream nonClosing(java.io.InputStream in) {

@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
 
-    @Option(names = "--layers", split = ",", paramLabel = "N",
+    @Option(names = "--layers", converter = Ranges.Positive.class, split = ",", paramLabel = "N",
             description = "Every layer's width, input first and output last, as in 784-512-512-10; "
                     + "the first must equal the data's features and the last its classes or targets "
                     + "(default: <features>,128,<outputs>), e.g. 64,32,10 for the digits.")
@@ -84,33 +84,33 @@ final class TrainCommand implements Callable<Integer> {
             description = "Optimizer (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE",
+    @Option(names = "--lr", converter = Ranges.Rate.class, paramLabel = "RATE",
             description = "Learning rate (default: 0.001 for adam, 0.1 for sgd and momentum).")
     Float learningRate;
 
-    @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "MU",
+    @Option(names = "--momentum", converter = Ranges.Momentum.class, defaultValue = "0.9", paramLabel = "MU",
             description = "Momentum coefficient of --optimizer momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = Ranges.Positive.class, defaultValue = "32", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Total epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", converter = Ranges.Positive.class, defaultValue = "30", description = "Total epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "1",
             description = "Seed of the initial weights, the splits and the batch order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--validation", defaultValue = "0.1", paramLabel = "FRACTION",
+    @Option(names = "--validation", converter = Ranges.Fraction.class, defaultValue = "0.1", paramLabel = "FRACTION",
             description = "Fraction of the non-test rows held out for validation after each epoch (default: ${DEFAULT-VALUE}).")
     double validation;
 
-    @Option(names = "--test", defaultValue = "0.2", paramLabel = "FRACTION",
+    @Option(names = "--test", converter = Ranges.Fraction.class, defaultValue = "0.2", paramLabel = "FRACTION",
             description = "Fraction of all rows held out for the final test accuracy (default: ${DEFAULT-VALUE}).")
     double test;
 
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS",
+    @Option(names = "--patience", converter = Ranges.NonNegative.class, defaultValue = "0", paramLabel = "EPOCHS",
             description = "Stop early when the validation loss has not improved for this many epochs; 0 = never (default).")
     int patience;
 
@@ -155,7 +155,14 @@ final class TrainCommand implements Callable<Integer> {
             seed = checkpoint.seed();
         }
         validateOptions(cl);
-        Main.requireParentDirectory(cl, "--out", out);
+        Main.requireWritableFile(cl, "--out", out);
+        Main.requireWritableFile(cl, "--out", sibling(out, ".ckpt"));
+        if (!noPlot) {
+            Main.requireWritableFile(cl, "--out", sibling(out, ".png"));
+        }
+        if (layers != null) {
+            Budget.network(cl, "--layers", join(layers), layers, batch, optimizerFloats());
+        }
         Kernels kernels = kernelOptions.kernels(cl);
 
         if (dataOptions.data == null) {
@@ -163,6 +170,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         Dataset all = dataOptions.load(null);
         boolean classes = all.isClassification();
+        if (classes && all.classes() < 2) {
+            throw CliException.badInput(dataOptions.describe() + ": a classifier needs at least two classes, but "
+                    + "every row has the label '" + excerpt(all.classNames().getFirst()) + "'");
+        }
+        warnConstantColumns(cl, all);
         Dataset.Split ts = all.split(test, seed, classes);
         Dataset trainAll = ts.first();
         Dataset testSet = ts.second().size() > 0 ? ts.second() : null;
@@ -172,6 +184,12 @@ final class TrainCommand implements Callable<Integer> {
         if (train.size() == 0) {
             throw CliException.badInput(dataOptions.describe() + ": no training rows left after holding out "
                     + "--test " + test + " and --validation " + validation + " of " + all.size() + " rows");
+        }
+        if (test > 0 && testSet == null || validation > 0 && val == null) {
+            throw CliException.badInput(dataOptions.describe() + ": " + all.size() + " rows are too few for the "
+                    + "splits: --test " + test + " leaves " + (testSet == null ? 0 : testSet.size())
+                    + " test rows and --validation " + validation + " leaves " + (val == null ? 0 : val.size())
+                    + " validation rows; give more rows, or --test 0 / --validation 0 to skip a split");
         }
         Standardizer std = noStandardize ? null : Standardizer.fit(train);
         if (std != null) {
@@ -187,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
         String fingerprint = fingerprint(train);
 
         NetworkSpec netSpec = networkSpec(cl, all);
+        Budget.network(cl, "--layers", join(netSpec.sizes()), netSpec.sizes(), batch, optimizerFloats());
         Map<String, String> config = settings(netSpec, fingerprint);
         if (checkpoint != null) {
             String had = checkpoint.config().get("data.fingerprint");
@@ -211,12 +230,14 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", dataOptions.describe());
         metadata.put("task", classes ? "classification" : "regression");
+        int[] lastCheckpoint = {0};
         listener.onEpoch = r -> {
             TrainingState s = trainer.checkpoint();
             try {
                 Map<String, String> withHistory = new LinkedHashMap<>(config);
                 withHistory.put(HISTORY, encodeHistory(listener.history));
                 ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, metadata, withHistory));
+                lastCheckpoint[0] = s.epochsCompleted();
             } catch (IOException e) {
                 throw new CliException(ExitCodes.FAILURE, "cannot write the checkpoint " + ckpt + ": " + e, e);
             }
@@ -229,29 +250,62 @@ final class TrainCommand implements Callable<Integer> {
         o.printf("network: %s, %,d parameters; optimizer %s, batch %d, seed %d%n", netSpec,
                 netSpec.parameterCount(), opt, batch, seed);
         o.printf("kernels: %s%n", kernels.describe());
-        TrainingResult result;
+        TrainingResult result = null;
+        int epochsDone;
         try {
             if (checkpoint != null) {
                 TrainingState state = Models.toTrainingState(checkpoint, resume);
-                if (state.epochsCompleted() >= epochs) {
+                if (state.epochsCompleted() > epochs) {
                     throw new CliException(ExitCodes.USAGE, "the checkpoint " + resume + " already has "
-                            + state.epochsCompleted() + " epochs; ask for more with --epochs");
+                            + state.epochsCompleted() + " epochs, more than --epochs " + epochs
+                            + "; ask for at least " + state.epochsCompleted());
                 }
-                o.printf("resuming after epoch %d from %s%n", state.epochsCompleted(), resume);
                 listener.history.addAll(decodeHistory(checkpoint.config().get(HISTORY)));
-                o.flush();
-                result = trainer.resume(net, state, train, val);
+                boolean stoppedEarly = val != null && patience > 0 && state.epochsWithoutImprovement() >= patience;
+                if (state.epochsCompleted() == epochs || stoppedEarly) {
+                    // The run finished but its model was never written (e.g. the process was killed
+                    // while writing it): write the model the checkpoint holds, without training.
+                    o.printf("the checkpoint %s holds the finished run (%d epochs); writing its model%n",
+                            resume, state.epochsCompleted());
+                    try {
+                        for (int l = 0; l < net.depth(); l++) {
+                            net.setWeights(l, state.weights().get(l));
+                            net.setBiases(l, state.biases().get(l));
+                        }
+                    } catch (RuntimeException e) {
+                        throw CliException.badInput(resume + ": the checkpoint's parameters do not fit its network: "
+                                + e.getMessage(), e);
+                    }
+                    epochsDone = state.epochsCompleted();
+                } else {
+                    o.printf("resuming after epoch %d from %s%n", state.epochsCompleted(), resume);
+                    o.flush();
+                    try {
+                        result = trainer.resume(net, state, train, val);
+                    } catch (IllegalArgumentException e) {
+                        // The checkpoint passed its checksum but its state does not fit this run
+                        // (an optimizer of another kind, buffers of other shapes).
+                        throw CliException.badInput(resume + ": cannot resume from this checkpoint: "
+                                + excerpt(String.valueOf(e.getMessage())), e);
+                    }
+                    epochsDone = result.finalState().epochsCompleted();
+                }
             } else {
                 o.flush();
                 result = trainer.fit(net, train, val);
+                epochsDone = result.finalState().epochsCompleted();
             }
         } catch (TrainingDivergedException e) {
-            throw new CliException(ExitCodes.FAILURE, e.getMessage()
-                    + " (try a smaller --lr; the last good checkpoint is " + ckpt + ")", e);
+            String where = lastCheckpoint[0] > 0
+                    ? "the last good checkpoint is " + ckpt + " (after epoch " + lastCheckpoint[0] + ")"
+                    : checkpoint != null
+                    ? "the checkpoint " + resume + " it resumed from is unchanged"
+                    : "no checkpoint was written: it diverged in the first epoch";
+            throw new CliException(ExitCodes.FAILURE, e.getMessage() + " (try a smaller --lr; " + where + ")", e);
         } finally {
             listener.close();
         }
-        if (result.stoppedEarly()) {
+        if (result != null && result.stoppedEarly()) {
             o.printf("stopped early: the validation loss last improved at epoch %d%n", result.bestEpoch());
         }
         if (testSet != null) {
@@ -265,7 +319,7 @@ final class TrainCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "test: loss (mse) %.6g over %d rows%n", ev.loss(), ev.examples());
             }
         }
-        metadata.put("epochs", Integer.toString(result.finalState().epochsCompleted()));
+        metadata.put("epochs", Integer.toString(epochsDone));
         ModelFile.write(out, Models.toStored(net, std, classNames, metadata));
         o.printf("model: %s (checkpoint %s)%n", out, ckpt);
         if (!noPlot) {
@@ -297,6 +351,9 @@ final class TrainCommand implements Callable<Integer> {
         if (learningRate != null && !(learningRate > 0 && Float.isFinite(learningRate))) {
             bad.add("--lr must be positive and finite but was " + learningRate);
         }
+        if (!(momentum >= 0 && momentum < 1)) {
+            bad.add("--momentum must be in [0, 1) but was " + momentum);
+        }
         if (layers != null && Arrays.stream(layers).anyMatch(n -> n < 1)) {
             bad.add("--layers widths must be positive but were " + Arrays.toString(layers));
         }
@@ -307,8 +364,54 @@ final class TrainCommand implements Callable<Integer> {
             bad.add("--optimizer must be sgd, momentum or adam but was '" + optimizer + "'");
         }
         if (!bad.isEmpty()) {
+            if (resume != null) {
+                // Options given here were range-checked while parsing: these values came from the file.
+                throw CliException.badInput(resume + ": the checkpoint's settings are invalid: "
+                        + excerpt(String.join("; ", bad)));
+            }
             throw new CommandLine.ParameterException(cl, String.join("; ", bad));
         }
+    }
+
+    /** Optimizer floats per parameter, for the memory estimate. */
+    private int optimizerFloats() {
+        return switch (optimizer) {
+            case "sgd" -> 0;
+            case "momentum" -> 1;
+            default -> 2;
+        };
+    }
+
+    /** A loud warning, not an error: a constant feature is useless but harmless. */
+    private static void warnConstantColumns(CommandLine cl, Dataset d) {
+        int f = d.features();
+        float[] first = new float[f];
+        float[] row = new float[f];
+        boolean[] varies = new boolean[f];
+        d.copyFeatures(0, first, 0);
+        for (int i = 1; i < d.size(); i++) {
+            d.copyFeatures(i, row, 0);
+            for (int j = 0; j < f; j++) {
+                varies[j] |= Float.compare(row[j], first[j]) != 0;
+            }
+        }
+        List<Integer> constant = new ArrayList<>();
+        for (int j = 0; j < f; j++) {
+            if (!varies[j]) {
+                constant.add(j + 1);
+            }
+        }
+        if (d.size() > 1 && !constant.isEmpty()) {
+            String list = constant.size() <= 10 ? constant.toString()
+                    : constant.subList(0, 10) + " and " + (constant.size() - 10) + " more";
+            cl.getErr().printf("lanes train: warning: %d of %d feature columns are constant (1-based: %s); "
+                    + "they carry no information%n", constant.size(), f, list);
+            cl.getErr().flush();
+        }
+    }
+
+    private static String excerpt(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
     }
 
     private NetworkSpec networkSpec(CommandLine cl, Dataset data) {
@@ -402,18 +505,22 @@ final class TrainCommand implements Callable<Integer> {
                 String given = currentValue(option);
                 if (!equalSetting(option, given, value)) {
                     throw new CommandLine.ParameterException(cl, option + " " + given + " differs from the value "
-                            + value + " of the checkpoint " + resume + "; a resumed run keeps its settings");
+                            + excerpt(value) + " of the checkpoint " + resume + "; a resumed run keeps its settings");
                 }
             }
             try {
                 apply(option, value);
             } catch (RuntimeException e) {
-                throw CliException.badInput(resume + ": malformed setting " + option + "=" + value, e);
+                throw CliException.badInput(resume + ": malformed setting " + option + "=" + excerpt(value), e);
             }
         }
         String p = saved.get("--patience");
         if (p != null && !pr.hasMatchedOption("--patience")) {
-            patience = Integer.parseInt(p);
+            try {
+                patience = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                throw CliException.badInput(resume + ": malformed setting --patience", e);
+            }
         }
     }
 

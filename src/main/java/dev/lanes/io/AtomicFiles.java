@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Replaces files so that readers see either the whole old content or the whole new one, never a
@@ -20,6 +25,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link FileChannel#force(boolean)}, and then renamed over the target with
  * {@link StandardCopyOption#ATOMIC_MOVE}. When anything fails before the rename, the temporary file
  * is deleted and the old target is left as it was.
+ *
+ * <p>A process killed while writing cannot delete its temporary file. The name carries the
+ * writer's process id, {@code .<target name>.lanes-<pid>-<random hex>.tmp}, so that
+ * {@link #removeStaleTemporaries} can later delete exactly the temporary files of the target whose
+ * writer is no longer running, and nothing else.
  */
 public final class AtomicFiles {
 
@@ -46,7 +56,7 @@ public final class AtomicFiles {
     public static void write(Path target, Body body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = dir.resolve("." + abs.getFileName() + "."
+        Path tmp = dir.resolve("." + abs.getFileName() + ".lanes-" + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
         boolean moved = false;
         try {
@@ -64,6 +74,48 @@ public final class AtomicFiles {
             }
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Deletes the temporary files that earlier writes of {@code target} left behind when their
+     * process was killed: files in the target's directory named
+     * {@code .<target name>.lanes-<pid>-<hex>.tmp} whose process {@code pid} is no longer alive.
+     * Files of a live process (a write in progress, here or in another program) and any other
+     * file are left alone; a process id reused by an unrelated live process keeps its file too,
+     * the safe side. Deletion failures are ignored: the files are only clutter.
+     *
+     * @return the files deleted
+     */
+    public static List<Path> removeStaleTemporaries(Path target) {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        List<Path> removed = new ArrayList<>();
+        if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) {
+            return removed;
+        }
+        Pattern own = Pattern.compile("\\." + Pattern.quote(abs.getFileName().toString())
+                + "\\.lanes-(\\d{1,18})-[0-9a-f]{1,16}\\.tmp");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Matcher m = own.matcher(f.getFileName().toString());
+                if (!m.matches() || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long pid = Long.parseLong(m.group(1));
+                boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    try {
+                        Files.deleteIfExists(f);
+                        removed.add(f);
+                    } catch (IOException e) {
+                        // Left for a later run; it does not affect the target.
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // An unreadable directory: the write itself will report the real problem.
+        }
+        return removed;
     }
 
     /** Atomically replaces (or creates) {@code target} with {@code bytes}. */
