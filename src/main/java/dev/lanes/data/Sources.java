@@ -31,7 +31,7 @@ final class Sources {
             throw new NoSuchFileException(path.toString(), null, "no such file");
         }
         if (Files.isDirectory(path)) {
-            throw new IOException(path + ": is a directory, not a data file");
+            throw new MalformedDataException(path.toString(), 0, 0, "is a directory, not a data file");
         }
         InputStream raw = Files.newInputStream(path);
         try {

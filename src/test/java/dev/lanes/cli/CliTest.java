@@ -99,7 +99,7 @@ class CliTest {
         assertExit(2, lanes(), "Missing command");
         assertExit(2, lanes("frobnicate"), "frobnicate");
         assertExit(2, lanes("train", "--data", "digits", "--epochs", "many"), "--epochs", "many");
-        assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation must be in [0, 1)");
+        assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation", "'1.5' is out of range: it must be in [0, 1)");
         assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum or adam");
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
