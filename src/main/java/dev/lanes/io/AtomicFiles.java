@@ -30,10 +30,38 @@ import java.util.stream.Stream;
  * writer's process id, {@code .<target name>.lanes-<pid>-<random hex>.tmp}, so that
  * {@link #removeStaleTemporaries} can later delete exactly the temporary files of the target whose
  * writer is no longer running, and nothing else.
+ *
+ * <p>Crash testing: with the system property {@code lanes.debug.fileEvents} set to {@code N}, every
+ * step of a write (1 temporary file created, 2 content written, 3 content forced to the device,
+ * 4 renamed over the target) is numbered across the process and reported on stderr as
+ * {@code lanes-file-event <n> <step> <target>}; at event {@code N} the writing thread then stops
+ * for good, so that a test can kill the process exactly there. Without the property, nothing of
+ * this happens.
  */
 public final class AtomicFiles {
 
+    private static final long PAUSE_AT = Long.getLong("lanes.debug.fileEvents", 0);
+    private static final java.util.concurrent.atomic.AtomicLong EVENTS = new java.util.concurrent.atomic.AtomicLong();
+
     private AtomicFiles() {
+    }
+
+    private static void event(String step, Path target) {
+        if (PAUSE_AT == 0) {
+            return;
+        }
+        long n = EVENTS.incrementAndGet();
+        System.err.println("lanes-file-event " + n + " " + step + " " + target);
+        System.err.flush();
+        if (n == PAUSE_AT) {
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // Stay here: the test kills the process at this point.
+                }
+            }
+        }
     }
 
     /** Writes the body of a file to a stream; may fail with an {@link IOException}. */
@@ -61,13 +89,17 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                event("created", abs);
                 OutputStream out = Channels.newOutputStream(ch);
                 body.writeTo(out);
                 out.flush();
+                event("written", abs);
                 ch.force(true);
             }
+            event("forced", abs);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             moved = true;
+            event("renamed", abs);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(tmp);

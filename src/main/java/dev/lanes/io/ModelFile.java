@@ -262,6 +262,12 @@ public final class ModelFile {
             if (size > Integer.MAX_VALUE - 16) {
                 throw new ModelFileException(file, "is " + size + " bytes, larger than a Lanes model can be");
             }
+            // Read whole, then parsed into arrays as large again: refuse what cannot fit.
+            if (2 * size > Runtime.getRuntime().maxMemory()) {
+                throw new ModelFileException(file, "is " + size + " bytes; reading it needs about " + 2 * size
+                        + " bytes of memory but the heap allows " + Runtime.getRuntime().maxMemory()
+                        + " (raise it with -Xmx)");
+            }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelFileException(file, "no such file", e);

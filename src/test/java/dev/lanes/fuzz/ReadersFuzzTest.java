@@ -1,0 +1,124 @@
+package dev.lanes.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.lanes.data.CsvReader;
+import dev.lanes.data.IdxReader;
+import dev.lanes.data.MalformedDataException;
+import dev.lanes.io.ModelFile;
+import dev.lanes.io.ModelFileException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Coverage-guided fuzz tests (Jazzer) of the file readers. A reader may accept an input or refuse
+ * it with its documented exception and a message of bounded length; any other exception or error
+ * is a finding. Without {@code JAZZER_FUZZ=1} each test replays its committed seed corpus
+ * ({@code src/test/resources/dev/lanes/fuzz/ReadersFuzzTestInputs/<test>/}) as an ordinary test;
+ * with it, the test fuzzes for {@code maxDuration} (ci/fuzz runs each in turn, see README).
+ *
+ * <p>Model inputs get their frame (payload length and CRC-32) rewritten when the first byte is
+ * odd, so the fuzzer reaches the payload parser behind the checksum as well as the frame checks.
+ */
+class ReadersFuzzTest {
+
+    private static final String DURATION = "30s";
+
+    private static Path dir;
+
+    @BeforeAll
+    static void directory() throws IOException {
+        dir = Files.createTempDirectory("lanes-fuzz");
+    }
+
+    @AfterAll
+    static void clean() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private static void bounded(IOException e) {
+        if (e.getMessage() == null || e.getMessage().length() > ReaderMutationTest.MAX_MESSAGE) {
+            throw new AssertionError("message of " + (e.getMessage() == null ? "null" : e.getMessage().length())
+                    + " characters", e);
+        }
+    }
+
+    private static Path file(String name, byte[] data) throws IOException {
+        byte[] b = data;
+        if (b.length > 0 && (b[0] & 1) == 1) {
+            b = Mutator.reframe(Arrays.copyOfRange(b, 1, b.length));
+        } else if (b.length > 0) {
+            b = Arrays.copyOfRange(b, 1, b.length);
+        }
+        return Files.write(dir.resolve(name), b);
+    }
+
+    @FuzzTest(maxDuration = DURATION)
+    void modelFile(byte[] data) throws IOException {
+        Path f = file("fuzz.lanes", data);
+        try {
+            ModelFile.readModel(f);
+        } catch (ModelFileException e) {
+            bounded(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = DURATION)
+    void checkpointFile(byte[] data) throws IOException {
+        Path f = file("fuzz.ckpt", data);
+        try {
+            ModelFile.readCheckpoint(f);
+        } catch (ModelFileException e) {
+            bounded(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = DURATION)
+    void csv(byte[] data) throws IOException {
+        if (data.length == 0) {
+            return;
+        }
+        // The first byte picks the reader's options, the rest is the file.
+        int mode = data[0] & 3;
+        byte[] body = Arrays.copyOfRange(data, 1, data.length);
+        CsvReader reader = switch (mode) {
+            case 0 -> CsvReader.classification();
+            case 1 -> CsvReader.regression();
+            case 2 -> CsvReader.classification().withDelimiter(';').withClassOrder(CsvReader.ClassOrder.FIRST_SEEN);
+            default -> CsvReader.regression().withTargetColumns(-2, 2).withHeader(CsvReader.Header.ABSENT);
+        };
+        try {
+            reader.read(new ByteArrayInputStream(body), "fuzz.csv");
+        } catch (MalformedDataException e) {
+            bounded(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = DURATION)
+    void idx(byte[] data) throws IOException {
+        if (data.length < 5) {
+            return;
+        }
+        // Bytes 1-4 (big-endian) split the rest into the images file and the labels file.
+        int split = Math.floorMod(ByteBuffer.wrap(data, 1, 4).getInt(), data.length - 4);
+        byte[] images = Arrays.copyOfRange(data, 5, 5 + split);
+        byte[] labels = Arrays.copyOfRange(data, Math.min(data.length, 5 + split), data.length);
+        try {
+            IdxReader.read(new ByteArrayInputStream(images), "fuzz-images", new ByteArrayInputStream(labels),
+                    "fuzz-labels", (data[0] & 1) == 0 ? 0 : 10);
+        } catch (MalformedDataException e) {
+            bounded(e);
+        }
+    }
+}
