@@ -23,18 +23,39 @@ import java.util.Arrays;
  * ({@code src/test/resources/dev/lanes/fuzz/ReadersFuzzTestInputs/<test>/}) as an ordinary test;
  * with it, the test fuzzes for {@code maxDuration} (ci/fuzz runs each in turn, see README).
  *
- * <p>Model inputs get their frame (payload length and CRC-32) rewritten when the first byte is
- * odd, so the fuzzer reaches the payload parser behind the checksum as well as the frame checks.
+ * <p>The first byte of an input steers it: when its high bit is set, the next 8 bytes seed a
+ * {@link Mutator} that damages a valid file ({@link Seeds}) and that damaged file is read instead
+ * of the raw bytes. Jazzer 0.24 cannot instrument class files of Java 25 (it logs "Unsupported
+ * class file major version 69"), so it fuzzes these readers without coverage feedback; the
+ * structured mutations keep its inputs close to valid files all the same. Model inputs get their
+ * frame (payload length and CRC-32) rewritten when the first byte is odd, so the fuzzer reaches
+ * the payload parser behind the checksum as well as the frame checks.
  */
 class ReadersFuzzTest {
 
     private static final String DURATION = "30s";
 
     private static Path dir;
+    private static byte[] seedModel;
+    private static byte[] seedCheckpoint;
 
     @BeforeAll
     static void directory() throws IOException {
         dir = Files.createTempDirectory("lanes-fuzz");
+        seedModel = Seeds.modelBytes(dir);
+        seedCheckpoint = Seeds.checkpointBytes(dir);
+    }
+
+    /** The raw input after the steering byte, or a mutation of {@code seed} when its high bit is set. */
+    private static byte[] body(byte[] data, byte[] seed, boolean bigEndian, boolean text) {
+        if (data.length == 0) {
+            return data;
+        }
+        if ((data[0] & 0x80) == 0 || data.length < 9) {
+            return Arrays.copyOfRange(data, 1, data.length);
+        }
+        Mutator m = new Mutator(ByteBuffer.wrap(data, 1, 8).getLong());
+        return text ? m.text(seed) : m.binary(seed, bigEndian);
     }
 
     @AfterAll
@@ -54,19 +75,17 @@ class ReadersFuzzTest {
         }
     }
 
-    private static Path file(String name, byte[] data) throws IOException {
-        byte[] b = data;
-        if (b.length > 0 && (b[0] & 1) == 1) {
-            b = Mutator.reframe(Arrays.copyOfRange(b, 1, b.length));
-        } else if (b.length > 0) {
-            b = Arrays.copyOfRange(b, 1, b.length);
+    private static Path file(String name, byte[] data, byte[] seed) throws IOException {
+        byte[] b = body(data, seed, false, false);
+        if (data.length > 0 && (data[0] & 1) == 1) {
+            b = Mutator.reframe(b);
         }
         return Files.write(dir.resolve(name), b);
     }
 
     @FuzzTest(maxDuration = DURATION)
     void modelFile(byte[] data) throws IOException {
-        Path f = file("fuzz.lanes", data);
+        Path f = file("fuzz.lanes", data, seedModel);
         try {
             ModelFile.readModel(f);
         } catch (ModelFileException e) {
@@ -76,7 +95,7 @@ class ReadersFuzzTest {
 
     @FuzzTest(maxDuration = DURATION)
     void checkpointFile(byte[] data) throws IOException {
-        Path f = file("fuzz.ckpt", data);
+        Path f = file("fuzz.ckpt", data, seedCheckpoint);
         try {
             ModelFile.readCheckpoint(f);
         } catch (ModelFileException e) {
@@ -89,9 +108,9 @@ class ReadersFuzzTest {
         if (data.length == 0) {
             return;
         }
-        // The first byte picks the reader's options, the rest is the file.
+        // The first byte picks the reader's options (and maybe a mutated seed), the rest is the file.
         int mode = data[0] & 3;
-        byte[] body = Arrays.copyOfRange(data, 1, data.length);
+        byte[] body = body(data, Seeds.utf8(Seeds.CSVS.get(mode)), false, true);
         CsvReader reader = switch (mode) {
             case 0 -> CsvReader.classification();
             case 1 -> CsvReader.regression();
@@ -107,6 +126,18 @@ class ReadersFuzzTest {
 
     @FuzzTest(maxDuration = DURATION)
     void idx(byte[] data) throws IOException {
+        if (data.length >= 9 && (data[0] & 0x80) != 0) {
+            Mutator m = new Mutator(ByteBuffer.wrap(data, 1, 8).getLong());
+            byte[] images = (data[0] & 2) == 0 ? m.binary(Seeds.idxImages(5), true) : Seeds.idxImages(5);
+            byte[] labels = (data[0] & 4) == 0 ? m.binary(Seeds.idxLabels(5), true) : Seeds.idxLabels(5);
+            try {
+                IdxReader.read(new ByteArrayInputStream(images), "fuzz-images", new ByteArrayInputStream(labels),
+                        "fuzz-labels", (data[0] & 1) == 0 ? 0 : 10);
+            } catch (MalformedDataException e) {
+                bounded(e);
+            }
+            return;
+        }
         if (data.length < 5) {
             return;
         }

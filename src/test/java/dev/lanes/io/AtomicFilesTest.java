@@ -59,4 +59,43 @@ class AtomicFilesTest {
         assertArrayEquals(new byte[] {9}, Files.readAllBytes(f));
         assertEquals(List.of(f), files());
     }
+
+    /** The id of a process that has exited. */
+    static long deadPid() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.waitFor();
+        assertTrue(ProcessHandle.of(p.pid()).map(h -> !h.isAlive()).orElse(true));
+        return p.pid();
+    }
+
+    @Test
+    void temporaryNamesCarryTheWritersPid() throws IOException {
+        Path f = dir.resolve("m.lanes");
+        String[] seen = new String[1];
+        AtomicFiles.write(f, out -> {
+            try (Stream<Path> s = Files.list(dir)) {
+                seen[0] = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).findFirst().orElse("");
+            }
+        });
+        assertTrue(seen[0].matches("\\.m\\.lanes\\.lanes-" + ProcessHandle.current().pid() + "-[0-9a-f]+\\.tmp"), seen[0]);
+    }
+
+    @Test
+    void staleTemporariesOfDeadWritersAreRemovedAndNothingElse() throws Exception {
+        Path f = Files.writeString(dir.resolve("m.lanes"), "current");
+        long dead = deadPid();
+        long live = ProcessHandle.current().pid();
+        Path stale = Files.writeString(dir.resolve(".m.lanes.lanes-" + dead + "-1f2e.tmp"), "half");
+        Path ownLive = Files.writeString(dir.resolve(".m.lanes.lanes-" + live + "-abc.tmp"), "in progress");
+        Path oldStyle = Files.writeString(dir.resolve(".m.lanes.7f3a9c.tmp"), "unknown owner");
+        Path otherTarget = Files.writeString(dir.resolve(".m.lanes.ckpt.lanes-" + dead + "-1f2e.tmp"), "other");
+        Path lookalike = Files.writeString(dir.resolve(".m.lanes.lanes-" + dead + "-xyz.tmp"), "not ours");
+        Path subdir = Files.createDirectory(dir.resolve(".m.lanes.lanes-" + dead + "-abcd.tmp"));
+
+        assertEquals(List.of(stale), AtomicFiles.removeStaleTemporaries(f));
+        assertEquals(List.of(subdir, oldStyle, ownLive, lookalike, otherTarget, f).stream().sorted().toList(), files());
+        assertEquals("current", Files.readString(f));
+        assertEquals(List.of(), AtomicFiles.removeStaleTemporaries(dir.resolve("absent/m.lanes")));
+    }
 }
