@@ -33,7 +33,7 @@ import java.util.Arrays;
  */
 class ReadersFuzzTest {
 
-    private static final String DURATION = "30s";
+    private static final String DURATION = "20s";
 
     private static Path dir;
     private static byte[] seedModel;
