@@ -100,7 +100,7 @@ class CliTest {
         assertExit(2, lanes("frobnicate"), "frobnicate");
         assertExit(2, lanes("train", "--data", "digits", "--epochs", "many"), "--epochs", "many");
         assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation must be in [0, 1)");
-        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum or adam");
+        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum, adam or adamw");
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
         assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
@@ -347,7 +347,7 @@ class CliTest {
         StoredModel m = ModelFile.readModel(model);
         Path odd = dir.resolve("odd.lanes");
         byte[] o = Files.readAllBytes(model);
-        String s = new String(o, java.nio.charset.StandardCharsets.ISO_8859_1).replace("relu", "gelu");
+        String s = new String(o, java.nio.charset.StandardCharsets.ISO_8859_1).replace("relu", "mish");
         byte[] p = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         int n = (int) ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
         CRC32 crc = new CRC32();
@@ -355,7 +355,7 @@ class CliTest {
         ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + n, (int) crc.getValue());
         Files.write(odd, p);
         assertEquals("relu", m.layers().get(0).activation());
-        assertExit(3, lanes("eval", "--model", odd.toString(), "--data", blobs.toString()), "activation 'gelu'");
+        assertExit(3, lanes("eval", "--model", odd.toString(), "--data", blobs.toString()), "activation 'mish'");
     }
 
     // ------------------------------------------------------------------------- gradcheck, bench
