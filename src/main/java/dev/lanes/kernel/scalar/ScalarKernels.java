@@ -243,7 +243,8 @@ public class ScalarKernels extends CheckedKernels {
     protected void doGelu(int n, float[] x, int xOffset) {
         for (int i = 0; i < n; i++) {
             double z = x[xOffset + i];
-            x[xOffset + i] = (float) (0.5 * z * (1.0 + Math.tanh(GELU_C * (z + GELU_A * z * z * z))));
+            // z·(1 + tanh u)/2 = z·σ(2u), without the cancellation of 1 + tanh u for u ≪ 0
+            x[xOffset + i] = (float) (z / (1.0 + Math.exp(-2.0 * GELU_C * (z + GELU_A * z * z * z))));
         }
     }
 
@@ -251,11 +252,9 @@ public class ScalarKernels extends CheckedKernels {
     protected void doGeluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
         for (int i = 0; i < n; i++) {
             double v = z[zOffset + i];
-            double t = Math.tanh(GELU_C * (v + GELU_A * v * v * v));
-            double du = GELU_C * (1.0 + 3.0 * GELU_A * v * v);
-            // s = σ(2u) = (1 + t)/2, σ' = s(1 − s) = (1 − t²)/4
-            double g = 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * du;
-            d[dOffset + i] = (float) (d[dOffset + i] * g);
+            double s = 1.0 / (1.0 + Math.exp(-2.0 * GELU_C * (v + GELU_A * v * v * v)));
+            double dt = 2.0 * GELU_C * (1.0 + 3.0 * GELU_A * v * v);
+            d[dOffset + i] = (float) (d[dOffset + i] * (s + v * s * (1.0 - s) * dt));
         }
     }
 
