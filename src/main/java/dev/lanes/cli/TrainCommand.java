@@ -280,6 +280,15 @@ final class TrainCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "restored the weights of epoch %d, the best validation loss%s%n", result.restoredEpoch(),
                     best == null ? "" : String.format(Locale.ROOT, " (%.5f%s)", best.validationLoss(),
                             classes ? String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * best.validationAccuracy()) : ""));
+            // Evaluated again from the restored weights: the same numbers as that epoch's.
+            Evaluation again = Trainer.evaluate(net, val);
+            o.printf(Locale.ROOT, "validation with the restored weights: loss %.5f%s%n", again.loss(),
+                    classes ? String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * again.accuracy()) : "");
+            metadata.put("restored.epoch", Integer.toString(result.restoredEpoch()));
+            metadata.put("validation.loss", Double.toString(again.loss()));
+            if (classes) {
+                metadata.put("validation.accuracy", Double.toString(again.accuracy()));
+            }
         }
         if (testSet != null) {
             Evaluation ev = Trainer.evaluate(net, testSet);

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -110,6 +111,33 @@ class CliTest {
     }
 
     // --------------------------------------------------------------------------- the happy path
+
+    /** --patience keeps the best epoch: the saved model scores that epoch's validation numbers exactly. */
+    @Test
+    void patienceRestoresTheBestEpochAndTheSavedModelHasItsAccuracy() throws IOException {
+        Path out = dir.resolve("patience.lanes");
+        Run r = lanes("train", "--layers", "64,32,10", "--activation", "gelu", "--dropout", "0.2", "--optimizer",
+                "adamw", "--weight-decay", "0.02", "--clip-norm", "5", "--lr", "0.01", "--epochs", "40",
+                "--patience", "2", "--out", out.toString(), "--no-plot", "--progress", "log");
+        assertEquals(0, r.code(), r::toString);
+        Matcher best = Pattern.compile("restored the weights of epoch (\\d+), the best validation loss "
+                + "\\(([0-9.]+), accuracy ([0-9.]+)%\\)").matcher(r.out());
+        assertTrue(best.find(), r.out());
+        Matcher epoch = Pattern.compile("epoch +" + best.group(1) + "/40 .* val_loss ([0-9.]+) +val_acc +([0-9.]+)%")
+                .matcher(r.out());
+        assertTrue(epoch.find(), r.out());
+        assertEquals(epoch.group(1), best.group(2));
+        assertEquals(epoch.group(2), best.group(3));
+        Matcher again = Pattern.compile("validation with the restored weights: loss ([0-9.]+), accuracy ([0-9.]+)%")
+                .matcher(r.out());
+        assertTrue(again.find(), r.out());
+        assertEquals(best.group(2), again.group(1));
+        assertEquals(best.group(3), again.group(2));
+        StoredModel m = ModelFile.readModel(out);
+        assertEquals(best.group(1), m.metadata().get("restored.epoch"));
+        assertEquals(List.of("dense", "dropout", "dense"), m.layers().stream().map(l -> l.kind()).toList());
+        assertEquals("gelu", m.layers().get(0).activation());
+    }
 
     @Test
     void trainWritesModelCheckpointAndPlotThenEvalAndPredictUseIt() throws IOException {
