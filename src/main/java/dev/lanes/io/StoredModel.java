@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * @param inputs     the input width n_0 (≥ 1)
  * @param layers     the layers in order; a dense layer's fan-in equals the previous layer's units
- *                   (n_0 for the first); a layer of another kind keeps the width and has no
- *                   parameters
+ *                   (n_0 for the first); a layer of another kind is checked against its
+ *                   configuration when the network is built
  * @param loss       the loss the network was trained with ({@code mse}, {@code cross-entropy}, …)
  * @param classNames one name per output for a classifier, empty for regression
  * @param mean       per-feature means subtracted from inputs before the network, or null for none
@@ -37,10 +37,9 @@ public record StoredModel(int inputs, List<StoredLayer> layers, String loss, Lis
         for (int l = 0; l < layers.size(); l++) {
             StoredLayer layer = layers.get(l);
             if (!layer.isDense()) {
-                if (layer.units() != fanIn || layer.weights().length != 0 || layer.biases().length != 0) {
-                    throw new IllegalArgumentException("layer " + (l + 1) + " (" + layer.kind() + ") must keep the width "
-                            + fanIn + " and hold no parameters");
-                }
+                // Other kinds are checked against their configuration when the network is built
+                // (Models.specOf): width and parameter count depend on the kind.
+                fanIn = layer.units();
                 continue;
             }
             if (layer.fanIn() != fanIn) {

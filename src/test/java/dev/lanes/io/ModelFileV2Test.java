@@ -97,4 +97,20 @@ class ModelFileV2Test {
         e = assertThrows(ModelFileException.class, () -> ModelFile.readModel(longKind));
         assertTrue(e.getMessage().contains("needs 2147483647 bytes but only"), e.getMessage());
     }
+
+    @Test
+    void aLayerWhoseWidthOrParametersDoNotFitItsConfigurationIsRefused() {
+        StoredLayer dense = new StoredLayer(8, "relu", new float[6 * 8], new float[8]);
+        StoredLayer dropout = new StoredLayer("dropout", Map.of("rate", "0.5"), 8, new float[3], new float[0]);
+        StoredLayer out = new StoredLayer(2, "identity", new float[2 * 8], new float[2]);
+        StoredModel m = new StoredModel(6, List.of(dense, dropout, out), "mse", List.of(), null, null, Map.of());
+        Path f = dir.resolve("bad.lanes");
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Models.specOf(m, f));
+        assertTrue(e.getMessage().contains("layer 2 stores 8 units and 3 parameters but its configuration dropout 0.5 "
+                + "needs 8 and 0"), e.getMessage());
+        StoredLayer odd = new StoredLayer("pool", Map.of(), 8, new float[0], new float[0]);
+        StoredModel unknown = new StoredModel(6, List.of(dense, odd, out), "mse", List.of(), null, null, Map.of());
+        e = assertThrows(ModelFileException.class, () -> Models.specOf(unknown, f));
+        assertTrue(e.getMessage().contains("unknown layer kind 'pool', which this Lanes does not know"), e.getMessage());
+    }
 }
