@@ -264,7 +264,7 @@ class BadInputCliTest {
                 write("v9.lanes", version), "--data", data));
         byte[] layers = good.clone();
         ByteBuffer.wrap(layers).order(ByteOrder.LITTLE_ENDIAN).putInt(28, Integer.MAX_VALUE);
-        t.add(new Case("model layer count 2^31-1, valid CRC", 3, "over the limit of 4096", "eval", "--model",
+        t.add(new Case("model layer count 2^31-1, valid CRC", 3, "more than the 65536 allowed", "eval", "--model",
                 write("layers.lanes", reframed(layers)), "--data", data));
         byte[] width = good.clone();
         ByteBuffer.wrap(width).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 7);

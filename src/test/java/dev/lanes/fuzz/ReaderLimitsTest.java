@@ -45,7 +45,7 @@ class ReaderLimitsTest {
         Path f = dir.resolve("huge.lanes");
         Files.write(f, Mutator.reframe(b));
         ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.readModel(f));
-        assertTrue(e.getMessage().contains("layer count is 2147483647, over the limit of 4096"), e::getMessage);
+        assertTrue(e.getMessage().contains("2147483647 layers, more than the 65536 allowed"), e::getMessage);
     }
 
     @Test
