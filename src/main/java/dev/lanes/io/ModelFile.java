@@ -613,7 +613,11 @@ public final class ModelFile {
         }
 
         String str(String what) throws ModelFileException {
-            int n = items("length of the " + what, 1, MAX_STRING_BYTES);
+            int n = count("length of the " + what);
+            need(n, what);
+            if (n > MAX_STRING_BYTES) {
+                throw bad("the " + what + " is " + n + " bytes long, over the limit of " + MAX_STRING_BYTES);
+            }
             need(n, what);
             byte[] b = new byte[n];
             buf.get(b);

@@ -129,7 +129,7 @@ class BadInputCliTest {
             t.add(new Case("train " + r[0] + " " + r[1].replace("\n", "\\n"), 2, "'" + r[0] + "'",
                     "train", "--data", data, r[0], r[1]));
         }
-        t.add(new Case("train --optimizer rmsprop", 2, "--optimizer must be sgd, momentum or adam",
+        t.add(new Case("train --optimizer rmsprop", 2, "--optimizer must be sgd, momentum, adam or adamw",
                 "train", "--data", data, "--optimizer", "rmsprop"));
         t.add(new Case("train --activation swish", 2, "--activation must be", "train", "--data", data,
                 "--layers", "2,8,3", "--activation", "swish"));
