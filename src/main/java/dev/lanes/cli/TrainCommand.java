@@ -3,6 +3,7 @@ package dev.lanes.cli;
 import dev.lanes.data.Dataset;
 import dev.lanes.data.Standardizer;
 import dev.lanes.io.Checkpoint;
+import dev.lanes.io.Model;
 import dev.lanes.io.ModelFile;
 import dev.lanes.io.Models;
 import dev.lanes.kernel.Kernels;
@@ -62,10 +63,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
 
-    @Option(names = "--layers", split = ",", paramLabel = "N",
-            description = "Every layer's width, input first and output last, as in 784-512-512-10; "
-                    + "the first must equal the data's features and the last its classes or targets "
-                    + "(default: <features>,128,<outputs>), e.g. 64,32,10 for the digits.")
+    @Option(names = "--layers", split = "[,-]", splitSynopsisLabel = ",", paramLabel = "N",
+            description = "Every layer's width, input first and output last, separated by '-' or ',' as in "
+                    + "784-512-512-10; the first must equal the data's features and the last its classes or "
+                    + "targets (default: <features>-128-<outputs>), e.g. 64-32-10 for the digits.")
     int[] layers;
 
     @Option(names = "--activation", defaultValue = "relu", paramLabel = "sigmoid|tanh|relu|identity",
@@ -115,8 +116,15 @@ final class TrainCommand implements Callable<Integer> {
     int patience;
 
     @Option(names = "--no-standardize", negatable = false,
-            description = "Feed the features as they are instead of standardizing them.")
+            description = "Same as --preprocess none.")
     boolean noStandardize;
+
+    @Option(names = "--preprocess", paramLabel = "auto|standardize|min-max|none", defaultValue = "auto",
+            description = "Input preprocessing fitted on the training part and kept in the model: standardize "
+                    + "(mean 0, deviation 1, with a variance floor), min-max (each feature's training range to "
+                    + "[0, 1]) or none. auto (default): none for IDX images, whose pixels the reader already "
+                    + "scales to [0, 1]; standardize otherwise.")
+    String preprocess;
 
     @Option(names = "--out", defaultValue = "model.lanes", paramLabel = "FILE",
             description = "The model file to write (default: ${DEFAULT-VALUE}); the checkpoint is FILE.ckpt, the plot FILE.png.")
@@ -173,7 +181,12 @@ final class TrainCommand implements Callable<Integer> {
             throw CliException.badInput(dataOptions.describe() + ": no training rows left after holding out "
                     + "--test " + test + " and --validation " + validation + " of " + all.size() + " rows");
         }
-        Standardizer std = noStandardize ? null : Standardizer.fit(train);
+        String prep = preprocessing();
+        Standardizer std = switch (prep) {
+            case "standardize" -> Standardizer.fit(train);
+            case "min-max" -> Standardizer.fitMinMax(train);
+            default -> null;
+        };
         if (std != null) {
             try {
                 train = std.apply(train);
@@ -181,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
                 testSet = testSet == null ? null : std.apply(testSet);
             } catch (IllegalArgumentException e) {
                 throw CliException.badInput(dataOptions.describe() + ": " + e.getMessage()
-                        + " (try --no-standardize)", e);
+                        + " (try --preprocess none)", e);
             }
         }
         String fingerprint = fingerprint(train);
@@ -216,7 +229,9 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Map<String, String> withHistory = new LinkedHashMap<>(config);
                 withHistory.put(HISTORY, encodeHistory(listener.history));
-                ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, metadata, withHistory));
+                Map<String, String> meta = new LinkedHashMap<>(metadata);
+                meta.put(Model.PREPROCESSING_KEY, std == null ? "none" : std.kind().label());
+                ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, meta, withHistory));
             } catch (IOException e) {
                 throw new CliException(ExitCodes.FAILURE, "cannot write the checkpoint " + ckpt + ": " + e, e);
             }
@@ -226,6 +241,9 @@ final class TrainCommand implements Callable<Integer> {
                 dataOptions.describe(), all.size(), train.size(), val == null ? 0 : val.size(),
                 testSet == null ? 0 : testSet.size(), all.features(),
                 classes ? all.classes() + " classes" : all.outputs() + " targets");
+        o.printf("preprocessing: %s%s%n", prep, preprocess.equals("auto")
+                ? (dataOptions.labels != null ? " (auto: IDX pixels are already scaled to [0, 1])"
+                        : " (auto; --preprocess min-max|none to change)") : "");
         o.printf("network: %s, %,d parameters; optimizer %s, batch %d, seed %d%n", netSpec,
                 netSpec.parameterCount(), opt, batch, seed);
         o.printf("kernels: %s%n", kernels.describe());
@@ -266,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         metadata.put("epochs", Integer.toString(result.finalState().epochsCompleted()));
-        ModelFile.write(out, Models.toStored(net, std, classNames, metadata));
+        Model.of(net, std, classNames, metadata).save(out);
         o.printf("model: %s (checkpoint %s)%n", out, ckpt);
         if (!noPlot) {
             Path png = sibling(out, ".png");
@@ -302,6 +320,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!List.of("auto", "bar", "log").contains(progress)) {
             bad.add("--progress must be auto, bar or log but was '" + progress + "'");
+        }
+        if (!List.of("auto", "standardize", "min-max", "none").contains(preprocess)) {
+            bad.add("--preprocess must be auto, standardize, min-max or none but was '" + preprocess + "'");
         }
         if (!List.of("sgd", "momentum", "adam").contains(optimizer)) {
             bad.add("--optimizer must be sgd, momentum or adam but was '" + optimizer + "'");
@@ -377,9 +398,21 @@ final class TrainCommand implements Callable<Integer> {
         c.put("--validation", Double.toString(validation));
         c.put("--test", Double.toString(test));
         c.put("--no-standardize", Boolean.toString(noStandardize));
+        c.put("--preprocess", preprocessing());
         c.put("--patience", Integer.toString(patience));
         c.put("data.fingerprint", fingerprint);
         return c;
+    }
+
+    /** The preprocessing this run uses: --no-standardize wins, then --preprocess, auto resolved. */
+    private String preprocessing() {
+        if (noStandardize) {
+            return "none";
+        }
+        if (preprocess.equals("auto")) {
+            return dataOptions.labels != null ? "none" : "standardize";
+        }
+        return preprocess;
     }
 
     private float learningRateUsed() {
@@ -410,6 +443,15 @@ final class TrainCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw CliException.badInput(resume + ": malformed setting " + option + "=" + value, e);
             }
+        }
+        String savedPrep = saved.get("--preprocess");
+        if (savedPrep != null) {
+            String given = preprocessing();
+            if (pr.hasMatchedOption("--preprocess") && !given.equals(savedPrep)) {
+                throw new CommandLine.ParameterException(cl, "--preprocess " + given + " differs from the value "
+                        + savedPrep + " of the checkpoint " + resume + "; a resumed run keeps its settings");
+            }
+            preprocess = savedPrep;
         }
         String p = saved.get("--patience");
         if (p != null && !pr.hasMatchedOption("--patience")) {
@@ -453,7 +495,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void apply(String option, String value) {
         switch (option) {
-            case "--layers" -> layers = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+            case "--layers" -> layers = Arrays.stream(value.split("[,-]")).mapToInt(Integer::parseInt).toArray();
             case "--activation" -> activation = value;
             case "--output-activation" -> outputActivation = value;
             case "--loss" -> loss = value;
