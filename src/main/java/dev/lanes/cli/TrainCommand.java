@@ -69,21 +69,26 @@ final class TrainCommand implements Callable<Integer> {
                     + "targets (default: <features>-128-<outputs>), e.g. 64-32-10 for the digits.")
     int[] layers;
 
-    @Option(names = "--activation", defaultValue = "relu", paramLabel = "sigmoid|tanh|relu|identity",
-            description = "Activation of the hidden layers (default: ${DEFAULT-VALUE}).")
-    String activation;
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
+            converter = Choices.ActivationConverter.class, completionCandidates = Choices.Activations.class,
+            description = "Activation of the hidden layers: ${COMPLETION-CANDIDATES} (default: relu).")
+    Activation activation;
 
     @Option(names = "--output-activation", paramLabel = "NAME",
-            description = "Activation of the output layer (default: softmax with cross-entropy, identity with mse).")
-    String outputActivation;
+            converter = Choices.ActivationConverter.class, completionCandidates = Choices.Activations.class,
+            description = "Activation of the output layer: ${COMPLETION-CANDIDATES} "
+                    + "(default: softmax with cross-entropy, identity with mse).")
+    Activation outputActivation;
 
-    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
-            description = "Loss (default: cross-entropy for classification, mse for regression).")
-    String loss;
+    @Option(names = "--loss", paramLabel = "NAME",
+            converter = Choices.LossConverter.class, completionCandidates = Choices.Losses.class,
+            description = "Loss: ${COMPLETION-CANDIDATES} (default: cross-entropy for classification, mse for regression).")
+    Loss loss;
 
-    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|momentum|adam",
-            description = "Optimizer (default: ${DEFAULT-VALUE}).")
-    String optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
+            converter = Choices.OptimizerConverter.class, completionCandidates = Choices.Optimizers.class,
+            description = "Optimizer: ${COMPLETION-CANDIDATES} (default: adam).")
+    Choices.OptimizerName optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate (default: 0.001 for adam, 0.1 for sgd and momentum).")
@@ -110,6 +115,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", defaultValue = "0.2", paramLabel = "FRACTION",
             description = "Fraction of all rows held out for the final test accuracy (default: ${DEFAULT-VALUE}).")
     double test;
+
+    @Option(names = "--test-data", paramLabel = "FILE",
+            description = "A separate test set, read like --data (CSV with the same columns, or IDX images with "
+                    + "--test-labels); replaces the --test split, so all of --data is used for training and validation.")
+    String testData;
+
+    @Option(names = "--test-labels", paramLabel = "FILE",
+            description = "IDX labels file of --test-data.")
+    Path testLabels;
 
     @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS",
             description = "Stop early when the validation loss has not improved for this many epochs; 0 = never (default).")
@@ -163,6 +177,16 @@ final class TrainCommand implements Callable<Integer> {
             seed = checkpoint.seed();
         }
         validateOptions(cl);
+        if (testLabels != null && testData == null) {
+            throw new CommandLine.ParameterException(cl, "--test-labels needs --test-data (the IDX images file)");
+        }
+        if (testData != null) {
+            if (cl.getParseResult().hasMatchedOption("--test") && test != 0) {
+                throw new CommandLine.ParameterException(cl, "--test " + test + " and --test-data both choose the "
+                        + "test set; give one of them");
+            }
+            test = 0;
+        }
         Main.requireParentDirectory(cl, "--out", out);
         Kernels kernels = kernelOptions.kernels(cl);
 
@@ -171,9 +195,23 @@ final class TrainCommand implements Callable<Integer> {
         }
         Dataset all = dataOptions.load(null);
         boolean classes = all.isClassification();
-        Dataset.Split ts = all.split(test, seed, classes);
-        Dataset trainAll = ts.first();
-        Dataset testSet = ts.second().size() > 0 ? ts.second() : null;
+        Dataset trainAll;
+        Dataset testSet;
+        if (testData != null) {
+            // The data is held once: no split copy of it is made for a test part.
+            trainAll = all;
+            testSet = dataOptions.load(testData, testLabels, classes ? all.classNames() : null,
+                    "--test-data", "--test-labels");
+            if (testSet.features() != all.features() || testSet.outputs() != all.outputs()) {
+                throw CliException.badInput("shape mismatch: the test data " + testData + " has " + testSet.features()
+                        + " features and " + testSet.outputs() + " outputs per row but the training data "
+                        + dataOptions.describe() + " has " + all.features() + " and " + all.outputs());
+            }
+        } else {
+            Dataset.Split ts = all.split(test, seed, classes);
+            trainAll = ts.first();
+            testSet = ts.second().size() > 0 ? ts.second() : null;
+        }
         Dataset.Split tv = trainAll.split(validation, seed + 1, classes && trainAll.size() > 1);
         Dataset train = tv.first();
         Dataset val = tv.second().size() > 0 ? tv.second() : null;
@@ -224,6 +262,9 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", dataOptions.describe());
         metadata.put("task", classes ? "classification" : "regression");
+        if (testData != null) {
+            metadata.put("test.data", testLabels == null ? testData : testData + " + " + testLabels);
+        }
         listener.onEpoch = r -> {
             TrainingState s = trainer.checkpoint();
             try {
@@ -237,9 +278,10 @@ final class TrainCommand implements Callable<Integer> {
             }
         };
 
-        o.printf("train: %s, %d rows (%d training, %d validation, %d test), %d features, %s%n",
+        o.printf("train: %s, %d rows (%d training, %d validation, %d test%s), %d features, %s%n",
                 dataOptions.describe(), all.size(), train.size(), val == null ? 0 : val.size(),
-                testSet == null ? 0 : testSet.size(), all.features(),
+                testSet == null ? 0 : testSet.size(), testData == null ? "" : " in " + testData
+                        + (testLabels == null ? "" : " + " + testLabels), all.features(),
                 classes ? all.classes() + " classes" : all.outputs() + " targets");
         o.printf("preprocessing: %s%s%n", prep, preprocess.equals("auto")
                 ? (dataOptions.labels != null ? " (auto: IDX pixels are already scaled to [0, 1])"
@@ -324,21 +366,15 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "standardize", "min-max", "none").contains(preprocess)) {
             bad.add("--preprocess must be auto, standardize, min-max or none but was '" + preprocess + "'");
         }
-        if (!List.of("sgd", "momentum", "adam").contains(optimizer)) {
-            bad.add("--optimizer must be sgd, momentum or adam but was '" + optimizer + "'");
-        }
         if (!bad.isEmpty()) {
             throw new CommandLine.ParameterException(cl, String.join("; ", bad));
         }
     }
 
     private NetworkSpec networkSpec(CommandLine cl, Dataset data) {
-        Activation hidden = parseActivation(cl, "--activation", activation);
-        Loss l = loss == null ? (data.isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE) : Models.loss(loss);
-        if (l == null) {
-            throw new CommandLine.ParameterException(cl, "--loss must be cross-entropy or mse but was '" + loss + "'");
-        }
-        Activation outAct = outputActivation != null ? parseActivation(cl, "--output-activation", outputActivation)
+        Activation hidden = activation;
+        Loss l = loss == null ? (data.isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE) : loss;
+        Activation outAct = outputActivation != null ? outputActivation
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
         int[] widths = layers != null ? layers : new int[] {data.features(), 128, data.outputs()};
         if (widths.length < 2) {
@@ -365,20 +401,11 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Activation parseActivation(CommandLine cl, String option, String s) {
-        Activation a = Models.activation(s.trim().toLowerCase(Locale.ROOT));
-        if (a == null) {
-            throw new CommandLine.ParameterException(cl, option
-                    + " must be sigmoid, tanh, relu, identity or softmax but was '" + s + "'");
-        }
-        return a;
-    }
-
     private Optimizer optimizer() {
         return switch (optimizer) {
-            case "sgd" -> new Sgd(learningRate == null ? 0.1f : learningRate);
-            case "momentum" -> new Momentum(learningRate == null ? 0.1f : learningRate, momentum);
-            default -> new Adam(learningRate == null ? 1e-3f : learningRate);
+            case SGD -> new Sgd(learningRate == null ? 0.1f : learningRate);
+            case MOMENTUM -> new Momentum(learningRate == null ? 0.1f : learningRate, momentum);
+            case ADAM -> new Adam(learningRate == null ? 1e-3f : learningRate);
         };
     }
 
@@ -387,10 +414,10 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> c = new LinkedHashMap<>();
         int[] sizes = netSpec.sizes();
         c.put("--layers", join(sizes));
-        c.put("--activation", activation);
+        c.put("--activation", Models.name(activation));
         c.put("--output-activation", Models.name(netSpec.layers().getLast().activation()));
         c.put("--loss", Models.name(netSpec.loss()));
-        c.put("--optimizer", optimizer);
+        c.put("--optimizer", optimizer.label());
         c.put("--lr", Float.toString(learningRateUsed()));
         c.put("--momentum", Float.toString(momentum));
         c.put("--batch", Integer.toString(batch));
@@ -416,7 +443,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private float learningRateUsed() {
-        return learningRate != null ? learningRate : optimizer.equals("adam") ? 1e-3f : 0.1f;
+        return learningRate != null ? learningRate : optimizer == Choices.OptimizerName.ADAM ? 1e-3f : 0.1f;
     }
 
     /**
@@ -462,10 +489,10 @@ final class TrainCommand implements Callable<Integer> {
     private String currentValue(String option) {
         return switch (option) {
             case "--layers" -> layers == null ? "" : join(layers);
-            case "--activation" -> activation;
-            case "--output-activation" -> String.valueOf(outputActivation);
-            case "--loss" -> String.valueOf(loss);
-            case "--optimizer" -> optimizer;
+            case "--activation" -> Models.name(activation);
+            case "--output-activation" -> outputActivation == null ? "null" : Models.name(outputActivation);
+            case "--loss" -> loss == null ? "null" : Models.name(loss);
+            case "--optimizer" -> optimizer.label();
             case "--lr" -> String.valueOf(learningRate);
             case "--momentum" -> Float.toString(momentum);
             case "--batch" -> Integer.toString(batch);
@@ -496,10 +523,10 @@ final class TrainCommand implements Callable<Integer> {
     private void apply(String option, String value) {
         switch (option) {
             case "--layers" -> layers = Arrays.stream(value.split("[,-]")).mapToInt(Integer::parseInt).toArray();
-            case "--activation" -> activation = value;
-            case "--output-activation" -> outputActivation = value;
-            case "--loss" -> loss = value;
-            case "--optimizer" -> optimizer = value;
+            case "--activation" -> activation = new Choices.ActivationConverter().convert(value);
+            case "--output-activation" -> outputActivation = new Choices.ActivationConverter().convert(value);
+            case "--loss" -> loss = new Choices.LossConverter().convert(value);
+            case "--optimizer" -> optimizer = new Choices.OptimizerConverter().convert(value);
             case "--lr" -> learningRate = Float.parseFloat(value);
             case "--momentum" -> momentum = Float.parseFloat(value);
             case "--batch" -> batch = Integer.parseInt(value);

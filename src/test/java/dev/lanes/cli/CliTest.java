@@ -100,13 +100,48 @@ class CliTest {
         assertExit(2, lanes("frobnicate"), "frobnicate");
         assertExit(2, lanes("train", "--data", "digits", "--epochs", "many"), "--epochs", "many");
         assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation must be in [0, 1)");
-        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum or adam");
+        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer",
+                "expected one of sgd, momentum, adam but got 'rmsprop'");
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
-        assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
+        assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss", "expected one of mse, cross-entropy but got 'hinge'");
         assertExit(2, lanes("gradcheck", "--layers", "6"), "--layers needs an input and an output width");
         assertExit(2, lanes("eval", "--model", model.toString()), "Missing required option: '--data");
         assertEquals(0, lanes("train", "--help").code());
+    }
+
+    @Test
+    void usageErrorsShowTheMessageAndAHintNotTheUsage() {
+        Run r = lanes("train", "--epochs", "many");
+        assertExit(2, r, "'many' is not an int", "Try 'lanes train --help'");
+        assertFalse(r.err().contains("Usage:"), r::toString);
+        assertTrue(r.err().lines().count() <= 3, r::toString);
+        Run typo = lanes("trian");
+        assertExit(2, typo, "trian", "Did you mean", "Try 'lanes --help'");
+        assertFalse(typo.err().contains("Usage:"), typo::toString);
+    }
+
+    @Test
+    void helpListsTheSharedChoicesAndTheyMatchInAnyCase() {
+        Run h = lanes("train", "--help");
+        assertEquals(0, h.code(), h::toString);
+        String help = h.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("sigmoid, tanh, relu, identity, softmax"), h.out());
+        assertTrue(help.contains("mse, cross-entropy"), h.out());
+        assertTrue(help.contains("sgd, momentum, adam"), h.out());
+        assertTrue(lanes("predict", "--help").out().replaceAll("\\s+", " ").contains("csv, json"));
+        assertTrue(lanes("gradcheck", "--help").out().replaceAll("\\s+", " ").contains("mse, cross-entropy"));
+        Run g = lanes("gradcheck", "--activation", "TANH", "--loss", "Cross_Entropy", "--layers", "4-5-3");
+        assertEquals(0, g.code(), g::toString);
+    }
+
+    @Test
+    void layerWidthsTakeDashesAsTheReadmeWritesThem() {
+        Run r = lanes("train", "--layers", "64-16-10", "--epochs", "1", "--no-plot", "--progress", "log",
+                "--out", dir.resolve("dash.lanes").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("64 -> 16 RELU -> 10 SOFTMAX"), r.out());
+        assertTrue(r.out().contains("preprocessing: standardize"), r.out());
     }
 
     // --------------------------------------------------------------------------- the happy path
@@ -232,6 +267,62 @@ class CliTest {
         Path cut = Files.write(dir.resolve("cut.idx"), Arrays.copyOf(img, img.length - 10));
         assertExit(3, lanes("eval", "--model", out.toString(), "--data", cut.toString(), "--labels", idx[1].toString()),
                 "cut.idx");
+    }
+
+    @Test
+    void separateIdxTestSetAndIdxPredictionAndTheMissingLabelsHint() throws IOException {
+        Path[] idx = idxPair(60);
+        Path out = dir.resolve("idx-test.lanes");
+        Run t = lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(),
+                "--test-data", idx[0].toString(), "--test-labels", idx[1].toString(), "--epochs", "5",
+                "--layers", "16-3", "--lr", "0.05", "--out", out.toString(), "--no-plot", "--progress", "log");
+        assertEquals(0, t.code(), t::toString);
+        // All 60 rows train (54) and validate (6); the separate file is the test set.
+        assertTrue(t.out().contains("54 training, 6 validation, 60 test in"), t.out());
+        assertTrue(t.out().contains("preprocessing: none (auto: IDX pixels are already scaled to [0, 1])"), t.out());
+        assertTrue(t.out().contains("test: loss"), t.out());
+        assertExit(2, lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(),
+                "--test-data", idx[0].toString(), "--test-labels", idx[1].toString(), "--test", "0.3"),
+                "--test-data");
+
+        // predict reads IDX images without labels, at full precision.
+        Run p = lanes("predict", "--model", out.toString(), "--data", idx[0].toString());
+        assertEquals(0, p.code(), p::toString);
+        String[] lines = p.out().split("\n");
+        assertEquals(61, lines.length, p.out());
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            for (int j = 1; j < f.length; j++) {
+                float v = Float.parseFloat(f[j]);
+                assertEquals(f[j], Float.toString(v), "not the shortest exact form: " + lines[i]);
+            }
+        }
+        Run j = lanes("predict", "--model", out.toString(), "--data", idx[0].toString(), "--format", "JSON");
+        assertEquals(0, j.code(), j::toString);
+        assertTrue(j.out().startsWith("[\n{\"class\":\"") && j.out().contains("\"probabilities\":["), j.out());
+        assertEquals(62, j.out().split("\n").length, j.out());
+
+        // An IDX images file without --labels gets a hint, not a CSV parse error.
+        assertExit(3, lanes("train", "--data", idx[0].toString()), "IDX file (images, 60 × 4 × 4)", "--labels");
+        assertExit(3, lanes("eval", "--model", out.toString(), "--data", idx[0].toString()), "--labels");
+    }
+
+    @Test
+    void labelColumnByNameOrIndex() throws IOException {
+        StringBuilder sb = new StringBuilder("label,x,y\n");
+        for (String line : blobCsv(60, 9).lines().skip(1).toList()) {
+            String[] f = line.split(",");
+            sb.append(f[2]).append(',').append(f[0]).append(',').append(f[1]).append('\n');
+        }
+        Path first = file("label-first.csv", sb.toString());
+        for (String spec : new String[] {"label", "0"}) {
+            Run r = lanes("train", "--data", first.toString(), "--label-column", spec, "--epochs", "2",
+                    "--layers", "2-4-3", "--no-plot", "--out", dir.resolve("lc.lanes").toString());
+            assertEquals(0, r.code(), r::toString);
+            assertTrue(r.out().contains("2 features, 3 classes"), r.out());
+        }
+        assertExit(3, lanes("train", "--data", first.toString(), "--label-column", "colour"),
+                "no such column", "label, x, y");
     }
 
     @Test
