@@ -22,9 +22,6 @@ import dev.lanes.train.TrainingDivergedException;
 import dev.lanes.train.TrainingListener;
 import dev.lanes.train.TrainingResult;
 import dev.lanes.train.TrainingState;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -152,7 +149,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean noPlot;
 
     @Option(names = "--progress", paramLabel = "auto|bar|log", defaultValue = "auto",
-            description = "Per-epoch progress bar on a terminal (auto), always (bar) or plain log lines (log).")
+            description = "auto (default): a progress bar on a terminal, redrawn at most 10 times a second and "
+                    + "replaced by one summary line per epoch; bar: always; log: only the summary lines.")
     String progress;
 
     @CommandLine.Spec
@@ -193,32 +191,13 @@ final class TrainCommand implements Callable<Integer> {
         if (dataOptions.data == null) {
             dataOptions.data = DataOptions.DIGITS;
         }
-        Dataset all = dataOptions.load(null);
-        boolean classes = all.isClassification();
-        Dataset trainAll;
-        Dataset testSet;
-        if (testData != null) {
-            // The data is held once: no split copy of it is made for a test part.
-            trainAll = all;
-            testSet = dataOptions.load(testData, testLabels, classes ? all.classNames() : null,
-                    "--test-data", "--test-labels");
-            if (testSet.features() != all.features() || testSet.outputs() != all.outputs()) {
-                throw CliException.badInput("shape mismatch: the test data " + testData + " has " + testSet.features()
-                        + " features and " + testSet.outputs() + " outputs per row but the training data "
-                        + dataOptions.describe() + " has " + all.features() + " and " + all.outputs());
-            }
-        } else {
-            Dataset.Split ts = all.split(test, seed, classes);
-            trainAll = ts.first();
-            testSet = ts.second().size() > 0 ? ts.second() : null;
-        }
-        Dataset.Split tv = trainAll.split(validation, seed + 1, classes && trainAll.size() > 1);
-        Dataset train = tv.first();
-        Dataset val = tv.second().size() > 0 ? tv.second() : null;
-        if (train.size() == 0) {
-            throw CliException.badInput(dataOptions.describe() + ": no training rows left after holding out "
-                    + "--test " + test + " and --validation " + validation + " of " + all.size() + " rows");
-        }
+        Parts parts = loadParts();
+        boolean classes = parts.classes();
+        int rows = parts.rows();
+        Dataset train = parts.train();
+        Dataset val = parts.validation();
+        Dataset testSet = parts.test();
+        parts = null;
         String prep = preprocessing();
         Standardizer std = switch (prep) {
             case "standardize" -> Standardizer.fit(train);
@@ -227,6 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         };
         if (std != null) {
             try {
+                // One part at a time, so at most one part is held twice while it is transformed.
                 train = std.apply(train);
                 val = val == null ? null : std.apply(val);
                 testSet = testSet == null ? null : std.apply(testSet);
@@ -237,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String fingerprint = fingerprint(train);
 
-        NetworkSpec netSpec = networkSpec(cl, all);
+        NetworkSpec netSpec = networkSpec(cl, train);
         Map<String, String> config = settings(netSpec, fingerprint);
         if (checkpoint != null) {
             String had = checkpoint.config().get("data.fingerprint");
@@ -258,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)
                 .listener(listener).earlyStopping(patience, 0).build();
         Path ckpt = sibling(out, ".ckpt");
-        List<String> classNames = classes ? all.classNames() : List.of();
+        List<String> classNames = classes ? train.classNames() : List.of();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", dataOptions.describe());
         metadata.put("task", classes ? "classification" : "regression");
@@ -279,10 +259,10 @@ final class TrainCommand implements Callable<Integer> {
         };
 
         o.printf("train: %s, %d rows (%d training, %d validation, %d test%s), %d features, %s%n",
-                dataOptions.describe(), all.size(), train.size(), val == null ? 0 : val.size(),
+                dataOptions.describe(), rows, train.size(), val == null ? 0 : val.size(),
                 testSet == null ? 0 : testSet.size(), testData == null ? "" : " in " + testData
-                        + (testLabels == null ? "" : " + " + testLabels), all.features(),
-                classes ? all.classes() + " classes" : all.outputs() + " targets");
+                        + (testLabels == null ? "" : " + " + testLabels), train.features(),
+                classes ? train.classes() + " classes" : train.outputs() + " targets");
         o.printf("preprocessing: %s%s%n", prep, preprocess.equals("auto")
                 ? (dataOptions.labels != null ? " (auto: IDX pixels are already scaled to [0, 1])"
                         : " (auto; --preprocess min-max|none to change)") : "");
@@ -335,6 +315,43 @@ final class TrainCommand implements Callable<Integer> {
         }
         o.flush();
         return ExitCodes.OK;
+    }
+
+    /** The training, validation and test parts, and the row count of --data. */
+    private record Parts(Dataset train, Dataset validation, Dataset test, int rows, boolean classes) {
+    }
+
+    /**
+     * Reads the data and splits it. The whole data set is referenced only here, so once the parts
+     * (copies) exist it can be collected: large data is not held twice during training.
+     */
+    private Parts loadParts() {
+        Dataset all = dataOptions.load(null);
+        boolean classes = all.isClassification();
+        Dataset trainAll;
+        Dataset testSet;
+        if (testData != null) {
+            trainAll = all;
+            testSet = dataOptions.load(testData, testLabels, classes ? all.classNames() : null,
+                    "--test-data", "--test-labels");
+            if (testSet.features() != all.features() || testSet.outputs() != all.outputs()) {
+                throw CliException.badInput("shape mismatch: the test data " + testData + " has " + testSet.features()
+                        + " features and " + testSet.outputs() + " outputs per row but the training data "
+                        + dataOptions.describe() + " has " + all.features() + " and " + all.outputs());
+            }
+        } else {
+            Dataset.Split ts = all.split(test, seed, classes);
+            trainAll = ts.first();
+            testSet = ts.second().size() > 0 ? ts.second() : null;
+        }
+        Dataset.Split tv = trainAll.split(validation, seed + 1, classes && trainAll.size() > 1);
+        Dataset train = tv.first();
+        Dataset val = tv.second().size() > 0 ? tv.second() : null;
+        if (train.size() == 0) {
+            throw CliException.badInput(dataOptions.describe() + ": no training rows left after holding out "
+                    + "--test " + test + " and --validation " + validation + " of " + all.size() + " rows");
+        }
+        return new Parts(train, val, testSet, all.size(), classes);
     }
 
     private void validateOptions(CommandLine cl) {
@@ -600,15 +617,25 @@ final class TrainCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Per-epoch progress: a bar on a terminal, one plain line per epoch otherwise. */
+    /**
+     * Per-epoch progress: on a terminal a bar redrawn in place at most {@value #REDRAW_NANOS} ns
+     * apart (ten times a second) and replaced by the epoch's summary line, so one line per epoch
+     * stays on screen; elsewhere only the summary lines. A batch costs one {@code System.nanoTime()}
+     * call unless a redraw is due; the time spent drawing is measured and left out of samples/s.
+     */
     private final class Progress implements TrainingListener, AutoCloseable {
+        static final long REDRAW_NANOS = 100_000_000L;
+        private static final int BAR = 30;
         private final PrintWriter out;
         private final int trainRows;
         private final int totalEpochs;
         private final boolean bar;
         private final boolean accuracy;
-        private ProgressBar current;
-        private int currentEpoch;
+        private long lastDraw;
+        private long drawNanos;
+        private int epochSeen = -1;
+        private boolean drawn;
+        private final StringBuilder line = new StringBuilder(128);
         final List<EpochResult> history = new ArrayList<>();
         java.util.function.Consumer<EpochResult> onEpoch = r -> { };
 
@@ -626,23 +653,41 @@ final class TrainCommand implements Callable<Integer> {
             if (!bar) {
                 return;
             }
-            if (current == null || currentEpoch != epoch) {
-                closeBar();
-                currentEpoch = epoch;
-                current = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + totalEpochs)
-                        .setInitialMax(batchCount).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-                        .continuousUpdate().hideEta().build();
+            long now = System.nanoTime();
+            if (epoch != epochSeen) {
+                // The first redraw of an epoch waits a full interval: short epochs draw nothing.
+                epochSeen = epoch;
+                lastDraw = now;
+                drawNanos = 0;
+                return;
             }
-            current.stepTo(batchNo);
-            current.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", batchLoss));
+            if (now - lastDraw < REDRAW_NANOS) {
+                return;
+            }
+            int filled = (int) ((long) BAR * batchNo / Math.max(1, batchCount));
+            line.setLength(0);
+            line.append("\repoch ").append(epoch).append('/').append(totalEpochs).append(" [");
+            for (int i = 0; i < BAR; i++) {
+                line.append(i < filled ? '#' : '.');
+            }
+            line.append("] ").append(100L * batchNo / Math.max(1, batchCount)).append("% ")
+                    .append(batchNo).append('/').append(batchCount)
+                    .append(String.format(Locale.ROOT, "  loss %.4f", batchLoss)).append("\u001b[K");
+            out.print(line);
+            out.flush();
+            drawn = true;
+            long done = System.nanoTime();
+            drawNanos += done - now;
+            lastDraw = done;
         }
 
         @Override
         public void epochEnd(EpochResult r) {
-            closeBar();
             history.add(r);
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f",
-                    r.epoch(), totalEpochs, r.trainLoss()));
+            double seconds = Math.max(1e-9, r.seconds() - drawNanos * 1e-9);
+            epochSeen = -1;
+            StringBuilder sb = new StringBuilder(drawn ? "\r" : "");
+            sb.append(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f", r.epoch(), totalEpochs, r.trainLoss()));
             if (accuracy) {
                 sb.append(String.format(Locale.ROOT, "  acc %6.2f%%", 100 * r.trainAccuracy()));
             }
@@ -652,22 +697,23 @@ final class TrainCommand implements Callable<Integer> {
                     sb.append(String.format(Locale.ROOT, "  val_acc %6.2f%%", 100 * r.validationAccuracy()));
                 }
             }
-            sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s", trainRows / r.seconds(), r.seconds()));
+            sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s", trainRows / seconds, r.seconds()));
+            if (drawn) {
+                sb.append("\u001b[K");
+            }
+            drawn = false;
             out.println(sb);
             out.flush();
             onEpoch.accept(r);
         }
 
-        private void closeBar() {
-            if (current != null) {
-                current.close();
-                current = null;
-            }
-        }
-
         @Override
         public void close() {
-            closeBar();
+            if (drawn) {
+                out.println();
+                out.flush();
+                drawn = false;
+            }
         }
     }
 }

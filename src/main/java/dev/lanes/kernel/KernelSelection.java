@@ -37,7 +37,10 @@ final class KernelSelection {
                 k = best;
                 if (k == null) {
                     k = create(KernelConfig.fromSystemProperties());
-                    LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + k.describe());
+                    // A fallback has already said so in its WARNING; one line per choice is enough.
+                    if (!(k instanceof ScalarKernels sk && sk.isFallback())) {
+                        LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + k.describe());
+                    }
                     best = k;
                 }
             }

@@ -48,6 +48,8 @@ class SelectionProcessTest {
         List<String> warnings = out.lines("using the scalar reference kernels");
         assertEquals(1, warnings.size(), () -> "expected one warning:\n" + out.text);
         assertTrue(warnings.getFirst().contains(FLAG), () -> "the warning must name " + FLAG + ":\n" + out.text);
+        // One log record for the choice: the warning, not a warning and an INFO line after it.
+        assertEquals(List.of(), out.lines("Lanes kernels:"), () -> "a fallback logs only its warning:\n" + out.text);
         String simdError = out.value("simd-error");
         assertTrue(simdError != null && simdError.contains(FLAG),
                 () -> "Kernels.simd() must throw IllegalStateException naming " + FLAG + ":\n" + out.text);
@@ -82,6 +84,7 @@ class SelectionProcessTest {
             assertEquals("256", best.value("bits"), best.text);
             assertEquals("3", best.value("threads"), best.text);
             assertTrue(best.lines("WARNING: Lanes").isEmpty(), () -> "a supported choice must not warn:\n" + best.text);
+            assertEquals(1, best.lines("Lanes kernels: simd").size(), () -> "one INFO line names the choice:\n" + best.text);
         } else {
             assertEquals("reference", best.value("name"), best.text);
         }
