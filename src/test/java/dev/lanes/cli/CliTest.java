@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -133,6 +134,17 @@ class CliTest {
         assertTrue(lanes("gradcheck", "--help").out().replaceAll("\\s+", " ").contains("mse, cross-entropy"));
         Run g = lanes("gradcheck", "--activation", "TANH", "--loss", "Cross_Entropy", "--layers", "4-5-3");
         assertEquals(0, g.code(), g::toString);
+    }
+
+    @Test
+    void progressBarLeavesOneLinePerEpoch() {
+        Run r = lanes("train", "--data", blobs.toString(), "--layers", "2-8-3", "--epochs", "4", "--progress", "bar",
+                "--no-plot", "--out", dir.resolve("bar.lanes").toString());
+        assertEquals(0, r.code(), r::toString);
+        // What stays on screen: carriage returns overwrite a line, so keep what follows the last one.
+        List<String> screen = r.out().lines().map(l -> l.substring(l.lastIndexOf('\r') + 1)).toList();
+        assertEquals(4, screen.stream().filter(l -> l.startsWith("epoch ")).count(), r::toString);
+        assertTrue(screen.stream().noneMatch(l -> l.contains("[#") || l.contains("[.")), r::toString);
     }
 
     @Test
