@@ -173,6 +173,18 @@ class CliTest {
         Matcher acc = Pattern.compile("accuracy ([0-9.]+)%").matcher(e.out());
         assertTrue(acc.find(), e.out());
         assertTrue(Double.parseDouble(acc.group(1)) > 90, e.out());
+        assertTrue(e.out().contains("macro avg") && e.out().contains("weighted avg") && e.out().contains("top-3"), e.out());
+        Path cmPng = dir.resolve("confusion.png");
+        Run ej = lanes("eval", "--model", model.toString(), "--data", blobs.toString(), "--json",
+                "--confusion-png", cmPng.toString());
+        assertEquals(0, ej.code(), ej::toString);
+        for (String key : new String[] {"\"accuracy\":", "\"top3Accuracy\":", "\"logLoss\":", "\"perClass\":",
+            "\"macro\":", "\"weighted\":", "\"confusion\":"}) {
+            assertTrue(ej.out().contains(key), () -> key + " missing in " + ej.out());
+        }
+        byte[] cm = Files.readAllBytes(cmPng);
+        assertEquals(0x89, cm[0] & 0xff);
+        assertEquals('P', cm[1]);
 
         Path in = file("features.csv", "x,y\n0.1,0.0\n4.2,3.1\n8.0,-0.2\n");
         Run p = lanes("predict", "--model", model.toString(), "--data", in.toString());
@@ -357,7 +369,9 @@ class CliTest {
         assertTrue(Double.parseDouble(m.group(1)) < 0.05, t.out());
         Run e = lanes("eval", "--model", out.toString(), "--data", data.toString());
         assertEquals(0, e.code(), e::toString);
-        assertTrue(e.out().contains("mean absolute error"), e.out());
+        assertTrue(e.out().contains("MAE") && e.out().contains("RMSE") && e.out().contains("R²"), e.out());
+        Run ej = lanes("eval", "--model", out.toString(), "--data", data.toString(), "--json");
+        assertTrue(ej.out().contains("\"r2\":") && ej.out().contains("\"rootMeanSquaredError\":"), ej.out());
         Path in = file("ab.csv", "1,0\n0,1\n");
         Run p = lanes("predict", "--model", out.toString(), "--data", in.toString());
         assertEquals(0, p.code(), p::toString);
