@@ -24,7 +24,7 @@ final class Choices {
 
     /** The optimizers {@code train} offers. */
     enum OptimizerName {
-        SGD, MOMENTUM, ADAM;
+        SGD, MOMENTUM, ADAM, ADAMW;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

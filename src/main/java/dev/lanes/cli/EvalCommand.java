@@ -82,7 +82,7 @@ final class EvalCommand implements Callable<Integer> {
             int k = d.classes();
             int top = Math.min(topK, k);
             ClassificationMetrics cm = ClassificationMetrics.ofScores(d.labels(), out, k);
-            boolean probabilities = m.network().spec().layers().getLast().activation() == dev.lanes.nn.Activation.SOFTMAX;
+            boolean probabilities = m.network().spec().outputLayer().activation() == dev.lanes.nn.Activation.SOFTMAX;
             long[][] confusion = cm.confusionMatrix();
             j.put("accuracy", cm.accuracy());
             j.put("top" + top + "Accuracy", cm.topKAccuracy(top));

@@ -84,8 +84,23 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
             converter = Choices.OptimizerConverter.class, completionCandidates = Choices.Optimizers.class,
-            description = "Optimizer: ${COMPLETION-CANDIDATES} (default: adam).")
+            description = "Optimizer: ${COMPLETION-CANDIDATES} (default: adam); adamw is Adam with decoupled "
+                    + "weight decay (--weight-decay, default 0.01 for adamw).")
     Choices.OptimizerName optimizer;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Inverted dropout after every hidden layer, dropping each value with probability P "
+                    + "in [0, 1) during training only (default: ${DEFAULT-VALUE}, none).")
+    double dropout;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "Weight decay: L2 added to the gradient for sgd and momentum, decoupled for adamw "
+                    + "(default: 0.01 for adamw, 0 otherwise; not allowed with adam, use adamw).")
+    Float weightDecay;
+
+    @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "N",
+            description = "Clip each batch's global gradient norm to N before the update (default: ${DEFAULT-VALUE}, off).")
+    double clipNorm;
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate (default: 0.001 for adam, 0.1 for sgd and momentum).")
@@ -123,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
     Path testLabels;
 
     @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS",
-            description = "Stop early when the validation loss has not improved for this many epochs; 0 = never (default).")
+            description = "Stop early when the validation loss has not improved for this many epochs, and keep "
+                    + "the weights of the best epoch; 0 = never (default).")
     int patience;
 
     @Option(names = "--no-standardize", negatable = false,
@@ -236,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer();
         Progress listener = new Progress(cl, train.size(), epochs, classes);
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)
-                .listener(listener).earlyStopping(patience, 0).build();
+                .listener(listener).earlyStopping(patience, 0).clipNorm(clipNorm).build();
         Path ckpt = sibling(out, ".ckpt");
         List<String> classNames = classes ? train.classNames() : List.of();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -293,6 +309,26 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (result.stoppedEarly()) {
             o.printf("stopped early: the validation loss last improved at epoch %d%n", result.bestEpoch());
+        }
+        if (result.restoredEpoch() > 0) {
+            EpochResult best = null;
+            for (EpochResult r : listener.history) {
+                if (r.epoch() == result.restoredEpoch()) {
+                    best = r;
+                }
+            }
+            o.printf(Locale.ROOT, "restored the weights of epoch %d, the best validation loss%s%n", result.restoredEpoch(),
+                    best == null ? "" : String.format(Locale.ROOT, " (%.5f%s)", best.validationLoss(),
+                            classes ? String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * best.validationAccuracy()) : ""));
+            // Evaluated again from the restored weights: the same numbers as that epoch's.
+            Evaluation again = Trainer.evaluate(net, val);
+            o.printf(Locale.ROOT, "validation with the restored weights: loss %.5f%s%n", again.loss(),
+                    classes ? String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * again.accuracy()) : "");
+            metadata.put("restored.epoch", Integer.toString(result.restoredEpoch()));
+            metadata.put("validation.loss", Double.toString(again.loss()));
+            if (classes) {
+                metadata.put("validation.accuracy", Double.toString(again.accuracy()));
+            }
         }
         if (testSet != null) {
             Evaluation ev = Trainer.evaluate(net, testSet);
@@ -383,6 +419,18 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "standardize", "min-max", "none").contains(preprocess)) {
             bad.add("--preprocess must be auto, standardize, min-max or none but was '" + preprocess + "'");
         }
+        if (!(dropout >= 0 && dropout < 1)) {
+            bad.add("--dropout must be in [0, 1) but was " + dropout);
+        }
+        if (weightDecay != null && !(weightDecay >= 0 && Float.isFinite(weightDecay))) {
+            bad.add("--weight-decay must be finite and >= 0 but was " + weightDecay);
+        }
+        if (weightDecay != null && weightDecay > 0 && optimizer == Choices.OptimizerName.ADAM) {
+            bad.add("--weight-decay with --optimizer adam: use --optimizer adamw (decoupled weight decay)");
+        }
+        if (!(clipNorm >= 0 && Double.isFinite(clipNorm))) {
+            bad.add("--clip-norm must be finite and >= 0 but was " + clipNorm);
+        }
         if (!bad.isEmpty()) {
             throw new CommandLine.ParameterException(cl, String.join("; ", bad));
         }
@@ -412,7 +460,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         int[] sizes = widths.clone();
         try {
-            return NetworkSpec.of(sizes, hidden, outAct, l);
+            NetworkSpec.Builder b = NetworkSpec.builder(sizes[0]);
+            for (int i = 1; i < sizes.length; i++) {
+                boolean output = i == sizes.length - 1;
+                b.dense(sizes[i], output ? outAct : hidden);
+                if (!output && dropout > 0) {
+                    b.dropout(dropout);
+                }
+            }
+            return b.loss(l).spec();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -420,9 +476,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private Optimizer optimizer() {
         return switch (optimizer) {
-            case SGD -> new Sgd(learningRate == null ? 0.1f : learningRate);
-            case MOMENTUM -> new Momentum(learningRate == null ? 0.1f : learningRate, momentum);
-            case ADAM -> new Adam(learningRate == null ? 1e-3f : learningRate);
+            case SGD -> new Sgd(learningRateUsed(), weightDecayUsed());
+            case MOMENTUM -> new Momentum(learningRateUsed(), momentum, weightDecayUsed());
+            case ADAMW -> Adam.adamW(learningRateUsed(), weightDecayUsed());
+            case ADAM -> new Adam(learningRateUsed());
         };
     }
 
@@ -432,7 +489,7 @@ final class TrainCommand implements Callable<Integer> {
         int[] sizes = netSpec.sizes();
         c.put("--layers", join(sizes));
         c.put("--activation", Models.name(activation));
-        c.put("--output-activation", Models.name(netSpec.layers().getLast().activation()));
+        c.put("--output-activation", Models.name(netSpec.outputLayer().activation()));
         c.put("--loss", Models.name(netSpec.loss()));
         c.put("--optimizer", optimizer.label());
         c.put("--lr", Float.toString(learningRateUsed()));
@@ -444,6 +501,9 @@ final class TrainCommand implements Callable<Integer> {
         c.put("--no-standardize", Boolean.toString(noStandardize));
         c.put("--preprocess", preprocessing());
         c.put("--patience", Integer.toString(patience));
+        c.put("--dropout", Double.toString(dropout));
+        c.put("--weight-decay", Float.toString(weightDecayUsed()));
+        c.put("--clip-norm", Double.toString(clipNorm));
         c.put("data.fingerprint", fingerprint);
         return c;
     }
@@ -460,7 +520,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private float learningRateUsed() {
-        return learningRate != null ? learningRate : optimizer == Choices.OptimizerName.ADAM ? 1e-3f : 0.1f;
+        return learningRate != null ? learningRate
+                : optimizer == Choices.OptimizerName.ADAM || optimizer == Choices.OptimizerName.ADAMW ? 1e-3f : 0.1f;
+    }
+
+    private float weightDecayUsed() {
+        return weightDecay != null ? weightDecay : optimizer == Choices.OptimizerName.ADAMW ? 0.01f : 0f;
     }
 
     /**
@@ -500,6 +565,28 @@ final class TrainCommand implements Callable<Integer> {
         String p = saved.get("--patience");
         if (p != null && !pr.hasMatchedOption("--patience")) {
             patience = Integer.parseInt(p);
+        }
+        // Settings added after the first checkpoints were written: absent means their default.
+        for (String option : List.of("--dropout", "--weight-decay", "--clip-norm")) {
+            String value = saved.get(option);
+            if (value == null) {
+                continue;
+            }
+            String given = option.equals("--dropout") ? Double.toString(dropout)
+                    : option.equals("--clip-norm") ? Double.toString(clipNorm) : String.valueOf(weightDecay);
+            if (pr.hasMatchedOption(option) && !equalSetting("--lr", given, value)) {
+                throw new CommandLine.ParameterException(cl, option + " " + given + " differs from the value "
+                        + value + " of the checkpoint " + resume + "; a resumed run keeps its settings");
+            }
+            try {
+                switch (option) {
+                    case "--dropout" -> dropout = Double.parseDouble(value);
+                    case "--clip-norm" -> clipNorm = Double.parseDouble(value);
+                    default -> weightDecay = Float.parseFloat(value);
+                }
+            } catch (NumberFormatException e) {
+                throw CliException.badInput(resume + ": malformed setting " + option + "=" + value, e);
+            }
         }
     }
 

@@ -296,9 +296,9 @@ public final class Model {
 
     private void requireProbabilities() {
         requireClassifier();
-        if (network.spec().layers().getLast().activation() != Activation.SOFTMAX) {
+        if (network.spec().outputLayer().activation() != Activation.SOFTMAX) {
             throw new IllegalStateException("the output layer is "
-                    + Models.name(network.spec().layers().getLast().activation())
+                    + Models.name(network.spec().outputLayer().activation())
                     + ", not softmax, so its outputs are scores, not probabilities; use predict");
         }
     }
