@@ -1,5 +1,6 @@
 package dev.lanes.kernel;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -9,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Run-time selection as a user meets it: {@link Kernels#describe()}, and child JVMs (the same java
@@ -169,13 +168,12 @@ class SelectionProcessTest {
     }
 
     private static Output finish(Process p) throws Exception {
+        // Read to the end first (the child may write more than a pipe holds); the guard then only
+        // catches a child that closed its output and still hangs.
         byte[] bytes = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("the child JVM did not finish in 60 s");
-        }
+        int code = HangGuard.waitFor(p, "the child JVM");
         String text = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "the child JVM failed:\n" + text);
+        assertEquals(0, code, () -> "the child JVM failed:\n" + text);
         return new Output(text);
     }
 

@@ -1,12 +1,11 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,19 +64,13 @@ class C2CompilationTest {
                 .forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CompileProbe.class.getName(),
                 Integer.toString(calls)));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("_JAVA_OPTIONS");
-        Process p = pb.start();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        // Not a speed limit: only a guard against a hung child JVM.
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail("the probe JVM did not finish");
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "the probe JVM failed:\n" + text);
+        HangGuard.Result r = HangGuard.run(pb, "the probe JVM");
+        String text = r.output();
+        assertEquals(0, r.exitCode(), () -> "the probe JVM failed:\n" + text);
         assertTrue(text.contains("probe done"), text);
         return text;
     }
