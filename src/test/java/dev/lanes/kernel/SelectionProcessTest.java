@@ -98,6 +98,23 @@ class SelectionProcessTest {
                 && error.contains("fastest"), () -> "an unknown implementation must be rejected by name:\n" + bogus.text);
     }
 
+    /**
+     * Kernels.simd() reads lanes.vectorBits and lanes.threads exactly as best() does (and ignores
+     * lanes.kernels, since it always asks for SIMD).
+     */
+    @Test
+    void simdAndBestReadTheSameWidthAndThreadProperties() throws Exception {
+        Output out = run(List.of("--add-modules=jdk.incubator.vector", "-Dlanes.kernels=reference",
+                "-Dlanes.vectorBits=128", "-Dlanes.threads=3"), "simd");
+        assertEquals("reference", out.value("name"), out.text);
+        assertEquals("128", out.value("simd-bits"), out.text);
+        assertEquals("3", out.value("simd-threads"), out.text);
+        Output best = run(List.of("--add-modules=jdk.incubator.vector", "-Dlanes.kernels=simd",
+                "-Dlanes.vectorBits=128", "-Dlanes.threads=3"), "simd");
+        assertEquals(best.value("threads"), best.value("simd-threads"), best.text);
+        assertEquals(best.value("bits"), best.value("simd-bits"), best.text);
+    }
+
     private static void assertProductRight(Output out) {
         float[] a = SelectionProbe.a();
         float[] b = SelectionProbe.b();
