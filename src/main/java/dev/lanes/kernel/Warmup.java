@@ -23,7 +23,10 @@ import java.util.Set;
  *
  * <p>Set {@code -Dlanes.warmup=true} to have {@link Kernels#best()}, {@link Kernels#simd()} and
  * {@link Kernels#create} start it in the background for every SIMD instance they build (once per
- * vector width and JVM); the {@code lanes} launcher does.
+ * vector width and JVM). It is opt-in: the warm-up costs CPU time of its own (about 1–2 s of
+ * interpreted and C1 vector code before C2 takes over), which pays off only when a core is idle
+ * while the program starts; on a busy machine it measured slower (README, "Fast from the first
+ * call").
  */
 public final class Warmup {
 
