@@ -112,9 +112,11 @@ final class KernelSelection {
 
     private static Kernels load(KernelConfig config, String reason) {
         try {
-            return (Kernels) Class.forName(SIMD_CLASS)
+            Kernels k = (Kernels) Class.forName(SIMD_CLASS)
                     .getConstructor(KernelConfig.class, String.class)
                     .newInstance(config, reason);
+            Warmup.startIfRequested(k);
+            return k;
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

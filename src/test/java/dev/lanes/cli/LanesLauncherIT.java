@@ -1,5 +1,6 @@
 package dev.lanes.cli;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,11 +48,8 @@ class LanesLauncherIT {
             pb.redirectInput(stdin.toFile());
         }
         Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("./lanes " + String.join(" ", args) + " did not finish in 120 s");
-        }
-        return new Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        int code = HangGuard.waitFor(p, "./lanes " + String.join(" ", args));
+        return new Proc(code, Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
