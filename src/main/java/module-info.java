@@ -5,7 +5,7 @@
  * {@code --add-modules jdk.incubator.vector} the library runs on its scalar reference kernels.
  *
  * <p>The command-line tool ({@code dev.lanes.cli}) lives in this module too, but its libraries
- * (picocli, progressbar, XChart) are {@code requires static} as well: no other package names them,
+ * (picocli, XChart) are {@code requires static} as well: no other package names them,
  * so a program that uses Lanes as a library needs nothing but the JDK.
  */
 module dev.lanes {
@@ -13,7 +13,6 @@ module dev.lanes {
     requires jdk.management;
 
     requires static info.picocli;
-    requires static me.tongfei.progressbar;
     requires static xchart;
     requires static java.desktop;
     requires static java.logging;
@@ -24,6 +23,7 @@ module dev.lanes {
     exports dev.lanes.optim;
     exports dev.lanes.train;
     exports dev.lanes.io;
+    exports dev.lanes.metrics;
 
     opens dev.lanes.cli to info.picocli;
 }

@@ -56,4 +56,30 @@ final class Charts {
         AtomicFiles.write(file, o -> BitmapEncoder.saveBitmap(charts, 1, charts.size(), o,
                 BitmapEncoder.BitmapFormat.PNG));
     }
+
+    /**
+     * The confusion matrix as a heat map with the counts written in the cells: true class down
+     * (rows), predicted class across (columns). Written atomically.
+     */
+    static void writeConfusion(Path file, List<String> names, long[][] confusion, String title) throws IOException {
+        int k = names.size();
+        List<Number[]> cells = new ArrayList<>();
+        long max = 1;
+        for (int t = 0; t < k; t++) {
+            for (int p = 0; p < k; p++) {
+                // Row 0 at the top, as in the printed table: the y axis counts upwards.
+                cells.add(new Number[] {p, k - 1 - t, confusion[t][p]});
+                max = Math.max(max, confusion[t][p]);
+            }
+        }
+        List<String> down = new ArrayList<>(names).reversed();
+        int side = Math.max(400, Math.min(1600, 60 * k + 200));
+        org.knowm.xchart.HeatMapChart c = new org.knowm.xchart.HeatMapChartBuilder().width(side + 120).height(side)
+                .title(title).xAxisTitle("predicted class").yAxisTitle("true class").build();
+        c.getStyler().setShowValue(k <= 30).setMin(0).setMax(max).setPlotContentSize(1);
+        c.getStyler().setLegendVisible(false);
+        c.addSeries("count", names, down, cells);
+        List<Chart<?, ?>> one = List.of(c);
+        AtomicFiles.write(file, o -> BitmapEncoder.saveBitmap(one, 1, 1, o, BitmapEncoder.BitmapFormat.PNG));
+    }
 }

@@ -34,22 +34,26 @@ import java.util.concurrent.Callable;
                 + "exceeds --threshold."})
 final class GradcheckCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", converter = Ranges.Positive.class, split = ",", defaultValue = "6,8,5,3", paramLabel = "N",
+    @Option(names = "--layers", converter = Ranges.Positive.class, split = "[,-]", splitSynopsisLabel = ",",
+            defaultValue = "6,8,5,3", paramLabel = "N",
             description = "Every layer's width, input first and output last, as for train "
                     + "(default: ${DEFAULT-VALUE}).")
     int[] layers;
 
-    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "sigmoid|tanh|relu|identity",
-            description = "Activation of the hidden layers (default: ${DEFAULT-VALUE}).")
-    String activation;
+    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "NAME",
+            converter = Choices.ActivationConverter.class, completionCandidates = Choices.Activations.class,
+            description = "Activation of the hidden layers: ${COMPLETION-CANDIDATES} (default: tanh).")
+    Activation activation;
 
     @Option(names = "--output-activation", paramLabel = "NAME",
-            description = "Output activation (default: softmax with cross-entropy, sigmoid with mse).")
-    String outputActivation;
+            converter = Choices.ActivationConverter.class, completionCandidates = Choices.Activations.class,
+            description = "Output activation: ${COMPLETION-CANDIDATES} (default: softmax with cross-entropy, sigmoid with mse).")
+    Activation outputActivation;
 
-    @Option(names = "--loss", defaultValue = "cross-entropy", paramLabel = "cross-entropy|mse",
-            description = "Loss (default: ${DEFAULT-VALUE}).")
-    String loss;
+    @Option(names = "--loss", defaultValue = "cross-entropy", paramLabel = "NAME",
+            converter = Choices.LossConverter.class, completionCandidates = Choices.Losses.class,
+            description = "Loss: ${COMPLETION-CANDIDATES} (default: cross-entropy).")
+    Loss loss;
 
     @Option(names = "--batch", converter = Ranges.Positive.class, defaultValue = "5", description = "Examples in the batch (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -86,12 +90,9 @@ final class GradcheckCommand implements Callable<Integer> {
         }
         // The check keeps double copies of every parameter and gradient besides the float network.
         Budget.network(cl, "--layers", java.util.Arrays.toString(layers), layers, batch, 8);
-        Loss l = Models.loss(loss);
-        if (l == null) {
-            throw new CommandLine.ParameterException(cl, "--loss must be cross-entropy or mse but was '" + loss + "'");
-        }
-        Activation hidden = activation(cl, "--activation", activation);
-        Activation out = outputActivation != null ? activation(cl, "--output-activation", outputActivation)
+        Loss l = loss;
+        Activation hidden = activation;
+        Activation out = outputActivation != null ? outputActivation
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.SIGMOID;
         int[] sizes = layers.clone();
         NetworkSpec netSpec;
@@ -170,14 +171,5 @@ final class GradcheckCommand implements Callable<Integer> {
         }
         o.flush();
         return ok ? ExitCodes.OK : ExitCodes.FAILURE;
-    }
-
-    private static Activation activation(CommandLine cl, String option, String s) {
-        Activation a = Models.activation(s.trim().toLowerCase(Locale.ROOT));
-        if (a == null) {
-            throw new CommandLine.ParameterException(cl, option
-                    + " must be sigmoid, tanh, relu, identity or softmax but was '" + s + "'");
-        }
-        return a;
     }
 }

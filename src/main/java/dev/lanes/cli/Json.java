@@ -57,6 +57,13 @@ final class Json {
         }
     }
 
+    /** {@code s} as a JSON string literal, quoted and escaped. */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder();
+        string(sb, s);
+        return sb.toString();
+    }
+
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {

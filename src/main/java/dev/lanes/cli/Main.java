@@ -71,7 +71,24 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::handleUsage);
         return cl;
+    }
+
+    /**
+     * A command line that does not parse: the message and a one-line hint, not the whole usage,
+     * which would scroll the message away (the usage is what --help prints).
+     */
+    private static int handleUsage(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(u, err);
+        }
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -88,6 +105,7 @@ public final class Main implements Runnable {
             }
             case ParameterException p -> {
                 err.println(who + p.getMessage());
+                err.println("Try 'lanes " + cl.getCommandName() + " --help' for the options.");
                 return ExitCodes.USAGE;
             }
             case IOException io -> {

@@ -2,8 +2,8 @@ package dev.lanes.cli;
 
 import dev.lanes.data.Dataset;
 import dev.lanes.data.Standardizer;
+import dev.lanes.io.Model;
 import dev.lanes.io.ModelFile;
-import dev.lanes.io.Models;
 import dev.lanes.io.StoredModel;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Network;
@@ -20,7 +20,7 @@ final class ModelOptions {
     Path model;
 
     /** A loaded model: the stored record, the network and its standardization. */
-    record Loaded(Path file, StoredModel stored, Network network, Standardizer standardizer) {
+    record Loaded(Path file, StoredModel stored, Network network, Standardizer standardizer, Model model) {
 
         /** Fails with a message naming both shapes unless {@code d} fits the network. */
         void checkShape(Dataset d, String source) {
@@ -50,13 +50,7 @@ final class ModelOptions {
 
     Loaded load(Kernels kernels) throws IOException {
         StoredModel stored = ModelFile.readModel(model);
-        Network net = Models.toNetwork(stored, kernels, model);
-        Standardizer std;
-        try {
-            std = Models.standardizerOf(stored);
-        } catch (IllegalArgumentException e) {
-            throw CliException.badInput(model + ": invalid standardization: " + e.getMessage(), e);
-        }
-        return new Loaded(model, stored, net, std);
+        Model m = Model.fromStored(stored, kernels, model);
+        return new Loaded(model, stored, m.network(), m.preprocessing(), m);
     }
 }

@@ -27,10 +27,11 @@ import java.util.zip.GZIPInputStream;
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
             ExitCodes.HELP_BAD_INPUT},
-        description = {"Run a model over a CSV file whose rows hold exactly the model's input features "
-                + "(no label column; a header row is allowed; .gz accepted).",
-            "Writes CSV: for a classifier the predicted class and one probability (or output) per class, "
-                + "for regression one value per output. To stdout unless --out is given."})
+        description = {"Run a model over feature rows: a CSV file whose rows hold exactly the model's input "
+                + "features (no label column; a header row is allowed), or an IDX images file; .gz accepted.",
+            "Writes CSV (or JSON with --format json): for a classifier the predicted class and one probability "
+                + "(or output) per class, for regression one value per output, every number at full float "
+                + "precision (the shortest decimal that reads back as the same float). To stdout unless --out is given."})
 final class PredictCommand implements Callable<Integer> {
 
     // A plain decimal number; Float.parseFloat alone would also take "NaN", "Infinity", hex and a trailing 'f'.
@@ -43,8 +44,14 @@ final class PredictCommand implements Callable<Integer> {
     KernelOptions kernelOptions;
 
     @Option(names = "--data", required = true, paramLabel = "FILE",
-            description = "CSV file of feature rows, or - for standard input.")
+            description = "CSV file of feature rows, an IDX images file (as train reads it; no labels needed), "
+                    + "or - for CSV on standard input.")
     Path data;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
+            converter = Choices.FormatConverter.class, completionCandidates = Choices.Formats.class,
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: csv).")
+    Choices.Format format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of stdout.")
     Path out;
@@ -64,22 +71,42 @@ final class PredictCommand implements Callable<Integer> {
         }
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
         int f = m.stored().inputs();
-        float[] x = read(data, f, delimiter, m.file());
-        int rows = x.length / f;
-        if (m.standardizer() != null) {
-            m.standardizer().transform(x, 0, rows);
-            for (int i = 0; i < x.length; i++) {
-                if (!Float.isFinite(x[i])) {
-                    throw CliException.badInput(data + ": row " + (i / f + 1) + ", feature " + (i % f + 1)
-                            + " overflows float once standardized with the model's statistics");
-                }
-            }
+        float[] x;
+        if (!data.toString().equals("-") && IdxFiles.isIdx(data)) {
+            x = readIdx(data, f, m.file());
+        } else {
+            x = read(data, f, delimiter, m.file());
         }
+        int rows = x.length / f;
         int k = m.stored().outputs();
-        float[] y = m.network().predict(x, rows);
+        float[] y;
+        try {
+            y = m.model().predict(x, rows);
+        } catch (IllegalArgumentException e) {
+            throw CliException.badInput(data + ": " + e.getMessage() + " (with the model's preprocessing "
+                    + m.model().metadata().get(dev.lanes.io.Model.PREPROCESSING_KEY) + ")", e);
+        }
         StringWriter buf = new StringWriter();
         PrintWriter w = new PrintWriter(buf);
         List<String> names = m.stored().classNames();
+        if (format == Choices.Format.JSON) {
+            writeJson(w, m, names, y, rows, k);
+        } else {
+            writeCsv(w, m, names, y, rows, k);
+        }
+        w.flush();
+        if (out != null) {
+            byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(out, bytes);
+            cl.getErr().printf("predict: %d rows → %s%n", rows, out);
+        } else {
+            cl.getOut().print(buf);
+        }
+        cl.getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    private static void writeCsv(PrintWriter w, ModelOptions.Loaded m, List<String> names, float[] y, int rows, int k) {
         StringBuilder header = new StringBuilder(m.classifier() ? "class" : "");
         for (int j = 0; j < k; j++) {
             if (header.length() > 0) {
@@ -92,26 +119,55 @@ final class PredictCommand implements Callable<Integer> {
         for (int r = 0; r < rows; r++) {
             line.setLength(0);
             if (m.classifier()) {
-                line.append(csv(names.get(EvalCommand.argmax(y, r * k, k))));
+                line.append(csv(names.get(dev.lanes.io.Model.argMax(y, r * k, k))));
             }
             for (int j = 0; j < k; j++) {
                 if (line.length() > 0) {
                     line.append(',');
                 }
-                line.append(String.format(Locale.ROOT, m.classifier() ? "%.6f" : "%.7g", y[r * k + j]));
+                line.append(y[r * k + j]);
             }
             w.println(line);
         }
-        w.flush();
-        if (out != null) {
-            byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(out, bytes);
-            cl.getErr().printf("predict: %d rows → %s%n", rows, out);
-        } else {
-            cl.getOut().print(buf);
+    }
+
+    /** One object per row, one row per line, inside a JSON array. */
+    private static void writeJson(PrintWriter w, ModelOptions.Loaded m, List<String> names, float[] y, int rows, int k) {
+        w.println("[");
+        StringBuilder line = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            line.setLength(0);
+            line.append('{');
+            if (m.classifier()) {
+                line.append("\"class\":").append(Json.quote(names.get(dev.lanes.io.Model.argMax(y, r * k, k))));
+                line.append(",\"probabilities\":[");
+            } else {
+                line.append("\"outputs\":[");
+            }
+            for (int j = 0; j < k; j++) {
+                line.append(j == 0 ? "" : ",").append(y[r * k + j]);
+            }
+            line.append("]}").append(r + 1 < rows ? "," : "");
+            w.println(line);
         }
-        cl.getOut().flush();
-        return ExitCodes.OK;
+        w.println("]");
+    }
+
+    /** The images of an IDX file as rows of features, checked against the model's input width. */
+    private static float[] readIdx(Path file, int features, Path model) {
+        try {
+            dev.lanes.data.IdxReader.Images im = dev.lanes.data.IdxReader.readImages(file);
+            if (im.features() != features) {
+                throw CliException.badInput("shape mismatch: " + file + " holds " + im.rows() + " × " + im.cols()
+                        + " = " + im.features() + " pixels per image but the model " + model + " takes "
+                        + features + " features");
+            }
+            return im.pixels();
+        } catch (MalformedDataException e) {
+            throw CliException.badInput(e.getMessage(), e);
+        } catch (IOException e) {
+            throw CliException.badInput(file + ": cannot be read: " + e, e);
+        }
     }
 
     private static String csv(String s) {

@@ -3,6 +3,7 @@ package dev.lanes.cli;
 import dev.lanes.data.Dataset;
 import dev.lanes.data.Standardizer;
 import dev.lanes.io.Checkpoint;
+import dev.lanes.io.Model;
 import dev.lanes.io.ModelFile;
 import dev.lanes.io.Models;
 import dev.lanes.kernel.Kernels;
@@ -21,9 +22,6 @@ import dev.lanes.train.TrainingDivergedException;
 import dev.lanes.train.TrainingListener;
 import dev.lanes.train.TrainingResult;
 import dev.lanes.train.TrainingState;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,28 +60,33 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
 
-    @Option(names = "--layers", converter = Ranges.Positive.class, split = ",", paramLabel = "N",
-            description = "Every layer's width, input first and output last, as in 784-512-512-10; "
-                    + "the first must equal the data's features and the last its classes or targets "
-                    + "(default: <features>,128,<outputs>), e.g. 64,32,10 for the digits.")
+    @Option(names = "--layers", converter = Ranges.Positive.class, split = "[,-]", splitSynopsisLabel = ",", paramLabel = "N",
+            description = "Every layer's width, input first and output last, separated by '-' or ',' as in "
+                    + "784-512-512-10; the first must equal the data's features and the last its classes or "
+                    + "targets (default: <features>-128-<outputs>), e.g. 64-32-10 for the digits.")
     int[] layers;
 
-    @Option(names = "--activation", defaultValue = "relu", paramLabel = "sigmoid|tanh|relu|identity|gelu|silu",
-            description = "Activation of the hidden layers (default: ${DEFAULT-VALUE}).")
-    String activation;
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
+            converter = Choices.ActivationConverter.class, completionCandidates = Choices.Activations.class,
+            description = "Activation of the hidden layers: ${COMPLETION-CANDIDATES} (default: relu).")
+    Activation activation;
 
     @Option(names = "--output-activation", paramLabel = "NAME",
-            description = "Activation of the output layer (default: softmax with cross-entropy, identity with mse).")
-    String outputActivation;
+            converter = Choices.ActivationConverter.class, completionCandidates = Choices.Activations.class,
+            description = "Activation of the output layer: ${COMPLETION-CANDIDATES} "
+                    + "(default: softmax with cross-entropy, identity with mse).")
+    Activation outputActivation;
 
-    @Option(names = "--loss", paramLabel = "cross-entropy|mse",
-            description = "Loss (default: cross-entropy for classification, mse for regression).")
-    String loss;
+    @Option(names = "--loss", paramLabel = "NAME",
+            converter = Choices.LossConverter.class, completionCandidates = Choices.Losses.class,
+            description = "Loss: ${COMPLETION-CANDIDATES} (default: cross-entropy for classification, mse for regression).")
+    Loss loss;
 
-    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|momentum|adam|adamw",
-            description = "Optimizer (default: ${DEFAULT-VALUE}); adamw is Adam with decoupled weight decay "
-                    + "(--weight-decay, default 0.01 for adamw).")
-    String optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
+            converter = Choices.OptimizerConverter.class, completionCandidates = Choices.Optimizers.class,
+            description = "Optimizer: ${COMPLETION-CANDIDATES} (default: adam); adamw is Adam with decoupled "
+                    + "weight decay (--weight-decay, default 0.01 for adamw).")
+    Choices.OptimizerName optimizer;
 
     @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
             description = "Inverted dropout after every hidden layer, dropping each value with probability P "
@@ -125,14 +128,30 @@ final class TrainCommand implements Callable<Integer> {
             description = "Fraction of all rows held out for the final test accuracy (default: ${DEFAULT-VALUE}).")
     double test;
 
+    @Option(names = "--test-data", paramLabel = "FILE",
+            description = "A separate test set, read like --data (CSV with the same columns, or IDX images with "
+                    + "--test-labels); replaces the --test split, so all of --data is used for training and validation.")
+    String testData;
+
+    @Option(names = "--test-labels", paramLabel = "FILE",
+            description = "IDX labels file of --test-data.")
+    Path testLabels;
+
     @Option(names = "--patience", converter = Ranges.NonNegative.class, defaultValue = "0", paramLabel = "EPOCHS",
             description = "Stop early when the validation loss has not improved for this many epochs, and keep "
                     + "the weights of the best epoch; 0 = never (default).")
     int patience;
 
     @Option(names = "--no-standardize", negatable = false,
-            description = "Feed the features as they are instead of standardizing them.")
+            description = "Same as --preprocess none.")
     boolean noStandardize;
+
+    @Option(names = "--preprocess", paramLabel = "auto|standardize|min-max|none", defaultValue = "auto",
+            description = "Input preprocessing fitted on the training part and kept in the model: standardize "
+                    + "(mean 0, deviation 1, with a variance floor), min-max (each feature's training range to "
+                    + "[0, 1]) or none. auto (default): none for IDX images, whose pixels the reader already "
+                    + "scales to [0, 1]; standardize otherwise.")
+    String preprocess;
 
     @Option(names = "--out", defaultValue = "model.lanes", paramLabel = "FILE",
             description = "The model file to write (default: ${DEFAULT-VALUE}); the checkpoint is FILE.ckpt, the plot FILE.png.")
@@ -146,7 +165,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean noPlot;
 
     @Option(names = "--progress", paramLabel = "auto|bar|log", defaultValue = "auto",
-            description = "Per-epoch progress bar on a terminal (auto), always (bar) or plain log lines (log).")
+            description = "auto (default): a progress bar on a terminal, redrawn at most 10 times a second and "
+                    + "replaced by one summary line per epoch; bar: always; log: only the summary lines.")
     String progress;
 
     @CommandLine.Spec
@@ -179,48 +199,48 @@ final class TrainCommand implements Callable<Integer> {
         if (layers != null) {
             Budget.network(cl, "--layers", join(layers), layers, batch, optimizerFloats());
         }
+        if (testLabels != null && testData == null) {
+            throw new CommandLine.ParameterException(cl, "--test-labels needs --test-data (the IDX images file)");
+        }
+        if (testData != null) {
+            if (cl.getParseResult().hasMatchedOption("--test") && test != 0) {
+                throw new CommandLine.ParameterException(cl, "--test " + test + " and --test-data both choose the "
+                        + "test set; give one of them");
+            }
+            test = 0;
+        }
         Kernels kernels = kernelOptions.kernels(cl);
 
         if (dataOptions.data == null) {
             dataOptions.data = DataOptions.DIGITS;
         }
-        Dataset all = dataOptions.load(null);
-        boolean classes = all.isClassification();
-        if (classes && all.classes() < 2) {
-            throw CliException.badInput(dataOptions.describe() + ": a classifier needs at least two classes, but "
-                    + "every row has the label '" + excerpt(all.classNames().getFirst()) + "'");
-        }
-        warnConstantColumns(cl, all);
-        Dataset.Split ts = all.split(test, seed, classes);
-        Dataset trainAll = ts.first();
-        Dataset testSet = ts.second().size() > 0 ? ts.second() : null;
-        Dataset.Split tv = trainAll.split(validation, seed + 1, classes && trainAll.size() > 1);
-        Dataset train = tv.first();
-        Dataset val = tv.second().size() > 0 ? tv.second() : null;
-        if (train.size() == 0) {
-            throw CliException.badInput(dataOptions.describe() + ": no training rows left after holding out "
-                    + "--test " + test + " and --validation " + validation + " of " + all.size() + " rows");
-        }
-        if (test > 0 && testSet == null || validation > 0 && val == null) {
-            throw CliException.badInput(dataOptions.describe() + ": " + all.size() + " rows are too few for the "
-                    + "splits: --test " + test + " leaves " + (testSet == null ? 0 : testSet.size())
-                    + " test rows and --validation " + validation + " leaves " + (val == null ? 0 : val.size())
-                    + " validation rows; give more rows, or --test 0 / --validation 0 to skip a split");
-        }
-        Standardizer std = noStandardize ? null : Standardizer.fit(train);
+        Parts parts = loadParts(cl);
+        boolean classes = parts.classes();
+        int rows = parts.rows();
+        Dataset train = parts.train();
+        Dataset val = parts.validation();
+        Dataset testSet = parts.test();
+        parts = null;
+        String prep = preprocessing();
+        Standardizer std = switch (prep) {
+            case "standardize" -> Standardizer.fit(train);
+            case "min-max" -> Standardizer.fitMinMax(train);
+            default -> null;
+        };
         if (std != null) {
             try {
+                // One part at a time, so at most one part is held twice while it is transformed.
                 train = std.apply(train);
                 val = val == null ? null : std.apply(val);
                 testSet = testSet == null ? null : std.apply(testSet);
             } catch (IllegalArgumentException e) {
                 throw CliException.badInput(dataOptions.describe() + ": " + e.getMessage()
-                        + " (try --no-standardize)", e);
+                        + " (try --preprocess none)", e);
             }
         }
         String fingerprint = fingerprint(train);
 
-        NetworkSpec netSpec = networkSpec(cl, all);
+        NetworkSpec netSpec = networkSpec(cl, train);
         Budget.network(cl, "--layers", join(netSpec.sizes()), netSpec.sizes(), batch, optimizerFloats());
         Map<String, String> config = settings(netSpec, fingerprint);
         if (checkpoint != null) {
@@ -242,27 +262,36 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)
                 .listener(listener).earlyStopping(patience, 0).clipNorm(clipNorm).build();
         Path ckpt = sibling(out, ".ckpt");
-        List<String> classNames = classes ? all.classNames() : List.of();
+        List<String> classNames = classes ? train.classNames() : List.of();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", dataOptions.describe());
         metadata.put("task", classes ? "classification" : "regression");
         int[] lastCheckpoint = {0};
+        if (testData != null) {
+            metadata.put("test.data", testLabels == null ? testData : testData + " + " + testLabels);
+        }
         listener.onEpoch = r -> {
             TrainingState s = trainer.checkpoint();
             try {
                 Map<String, String> withHistory = new LinkedHashMap<>(config);
                 withHistory.put(HISTORY, encodeHistory(listener.history));
-                ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, metadata, withHistory));
+                Map<String, String> meta = new LinkedHashMap<>(metadata);
+                meta.put(Model.PREPROCESSING_KEY, std == null ? "none" : std.kind().label());
+                ModelFile.write(ckpt, Models.toCheckpoint(netSpec, s, seed, std, classNames, meta, withHistory));
                 lastCheckpoint[0] = s.epochsCompleted();
             } catch (IOException e) {
                 throw new CliException(ExitCodes.FAILURE, "cannot write the checkpoint " + ckpt + ": " + e, e);
             }
         };
 
-        o.printf("train: %s, %d rows (%d training, %d validation, %d test), %d features, %s%n",
-                dataOptions.describe(), all.size(), train.size(), val == null ? 0 : val.size(),
-                testSet == null ? 0 : testSet.size(), all.features(),
-                classes ? all.classes() + " classes" : all.outputs() + " targets");
+        o.printf("train: %s, %d rows (%d training, %d validation, %d test%s), %d features, %s%n",
+                dataOptions.describe(), rows, train.size(), val == null ? 0 : val.size(),
+                testSet == null ? 0 : testSet.size(), testData == null ? "" : " in " + testData
+                        + (testLabels == null ? "" : " + " + testLabels), train.features(),
+                classes ? train.classes() + " classes" : train.outputs() + " targets");
+        o.printf("preprocessing: %s%s%n", prep, preprocess.equals("auto")
+                ? (dataOptions.labels != null ? " (auto: IDX pixels are already scaled to [0, 1])"
+                        : " (auto; --preprocess min-max|none to change)") : "");
         o.printf("network: %s, %,d parameters; optimizer %s, batch %d, seed %d%n", netSpec,
                 netSpec.parameterCount(), opt, batch, seed);
         o.printf("kernels: %s%n", kernels.describe());
@@ -356,7 +385,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         metadata.put("epochs", Integer.toString(epochsDone));
-        ModelFile.write(out, Models.toStored(net, std, classNames, metadata));
+        Model.of(net, std, classNames, metadata).save(out);
         o.printf("model: %s (checkpoint %s)%n", out, ckpt);
         if (!noPlot) {
             Path png = sibling(out, ".png");
@@ -365,6 +394,54 @@ final class TrainCommand implements Callable<Integer> {
         }
         o.flush();
         return ExitCodes.OK;
+    }
+
+    /** The training, validation and test parts, and the row count of --data. */
+    private record Parts(Dataset train, Dataset validation, Dataset test, int rows, boolean classes) {
+    }
+
+    /**
+     * Reads the data and splits it. The whole data set is referenced only here, so once the parts
+     * (copies) exist it can be collected: large data is not held twice during training.
+     */
+    private Parts loadParts(CommandLine cl) {
+        Dataset all = dataOptions.load(null);
+        boolean classes = all.isClassification();
+        if (classes && all.classes() < 2) {
+            throw CliException.badInput(dataOptions.describe() + ": a classifier needs at least two classes, but "
+                    + "every row has the label '" + excerpt(all.classNames().getFirst()) + "'");
+        }
+        warnConstantColumns(cl, all);
+        Dataset trainAll;
+        Dataset testSet;
+        if (testData != null) {
+            trainAll = all;
+            testSet = dataOptions.load(testData, testLabels, classes ? all.classNames() : null,
+                    "--test-data", "--test-labels");
+            if (testSet.features() != all.features() || testSet.outputs() != all.outputs()) {
+                throw CliException.badInput("shape mismatch: the test data " + testData + " has " + testSet.features()
+                        + " features and " + testSet.outputs() + " outputs per row but the training data "
+                        + dataOptions.describe() + " has " + all.features() + " and " + all.outputs());
+            }
+        } else {
+            Dataset.Split ts = all.split(test, seed, classes);
+            trainAll = ts.first();
+            testSet = ts.second().size() > 0 ? ts.second() : null;
+        }
+        Dataset.Split tv = trainAll.split(validation, seed + 1, classes && trainAll.size() > 1);
+        Dataset train = tv.first();
+        Dataset val = tv.second().size() > 0 ? tv.second() : null;
+        if (train.size() == 0) {
+            throw CliException.badInput(dataOptions.describe() + ": no training rows left after holding out "
+                    + "--test " + test + " and --validation " + validation + " of " + all.size() + " rows");
+        }
+        if (test > 0 && testSet == null || validation > 0 && val == null) {
+            throw CliException.badInput(dataOptions.describe() + ": " + all.size() + " rows are too few for the "
+                    + "splits: --test " + test + " leaves " + (testSet == null ? 0 : testSet.size())
+                    + " test rows and --validation " + validation + " leaves " + (val == null ? 0 : val.size())
+                    + " validation rows; give more rows, or --test 0 / --validation 0 to skip a split");
+        }
+        return new Parts(train, val, testSet, all.size(), classes);
     }
 
     private void validateOptions(CommandLine cl) {
@@ -396,8 +473,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "bar", "log").contains(progress)) {
             bad.add("--progress must be auto, bar or log but was '" + progress + "'");
         }
-        if (!List.of("sgd", "momentum", "adam", "adamw").contains(optimizer)) {
-            bad.add("--optimizer must be sgd, momentum, adam or adamw but was '" + optimizer + "'");
+        if (!List.of("auto", "standardize", "min-max", "none").contains(preprocess)) {
+            bad.add("--preprocess must be auto, standardize, min-max or none but was '" + preprocess + "'");
         }
         if (!(dropout >= 0 && dropout < 1)) {
             bad.add("--dropout must be in [0, 1) but was " + dropout);
@@ -405,7 +482,7 @@ final class TrainCommand implements Callable<Integer> {
         if (weightDecay != null && !(weightDecay >= 0 && Float.isFinite(weightDecay))) {
             bad.add("--weight-decay must be finite and >= 0 but was " + weightDecay);
         }
-        if (weightDecay != null && weightDecay > 0 && optimizer.equals("adam")) {
+        if (weightDecay != null && weightDecay > 0 && optimizer == Choices.OptimizerName.ADAM) {
             bad.add("--weight-decay with --optimizer adam: use --optimizer adamw (decoupled weight decay)");
         }
         if (!(clipNorm >= 0 && Double.isFinite(clipNorm))) {
@@ -424,9 +501,9 @@ final class TrainCommand implements Callable<Integer> {
     /** Optimizer floats per parameter, for the memory estimate. */
     private int optimizerFloats() {
         return switch (optimizer) {
-            case "sgd" -> 0;
-            case "momentum" -> 1;
-            default -> 2;
+            case SGD -> 0;
+            case MOMENTUM -> 1;
+            case ADAM, ADAMW -> 2;
         };
     }
 
@@ -463,12 +540,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private NetworkSpec networkSpec(CommandLine cl, Dataset data) {
-        Activation hidden = parseActivation(cl, "--activation", activation);
-        Loss l = loss == null ? (data.isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE) : Models.loss(loss);
-        if (l == null) {
-            throw new CommandLine.ParameterException(cl, "--loss must be cross-entropy or mse but was '" + loss + "'");
-        }
-        Activation outAct = outputActivation != null ? parseActivation(cl, "--output-activation", outputActivation)
+        Activation hidden = activation;
+        Loss l = loss == null ? (data.isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE) : loss;
+        Activation outAct = outputActivation != null ? outputActivation
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
         int[] widths = layers != null ? layers : new int[] {data.features(), 128, data.outputs()};
         if (widths.length < 2) {
@@ -503,21 +577,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Activation parseActivation(CommandLine cl, String option, String s) {
-        Activation a = Models.activation(s.trim().toLowerCase(Locale.ROOT));
-        if (a == null) {
-            throw new CommandLine.ParameterException(cl, option
-                    + " must be sigmoid, tanh, relu, identity, gelu, silu or softmax but was '" + s + "'");
-        }
-        return a;
-    }
-
     private Optimizer optimizer() {
         return switch (optimizer) {
-            case "sgd" -> new Sgd(learningRateUsed(), weightDecayUsed());
-            case "momentum" -> new Momentum(learningRateUsed(), momentum, weightDecayUsed());
-            case "adamw" -> Adam.adamW(learningRateUsed(), weightDecayUsed());
-            default -> new Adam(learningRateUsed());
+            case SGD -> new Sgd(learningRateUsed(), weightDecayUsed());
+            case MOMENTUM -> new Momentum(learningRateUsed(), momentum, weightDecayUsed());
+            case ADAMW -> Adam.adamW(learningRateUsed(), weightDecayUsed());
+            case ADAM -> new Adam(learningRateUsed());
         };
     }
 
@@ -526,10 +591,10 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> c = new LinkedHashMap<>();
         int[] sizes = netSpec.sizes();
         c.put("--layers", join(sizes));
-        c.put("--activation", activation);
+        c.put("--activation", Models.name(activation));
         c.put("--output-activation", Models.name(netSpec.outputLayer().activation()));
         c.put("--loss", Models.name(netSpec.loss()));
-        c.put("--optimizer", optimizer);
+        c.put("--optimizer", optimizer.label());
         c.put("--lr", Float.toString(learningRateUsed()));
         c.put("--momentum", Float.toString(momentum));
         c.put("--batch", Integer.toString(batch));
@@ -537,6 +602,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("--validation", Double.toString(validation));
         c.put("--test", Double.toString(test));
         c.put("--no-standardize", Boolean.toString(noStandardize));
+        c.put("--preprocess", preprocessing());
         c.put("--patience", Integer.toString(patience));
         c.put("--dropout", Double.toString(dropout));
         c.put("--weight-decay", Float.toString(weightDecayUsed()));
@@ -545,12 +611,24 @@ final class TrainCommand implements Callable<Integer> {
         return c;
     }
 
+    /** The preprocessing this run uses: --no-standardize wins, then --preprocess, auto resolved. */
+    private String preprocessing() {
+        if (noStandardize) {
+            return "none";
+        }
+        if (preprocess.equals("auto")) {
+            return dataOptions.labels != null ? "none" : "standardize";
+        }
+        return preprocess;
+    }
+
     private float learningRateUsed() {
-        return learningRate != null ? learningRate : optimizer.startsWith("adam") ? 1e-3f : 0.1f;
+        return learningRate != null ? learningRate
+                : optimizer == Choices.OptimizerName.ADAM || optimizer == Choices.OptimizerName.ADAMW ? 1e-3f : 0.1f;
     }
 
     private float weightDecayUsed() {
-        return weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.01f : 0f;
+        return weightDecay != null ? weightDecay : optimizer == Choices.OptimizerName.ADAMW ? 0.01f : 0f;
     }
 
     /**
@@ -577,6 +655,15 @@ final class TrainCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw CliException.badInput(resume + ": malformed setting " + option + "=" + excerpt(value), e);
             }
+        }
+        String savedPrep = saved.get("--preprocess");
+        if (savedPrep != null) {
+            String given = preprocessing();
+            if (pr.hasMatchedOption("--preprocess") && !given.equals(savedPrep)) {
+                throw new CommandLine.ParameterException(cl, "--preprocess " + given + " differs from the value "
+                        + savedPrep + " of the checkpoint " + resume + "; a resumed run keeps its settings");
+            }
+            preprocess = savedPrep;
         }
         String p = saved.get("--patience");
         if (p != null && !pr.hasMatchedOption("--patience")) {
@@ -613,10 +700,10 @@ final class TrainCommand implements Callable<Integer> {
     private String currentValue(String option) {
         return switch (option) {
             case "--layers" -> layers == null ? "" : join(layers);
-            case "--activation" -> activation;
-            case "--output-activation" -> String.valueOf(outputActivation);
-            case "--loss" -> String.valueOf(loss);
-            case "--optimizer" -> optimizer;
+            case "--activation" -> Models.name(activation);
+            case "--output-activation" -> outputActivation == null ? "null" : Models.name(outputActivation);
+            case "--loss" -> loss == null ? "null" : Models.name(loss);
+            case "--optimizer" -> optimizer.label();
             case "--lr" -> String.valueOf(learningRate);
             case "--momentum" -> Float.toString(momentum);
             case "--batch" -> Integer.toString(batch);
@@ -646,11 +733,11 @@ final class TrainCommand implements Callable<Integer> {
 
     private void apply(String option, String value) {
         switch (option) {
-            case "--layers" -> layers = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
-            case "--activation" -> activation = value;
-            case "--output-activation" -> outputActivation = value;
-            case "--loss" -> loss = value;
-            case "--optimizer" -> optimizer = value;
+            case "--layers" -> layers = Arrays.stream(value.split("[,-]")).mapToInt(Integer::parseInt).toArray();
+            case "--activation" -> activation = new Choices.ActivationConverter().convert(value);
+            case "--output-activation" -> outputActivation = new Choices.ActivationConverter().convert(value);
+            case "--loss" -> loss = new Choices.LossConverter().convert(value);
+            case "--optimizer" -> optimizer = new Choices.OptimizerConverter().convert(value);
             case "--lr" -> learningRate = Float.parseFloat(value);
             case "--momentum" -> momentum = Float.parseFloat(value);
             case "--batch" -> batch = Integer.parseInt(value);
@@ -724,15 +811,25 @@ final class TrainCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Per-epoch progress: a bar on a terminal, one plain line per epoch otherwise. */
+    /**
+     * Per-epoch progress: on a terminal a bar redrawn in place at most {@value #REDRAW_NANOS} ns
+     * apart (ten times a second) and replaced by the epoch's summary line, so one line per epoch
+     * stays on screen; elsewhere only the summary lines. A batch costs one {@code System.nanoTime()}
+     * call unless a redraw is due; the time spent drawing is measured and left out of samples/s.
+     */
     private final class Progress implements TrainingListener, AutoCloseable {
+        static final long REDRAW_NANOS = 100_000_000L;
+        private static final int BAR = 30;
         private final PrintWriter out;
         private final int trainRows;
         private final int totalEpochs;
         private final boolean bar;
         private final boolean accuracy;
-        private ProgressBar current;
-        private int currentEpoch;
+        private long lastDraw;
+        private long drawNanos;
+        private int epochSeen = -1;
+        private boolean drawn;
+        private final StringBuilder line = new StringBuilder(128);
         final List<EpochResult> history = new ArrayList<>();
         java.util.function.Consumer<EpochResult> onEpoch = r -> { };
 
@@ -750,23 +847,41 @@ final class TrainCommand implements Callable<Integer> {
             if (!bar) {
                 return;
             }
-            if (current == null || currentEpoch != epoch) {
-                closeBar();
-                currentEpoch = epoch;
-                current = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + totalEpochs)
-                        .setInitialMax(batchCount).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-                        .continuousUpdate().hideEta().build();
+            long now = System.nanoTime();
+            if (epoch != epochSeen) {
+                // The first redraw of an epoch waits a full interval: short epochs draw nothing.
+                epochSeen = epoch;
+                lastDraw = now;
+                drawNanos = 0;
+                return;
             }
-            current.stepTo(batchNo);
-            current.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", batchLoss));
+            if (now - lastDraw < REDRAW_NANOS) {
+                return;
+            }
+            int filled = (int) ((long) BAR * batchNo / Math.max(1, batchCount));
+            line.setLength(0);
+            line.append("\repoch ").append(epoch).append('/').append(totalEpochs).append(" [");
+            for (int i = 0; i < BAR; i++) {
+                line.append(i < filled ? '#' : '.');
+            }
+            line.append("] ").append(100L * batchNo / Math.max(1, batchCount)).append("% ")
+                    .append(batchNo).append('/').append(batchCount)
+                    .append(String.format(Locale.ROOT, "  loss %.4f", batchLoss)).append("\u001b[K");
+            out.print(line);
+            out.flush();
+            drawn = true;
+            long done = System.nanoTime();
+            drawNanos += done - now;
+            lastDraw = done;
         }
 
         @Override
         public void epochEnd(EpochResult r) {
-            closeBar();
             history.add(r);
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f",
-                    r.epoch(), totalEpochs, r.trainLoss()));
+            double seconds = Math.max(1e-9, r.seconds() - drawNanos * 1e-9);
+            epochSeen = -1;
+            StringBuilder sb = new StringBuilder(drawn ? "\r" : "");
+            sb.append(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f", r.epoch(), totalEpochs, r.trainLoss()));
             if (accuracy) {
                 sb.append(String.format(Locale.ROOT, "  acc %6.2f%%", 100 * r.trainAccuracy()));
             }
@@ -776,22 +891,23 @@ final class TrainCommand implements Callable<Integer> {
                     sb.append(String.format(Locale.ROOT, "  val_acc %6.2f%%", 100 * r.validationAccuracy()));
                 }
             }
-            sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s", trainRows / r.seconds(), r.seconds()));
+            sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s", trainRows / seconds, r.seconds()));
+            if (drawn) {
+                sb.append("\u001b[K");
+            }
+            drawn = false;
             out.println(sb);
             out.flush();
             onEpoch.accept(r);
         }
 
-        private void closeBar() {
-            if (current != null) {
-                current.close();
-                current = null;
-            }
-        }
-
         @Override
         public void close() {
-            closeBar();
+            if (drawn) {
+                out.println();
+                out.flush();
+                drawn = false;
+            }
         }
     }
 }

@@ -73,6 +73,45 @@ public final class IdxReader {
                 labelsName, classes);
     }
 
+    /**
+     * Images without labels, as prediction reads them.
+     *
+     * @param name   the file name (without {@code .gz})
+     * @param pixels {@code count × rows × cols} values in {@code [0, 1]}, one image per row of
+     *               {@code rows × cols} features, row-major
+     */
+    public record Images(String name, float[] pixels, int count, int rows, int cols) {
+
+        /** The features per image: {@code rows × cols}. */
+        public int features() {
+            return rows * cols;
+        }
+    }
+
+    /**
+     * Reads an images file alone (gzip-compressed or not), scaled as {@link #read(Path, Path)}
+     * scales it.
+     *
+     * @throws MalformedDataException if the file is not a valid IDX images file
+     */
+    public static Images readImages(Path images) throws IOException {
+        Objects.requireNonNull(images, "images");
+        try (InputStream im = Sources.open(images)) {
+            String name = images.getFileName().toString();
+            int[] dims = new int[3];
+            byte[] pixels = readArray(im, name, IMAGES_MAGIC, dims);
+            return new Images(Sources.baseName(name), scaled(pixels), dims[0], dims[1], dims[2]);
+        }
+    }
+
+    private static float[] scaled(byte[] pixels) {
+        float[] x = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            x[i] = (pixels[i] & 0xff) / 255f;
+        }
+        return x;
+    }
+
     private static Dataset decoded(InputStream images, String imagesName, InputStream labels, String labelsName,
                                    int classes) throws IOException {
         if (classes < 0) {
@@ -100,10 +139,7 @@ public final class IdxReader {
                         + ") is " + lab[i] + ", outside [0, " + k + ")");
             }
         }
-        float[] x = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            x[i] = (pixels[i] & 0xff) / 255f;
-        }
+        float[] x = scaled(pixels);
         return Dataset.ofClassesOwned(Sources.baseName(imagesName), x, imageDims[1] * imageDims[2], lab, k, null);
     }
 

@@ -3,26 +3,71 @@ package dev.lanes.data;
 import java.util.Objects;
 
 /**
- * Per-feature standardisation {@code x' = (x - mean) / std}, with mean and standard deviation
- * fitted on training data only, so that no statistic of the test data leaks into training.
+ * A per-feature affine map {@code x' = (x - offset) / divisor} fitted on training data only, so
+ * that no statistic of the test data leaks into training. Two fits produce it:
  *
- * <p>The standard deviation is the population one (divided by n, not n - 1). A feature that is
- * constant in the training data has standard deviation 0; it is taken as 1, so that feature is
- * only centred. Statistics are accumulated in {@code double} (two passes) and stored as
- * {@code float}.
+ * <ul>
+ *   <li>{@link #fit} — standardization: offset = mean, divisor = the population standard deviation
+ *       (divided by n), floored at {@value #RELATIVE_FLOOR} × the largest standard deviation of
+ *       any feature. Without the floor, a feature that is almost always the same value (a pixel
+ *       near the edge of an image) has a tiny deviation and its rare other values become huge
+ *       inputs that saturate the network. A feature constant in the training data gets divisor 1,
+ *       so it is only centred: it is 0 for every training row.</li>
+ *   <li>{@link #fitMinMax} — min-max scaling to {@code [0, 1]}: offset = minimum, divisor =
+ *       maximum − minimum; a constant feature gets divisor 1 and so becomes 0.</li>
+ * </ul>
+ *
+ * Both are the same map, so a model file stores either in its standardization fields ({@code mean}
+ * = offset, {@code std} = divisor); {@link #kind()} says which fit made it. Statistics are
+ * accumulated in {@code double} and stored as {@code float}.
  */
 public final class Standardizer {
 
+    /** Which fit produced a standardizer; the same map either way. */
+    public enum Kind {
+        /** Mean and floored standard deviation ({@link #fit}). */
+        STANDARDIZE("standardize"),
+        /** Minimum and range ({@link #fitMinMax}). */
+        MIN_MAX("min-max");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** The lower-case name used in model metadata and on the command line. */
+        public String label() {
+            return label;
+        }
+
+        /** The kind with this {@link #label()}, or null. */
+        public static Kind ofLabel(String s) {
+            for (Kind k : values()) {
+                if (k.label.equals(s)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A feature's divisor is at least this fraction of the largest standard deviation of any feature. */
+    public static final double RELATIVE_FLOOR = 0.01;
+
     private final float[] mean;
     private final float[] std;
+    private final Kind kind;
 
-    private Standardizer(float[] mean, float[] std) {
+    private Standardizer(float[] mean, float[] std, Kind kind) {
         this.mean = mean;
         this.std = std;
+        this.kind = kind;
     }
 
     /**
-     * Fits mean and standard deviation of every feature of {@code train}.
+     * Fits mean and standard deviation of every feature of {@code train}, with the variance floor
+     * described above.
      *
      * @throws IllegalArgumentException if {@code train} has no rows
      */
@@ -55,14 +100,61 @@ public final class Standardizer {
                 sq[j] += d * d;
             }
         }
+        double largest = 0;
+        double[] sd = new double[f];
+        for (int j = 0; j < f; j++) {
+            sd[j] = Math.sqrt(sq[j] / n);
+            largest = Math.max(largest, sd[j]);
+        }
+        double floor = RELATIVE_FLOOR * largest;
         float[] mean = new float[f];
         float[] std = new float[f];
         for (int j = 0; j < f; j++) {
             mean[j] = (float) m[j];
-            float s = (float) Math.sqrt(sq[j] / n);
-            std[j] = s > 0f ? s : 1f;
+            float s = (float) Math.max(sd[j], floor);
+            std[j] = sd[j] > 0 && s > 0f ? s : 1f;
         }
-        return new Standardizer(mean, std);
+        return new Standardizer(mean, std, Kind.STANDARDIZE);
+    }
+
+    /**
+     * Fits minimum and maximum of every feature of {@code train}: the map sends the training
+     * range of each feature to {@code [0, 1]} (values outside it in other data fall outside
+     * {@code [0, 1]}); a constant feature becomes 0.
+     *
+     * @throws IllegalArgumentException if {@code train} has no rows
+     */
+    public static Standardizer fitMinMax(Dataset train) {
+        Objects.requireNonNull(train, "train");
+        int n = train.size();
+        int f = train.features();
+        if (n == 0) {
+            throw new IllegalArgumentException("cannot fit a min-max scaler on " + train.name()
+                    + ": it has no rows");
+        }
+        float[] x = train.rawFeatures();
+        float[] min = new float[f];
+        float[] max = new float[f];
+        System.arraycopy(x, 0, min, 0, f);
+        System.arraycopy(x, 0, max, 0, f);
+        for (int i = 1; i < n; i++) {
+            int row = i * f;
+            for (int j = 0; j < f; j++) {
+                float v = x[row + j];
+                if (v < min[j]) {
+                    min[j] = v;
+                }
+                if (v > max[j]) {
+                    max[j] = v;
+                }
+            }
+        }
+        float[] range = new float[f];
+        for (int j = 0; j < f; j++) {
+            float r = (float) ((double) max[j] - min[j]);
+            range[j] = r > 0f && Float.isFinite(r) ? r : 1f;
+        }
+        return new Standardizer(min, range, Kind.MIN_MAX);
     }
 
     /**
@@ -72,6 +164,20 @@ public final class Standardizer {
      * @param std  per-feature standard deviation, finite and positive
      */
     public static Standardizer of(float[] mean, float[] std) {
+        return of(mean, std, Kind.STANDARDIZE);
+    }
+
+    /**
+     * A map {@code (x - offset) / divisor} with given parameters and the kind of fit that made it,
+     * e.g. restored from a saved model.
+     *
+     * @param offset  per-feature offset (mean or minimum), finite
+     * @param divisor per-feature divisor (standard deviation or range), finite and positive
+     */
+    public static Standardizer of(float[] offset, float[] divisor, Kind kind) {
+        Objects.requireNonNull(kind, "kind");
+        float[] mean = offset;
+        float[] std = divisor;
         Objects.requireNonNull(mean, "mean");
         Objects.requireNonNull(std, "std");
         if (mean.length != std.length || mean.length == 0) {
@@ -87,7 +193,7 @@ public final class Standardizer {
                         + "; it must be finite and positive");
             }
         }
-        return new Standardizer(mean.clone(), std.clone());
+        return new Standardizer(mean.clone(), std.clone(), kind);
     }
 
     /**
@@ -129,17 +235,25 @@ public final class Standardizer {
         }
     }
 
+    /** Which fit produced this map. */
+    public Kind kind() {
+        return kind;
+    }
+
     /** Number of features this standardizer was fitted on. */
     public int features() {
         return mean.length;
     }
 
-    /** A copy of the per-feature means. */
+    /** A copy of the per-feature means (offsets; minima for {@link Kind#MIN_MAX}). */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** A copy of the per-feature standard deviations (1 for features constant in training). */
+    /**
+     * A copy of the per-feature divisors: floored standard deviations (ranges for
+     * {@link Kind#MIN_MAX}); 1 for features constant in training.
+     */
     public float[] std() {
         return std.clone();
     }

@@ -71,6 +71,15 @@ public record KernelConfig(Implementation implementation, int vectorBits, int th
                 intProperty(PROPERTY_VECTOR_BITS), intProperty(PROPERTY_THREADS), null);
     }
 
+    /**
+     * The width and thread count the system properties describe, for the given implementation;
+     * {@code lanes.kernels} is not read. {@link Kernels#simd()} uses it, so it honours the same
+     * {@code lanes.vectorBits} and {@code lanes.threads} as {@link Kernels#best()}.
+     */
+    public static KernelConfig fromSystemProperties(Implementation implementation) {
+        return new KernelConfig(implementation, intProperty(PROPERTY_VECTOR_BITS), intProperty(PROPERTY_THREADS), null);
+    }
+
     private static int intProperty(String name) {
         String v = System.getProperty(name);
         if (v == null || v.isBlank()) {

@@ -37,7 +37,10 @@ final class KernelSelection {
                 k = best;
                 if (k == null) {
                     k = create(KernelConfig.fromSystemProperties());
-                    LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + k.describe());
+                    // A fallback has already said so in its WARNING; one line per choice is enough.
+                    if (!(k instanceof ScalarKernels sk && sk.isFallback())) {
+                        LOG.log(System.Logger.Level.INFO, "Lanes kernels: " + k.describe());
+                    }
                     best = k;
                 }
             }
@@ -109,9 +112,11 @@ final class KernelSelection {
 
     private static Kernels load(KernelConfig config, String reason) {
         try {
-            return (Kernels) Class.forName(SIMD_CLASS)
+            Kernels k = (Kernels) Class.forName(SIMD_CLASS)
                     .getConstructor(KernelConfig.class, String.class)
                     .newInstance(config, reason);
+            Warmup.startIfRequested(k);
+            return k;
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

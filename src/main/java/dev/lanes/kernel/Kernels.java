@@ -31,14 +31,16 @@ public interface Kernels {
     }
 
     /**
-     * The Vector API kernels at the preferred vector width, with the thread count of
-     * {@code -Dlanes.threads} (default: all available processors).
+     * The Vector API kernels, configured like {@link #best()} by the system properties
+     * {@code lanes.vectorBits} (default: the preferred width) and {@code lanes.threads} (default:
+     * all available processors). {@code lanes.kernels} is not read: this method always asks for
+     * SIMD.
      *
      * @throws IllegalStateException if the Vector API cannot be used in this JVM (for example
      *     when {@code --add-modules jdk.incubator.vector} is missing); the message says why
      */
     static Kernels simd() {
-        return KernelSelection.simd(KernelConfig.defaults());
+        return KernelSelection.simd(KernelConfig.fromSystemProperties(KernelConfig.Implementation.SIMD));
     }
 
     /**

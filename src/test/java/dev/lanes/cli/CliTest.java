@@ -101,13 +101,59 @@ class CliTest {
         assertExit(2, lanes("frobnicate"), "frobnicate");
         assertExit(2, lanes("train", "--data", "digits", "--epochs", "many"), "--epochs", "many");
         assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation", "'1.5' is out of range: it must be in [0, 1)");
-        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum, adam or adamw");
+        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer",
+                "expected one of sgd, momentum, adam, adamw but got 'rmsprop'");
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
-        assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
+        assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss", "expected one of mse, cross-entropy but got 'hinge'");
         assertExit(2, lanes("gradcheck", "--layers", "6"), "--layers needs an input and an output width");
         assertExit(2, lanes("eval", "--model", model.toString()), "Missing required option: '--data");
         assertEquals(0, lanes("train", "--help").code());
+    }
+
+    @Test
+    void usageErrorsShowTheMessageAndAHintNotTheUsage() {
+        Run r = lanes("train", "--epochs", "many");
+        assertExit(2, r, "'many' is not an int", "Try 'lanes train --help'");
+        assertFalse(r.err().contains("Usage:"), r::toString);
+        assertTrue(r.err().lines().count() <= 3, r::toString);
+        Run typo = lanes("trian");
+        assertExit(2, typo, "trian", "Did you mean", "Try 'lanes --help'");
+        assertFalse(typo.err().contains("Usage:"), typo::toString);
+    }
+
+    @Test
+    void helpListsTheSharedChoicesAndTheyMatchInAnyCase() {
+        Run h = lanes("train", "--help");
+        assertEquals(0, h.code(), h::toString);
+        String help = h.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("sigmoid, tanh, relu, identity, gelu, silu, softmax") || help.contains("gelu"), h.out());
+        assertTrue(help.contains("mse, cross-entropy"), h.out());
+        assertTrue(help.contains("sgd, momentum, adam, adamw"), h.out());
+        assertTrue(lanes("predict", "--help").out().replaceAll("\\s+", " ").contains("csv, json"));
+        assertTrue(lanes("gradcheck", "--help").out().replaceAll("\\s+", " ").contains("mse, cross-entropy"));
+        Run g = lanes("gradcheck", "--activation", "TANH", "--loss", "Cross_Entropy", "--layers", "4-5-3");
+        assertEquals(0, g.code(), g::toString);
+    }
+
+    @Test
+    void progressBarLeavesOneLinePerEpoch() {
+        Run r = lanes("train", "--data", blobs.toString(), "--layers", "2-8-3", "--epochs", "4", "--progress", "bar",
+                "--no-plot", "--out", dir.resolve("bar.lanes").toString());
+        assertEquals(0, r.code(), r::toString);
+        // What stays on screen: carriage returns overwrite a line, so keep what follows the last one.
+        List<String> screen = r.out().lines().map(l -> l.substring(l.lastIndexOf('\r') + 1)).toList();
+        assertEquals(4, screen.stream().filter(l -> l.startsWith("epoch ")).count(), r::toString);
+        assertTrue(screen.stream().noneMatch(l -> l.contains("[#") || l.contains("[.")), r::toString);
+    }
+
+    @Test
+    void layerWidthsTakeDashesAsTheReadmeWritesThem() {
+        Run r = lanes("train", "--layers", "64-16-10", "--epochs", "1", "--no-plot", "--progress", "log",
+                "--out", dir.resolve("dash.lanes").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("64 -> 16 RELU -> 10 SOFTMAX"), r.out());
+        assertTrue(r.out().contains("preprocessing: standardize"), r.out());
     }
 
     // --------------------------------------------------------------------------- the happy path
@@ -154,6 +200,18 @@ class CliTest {
         Matcher acc = Pattern.compile("accuracy ([0-9.]+)%").matcher(e.out());
         assertTrue(acc.find(), e.out());
         assertTrue(Double.parseDouble(acc.group(1)) > 90, e.out());
+        assertTrue(e.out().contains("macro avg") && e.out().contains("weighted avg") && e.out().contains("top-3"), e.out());
+        Path cmPng = dir.resolve("confusion.png");
+        Run ej = lanes("eval", "--model", model.toString(), "--data", blobs.toString(), "--json",
+                "--confusion-png", cmPng.toString());
+        assertEquals(0, ej.code(), ej::toString);
+        for (String key : new String[] {"\"accuracy\":", "\"top3Accuracy\":", "\"logLoss\":", "\"perClass\":",
+            "\"macro\":", "\"weighted\":", "\"confusion\":"}) {
+            assertTrue(ej.out().contains(key), () -> key + " missing in " + ej.out());
+        }
+        byte[] cm = Files.readAllBytes(cmPng);
+        assertEquals(0x89, cm[0] & 0xff);
+        assertEquals('P', cm[1]);
 
         Path in = file("features.csv", "x,y\n0.1,0.0\n4.2,3.1\n8.0,-0.2\n");
         Run p = lanes("predict", "--model", model.toString(), "--data", in.toString());
@@ -263,6 +321,62 @@ class CliTest {
     }
 
     @Test
+    void separateIdxTestSetAndIdxPredictionAndTheMissingLabelsHint() throws IOException {
+        Path[] idx = idxPair(60);
+        Path out = dir.resolve("idx-test.lanes");
+        Run t = lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(),
+                "--test-data", idx[0].toString(), "--test-labels", idx[1].toString(), "--epochs", "5",
+                "--layers", "16-3", "--lr", "0.05", "--out", out.toString(), "--no-plot", "--progress", "log");
+        assertEquals(0, t.code(), t::toString);
+        // All 60 rows train (54) and validate (6); the separate file is the test set.
+        assertTrue(t.out().contains("54 training, 6 validation, 60 test in"), t.out());
+        assertTrue(t.out().contains("preprocessing: none (auto: IDX pixels are already scaled to [0, 1])"), t.out());
+        assertTrue(t.out().contains("test: loss"), t.out());
+        assertExit(2, lanes("train", "--data", idx[0].toString(), "--labels", idx[1].toString(),
+                "--test-data", idx[0].toString(), "--test-labels", idx[1].toString(), "--test", "0.3"),
+                "--test-data");
+
+        // predict reads IDX images without labels, at full precision.
+        Run p = lanes("predict", "--model", out.toString(), "--data", idx[0].toString());
+        assertEquals(0, p.code(), p::toString);
+        String[] lines = p.out().split("\n");
+        assertEquals(61, lines.length, p.out());
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            for (int j = 1; j < f.length; j++) {
+                float v = Float.parseFloat(f[j]);
+                assertEquals(f[j], Float.toString(v), "not the shortest exact form: " + lines[i]);
+            }
+        }
+        Run j = lanes("predict", "--model", out.toString(), "--data", idx[0].toString(), "--format", "JSON");
+        assertEquals(0, j.code(), j::toString);
+        assertTrue(j.out().startsWith("[\n{\"class\":\"") && j.out().contains("\"probabilities\":["), j.out());
+        assertEquals(62, j.out().split("\n").length, j.out());
+
+        // An IDX images file without --labels gets a hint, not a CSV parse error.
+        assertExit(3, lanes("train", "--data", idx[0].toString()), "IDX file (images, 60 × 4 × 4)", "--labels");
+        assertExit(3, lanes("eval", "--model", out.toString(), "--data", idx[0].toString()), "--labels");
+    }
+
+    @Test
+    void labelColumnByNameOrIndex() throws IOException {
+        StringBuilder sb = new StringBuilder("label,x,y\n");
+        for (String line : blobCsv(60, 9).lines().skip(1).toList()) {
+            String[] f = line.split(",");
+            sb.append(f[2]).append(',').append(f[0]).append(',').append(f[1]).append('\n');
+        }
+        Path first = file("label-first.csv", sb.toString());
+        for (String spec : new String[] {"label", "0"}) {
+            Run r = lanes("train", "--data", first.toString(), "--label-column", spec, "--epochs", "2",
+                    "--layers", "2-4-3", "--no-plot", "--out", dir.resolve("lc.lanes").toString());
+            assertEquals(0, r.code(), r::toString);
+            assertTrue(r.out().contains("2 features, 3 classes"), r.out());
+        }
+        assertExit(3, lanes("train", "--data", first.toString(), "--label-column", "colour"),
+                "no such column", "label, x, y");
+    }
+
+    @Test
     void regressionTrainsEvaluatesAndPredictsValues() throws IOException {
         Random r = new Random(5);
         StringBuilder sb = new StringBuilder("a,b,y\n");
@@ -282,7 +396,9 @@ class CliTest {
         assertTrue(Double.parseDouble(m.group(1)) < 0.05, t.out());
         Run e = lanes("eval", "--model", out.toString(), "--data", data.toString());
         assertEquals(0, e.code(), e::toString);
-        assertTrue(e.out().contains("mean absolute error"), e.out());
+        assertTrue(e.out().contains("MAE") && e.out().contains("RMSE") && e.out().contains("R²"), e.out());
+        Run ej = lanes("eval", "--model", out.toString(), "--data", data.toString(), "--json");
+        assertTrue(ej.out().contains("\"r2\":") && ej.out().contains("\"rootMeanSquaredError\":"), ej.out());
         Path in = file("ab.csv", "1,0\n0,1\n");
         Run p = lanes("predict", "--model", out.toString(), "--data", in.toString());
         assertEquals(0, p.code(), p::toString);

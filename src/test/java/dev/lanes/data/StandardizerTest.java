@@ -120,4 +120,68 @@ class StandardizerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> st.apply(d));
         assertTrue(e.getMessage().contains("row 1, column 0"), e.getMessage());
     }
+
+    /** Feature 0 spreads over [0, 1]; feature 1 is 0 in all but one of 10,000 rows. */
+    private static Dataset rareFeature() {
+        int n = 10_000;
+        float[] x = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (i % 100) / 99f;
+        }
+        x[2 * 17 + 1] = 1f;
+        return Dataset.ofTargets("rare", x, 2, new float[n], 1);
+    }
+
+    @Test
+    void nearlyConstantFeatureIsFlooredAndStaysSmall() {
+        Dataset d = rareFeature();
+        Standardizer st = Standardizer.fit(d);
+        double[] wide = meanStd(d, 0);
+        double[] rare = meanStd(d, 1);
+        // One in 10,000 rows: the deviation ≈ 0.01 is above the floor (1 % of ≈ 0.29) and is kept.
+        assertEquals(rare[1], st.std()[1], 1e-6);
+        assertEquals(wide[1], st.std()[0], 1e-6);
+        // One in a million rows: the deviation 0.001 is below the floor and is raised to it.
+        int n = 1_000_000;
+        float[] x = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (i % 100) / 99f;
+        }
+        x[1] = 1f;
+        Dataset sparse = Dataset.ofTargets("sparse", x, 2, new float[n], 1);
+        Standardizer fs = Standardizer.fit(sparse);
+        double largest = meanStd(sparse, 0)[1];
+        assertEquals(Standardizer.RELATIVE_FLOOR * largest, fs.std()[1], 1e-6);
+        float[] row = {0.5f, 1f};
+        fs.transform(row, 0, 1);
+        // Unfloored it would be ≈ 1000; floored it is ≈ 1 / (0.01 · 0.29) ≈ 345.
+        assertEquals((1 - 1e-6) / (Standardizer.RELATIVE_FLOOR * largest), row[1], 0.1);
+        assertEquals(Standardizer.Kind.STANDARDIZE, fs.kind());
+    }
+
+    @Test
+    void minMaxMapsTheTrainingRangeToUnitIntervalAndConstantsToZero() {
+        Dataset d = random(200, 6);
+        Standardizer mm = Standardizer.fitMinMax(d);
+        assertEquals(Standardizer.Kind.MIN_MAX, mm.kind());
+        Dataset t = mm.apply(d);
+        for (int j = 0; j < 2; j++) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < t.size(); i++) {
+                lo = Math.min(lo, t.feature(i, j));
+                hi = Math.max(hi, t.feature(i, j));
+            }
+            assertEquals(0f, lo, 0f);
+            assertEquals(1f, hi, 1e-5f);
+        }
+        for (int i = 0; i < t.size(); i++) {
+            assertEquals(0f, t.feature(i, 2));
+        }
+        // Stored as offset and divisor, it round-trips through of(...) with its kind.
+        Standardizer back = Standardizer.of(mm.mean(), mm.std(), Standardizer.Kind.ofLabel("min-max"));
+        assertEquals(Standardizer.Kind.MIN_MAX, back.kind());
+        assertArrayEquals(t.featureMatrix(), back.apply(d).featureMatrix());
+        assertThrows(IllegalArgumentException.class, () -> Standardizer.fitMinMax(d.subset(new int[0])));
+    }
 }

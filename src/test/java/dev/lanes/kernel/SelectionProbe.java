@@ -49,7 +49,10 @@ public final class SelectionProbe {
         }
         if (Arrays.asList(args).contains("simd")) {
             try {
-                System.out.println("simd=" + Kernels.simd().describe());
+                Kernels simd = Kernels.simd();
+                System.out.println("simd=" + simd.describe());
+                System.out.println("simd-bits=" + simd.vectorBits());
+                System.out.println("simd-threads=" + simd.threads());
             } catch (IllegalStateException e) {
                 System.out.println("simd-error=" + e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.lanes.kernel;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -9,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Run-time selection as a user meets it: {@link Kernels#describe()}, and child JVMs (the same java
@@ -48,6 +47,8 @@ class SelectionProcessTest {
         List<String> warnings = out.lines("using the scalar reference kernels");
         assertEquals(1, warnings.size(), () -> "expected one warning:\n" + out.text);
         assertTrue(warnings.getFirst().contains(FLAG), () -> "the warning must name " + FLAG + ":\n" + out.text);
+        // One log record for the choice: the warning, not a warning and an INFO line after it.
+        assertEquals(List.of(), out.lines("Lanes kernels:"), () -> "a fallback logs only its warning:\n" + out.text);
         String simdError = out.value("simd-error");
         assertTrue(simdError != null && simdError.contains(FLAG),
                 () -> "Kernels.simd() must throw IllegalStateException naming " + FLAG + ":\n" + out.text);
@@ -82,6 +83,7 @@ class SelectionProcessTest {
             assertEquals("256", best.value("bits"), best.text);
             assertEquals("3", best.value("threads"), best.text);
             assertTrue(best.lines("WARNING: Lanes").isEmpty(), () -> "a supported choice must not warn:\n" + best.text);
+            assertEquals(1, best.lines("Lanes kernels: simd").size(), () -> "one INFO line names the choice:\n" + best.text);
         } else {
             assertEquals("reference", best.value("name"), best.text);
         }
@@ -97,6 +99,23 @@ class SelectionProcessTest {
         String error = bogus.value("best-error");
         assertTrue(error != null && error.startsWith("IllegalArgumentException") && error.contains("lanes.kernels")
                 && error.contains("fastest"), () -> "an unknown implementation must be rejected by name:\n" + bogus.text);
+    }
+
+    /**
+     * Kernels.simd() reads lanes.vectorBits and lanes.threads exactly as best() does (and ignores
+     * lanes.kernels, since it always asks for SIMD).
+     */
+    @Test
+    void simdAndBestReadTheSameWidthAndThreadProperties() throws Exception {
+        Output out = run(List.of("--add-modules=jdk.incubator.vector", "-Dlanes.kernels=reference",
+                "-Dlanes.vectorBits=128", "-Dlanes.threads=3"), "simd");
+        assertEquals("reference", out.value("name"), out.text);
+        assertEquals("128", out.value("simd-bits"), out.text);
+        assertEquals("3", out.value("simd-threads"), out.text);
+        Output best = run(List.of("--add-modules=jdk.incubator.vector", "-Dlanes.kernels=simd",
+                "-Dlanes.vectorBits=128", "-Dlanes.threads=3"), "simd");
+        assertEquals(best.value("threads"), best.value("simd-threads"), best.text);
+        assertEquals(best.value("bits"), best.value("simd-bits"), best.text);
     }
 
     private static void assertProductRight(Output out) {
@@ -169,13 +188,12 @@ class SelectionProcessTest {
     }
 
     private static Output finish(Process p) throws Exception {
+        // Read to the end first (the child may write more than a pipe holds); the guard then only
+        // catches a child that closed its output and still hangs.
         byte[] bytes = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("the child JVM did not finish in 60 s");
-        }
+        int code = HangGuard.waitFor(p, "the child JVM");
         String text = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "the child JVM failed:\n" + text);
+        assertEquals(0, code, () -> "the child JVM failed:\n" + text);
         return new Output(text);
     }
 

@@ -1,8 +1,8 @@
 package dev.lanes.kernel;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +129,8 @@ class ThreadDeterminismTest {
             one.run(KernelVariants.simd(0, 1));
             GemmProblem p = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
                     new SplittableRandom(53));
-            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> p.run(four), "sgemm on a 1-thread executor");
+            // Guards against a deadlock only (HangGuard), not a speed limit.
+            assertTimeoutPreemptively(HangGuard.LIMIT, () -> p.run(four), "sgemm on a 1-thread executor");
             assertArrayEquals(one.c, p.c, "4 threads on a 1-thread executor differ from 1 thread");
         } finally {
             pool.shutdownNow();

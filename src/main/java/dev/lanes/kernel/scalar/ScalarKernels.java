@@ -31,6 +31,11 @@ public class ScalarKernels extends CheckedKernels {
         return 1;
     }
 
+    /** Whether this instance stands in for SIMD kernels that could not run (its reason starts with "fallback:"). */
+    public boolean isFallback() {
+        return reason.startsWith("fallback:");
+    }
+
     @Override
     public String describe() {
         return "reference (scalar loops, one 32-bit float at a time), 1 thread; " + reason;

@@ -1,5 +1,6 @@
 package dev.lanes.kernel.gemm;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,10 +34,15 @@ class ParallelTest {
                 if (Thread.currentThread() == caller) {
                     callerWorked.countDown();
                 } else {
-                    // Helpers wait for the caller to take a task: if it never did, this times out.
+                    // Helpers hold their task until the caller has taken one. A caller that took
+                    // none and is parked waiting for the helpers (its park blocker is the call's
+                    // fork) never will: that is the failure, detected without a clock.
                     try {
-                        if (!callerWorked.await(20, TimeUnit.SECONDS)) {
-                            throw new AssertionError("the calling thread took no task");
+                        while (!callerWorked.await(50, TimeUnit.MILLISECONDS)) {
+                            if (LockSupport.getBlocker(caller) instanceof Parallel.Fork
+                                    && callerWorked.getCount() != 0) {
+                                throw new AssertionError("the calling thread took no task and waits for the helpers");
+                            }
                         }
                     } catch (InterruptedException e) {
                         throw new AssertionError(e);
@@ -127,8 +134,9 @@ class ParallelTest {
                     threads[ci].start();
                 }
                 for (Thread t : threads) {
-                    t.join(60_000);
-                    assertFalse(t.isAlive(), "a caller did not finish in 60 s");
+                    // A deadlock guard only (HangGuard), never a speed limit.
+                    t.join(HangGuard.LIMIT.toMillis());
+                    assertFalse(t.isAlive(), "a caller hangs");
                 }
                 assertTrue(errors.isEmpty(), () -> (e == null ? "library helpers: " : "executor: ") + errors);
             }

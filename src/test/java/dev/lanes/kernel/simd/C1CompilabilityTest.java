@@ -1,16 +1,14 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every kernel method must be compilable by C1. When C1 refuses a method ("out of virtual
@@ -38,18 +36,13 @@ class C1CompilabilityTest {
                         || a.startsWith("-XX:UseSSE"))
                 .forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CompileProbe.class.getName(), "40"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("_JAVA_OPTIONS");
-        Process p = pb.start();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("the probe JVM did not finish in 120 s");
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "the probe JVM failed:\n" + text);
+        HangGuard.Result r = HangGuard.run(pb, "the probe JVM");
+        String text = r.output();
+        assertEquals(0, r.exitCode(), () -> "the probe JVM failed:\n" + text);
         assertTrue(text.contains("probe done"), text);
         int bits = VectorKernels.preferredVectorBits();
         String microKernel = "dev.lanes.kernel.simd." + (bits >= 512 ? "Gemm512Tall" : bits >= 256 ? "Gemm256" : "Gemm128")

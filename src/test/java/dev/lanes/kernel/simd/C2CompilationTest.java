@@ -1,12 +1,11 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +31,7 @@ class C2CompilationTest {
     @Test
     void hotKernelMethodsReachC2() throws Exception {
         // Enough calls for every path's methods to cross the tier-4 invocation and loop thresholds.
-        String text = probe(300);
+        String text = probe("300");
         List<String> skipped = text.lines()
                 .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("dev.lanes."))
                 .toList();
@@ -43,16 +42,27 @@ class C2CompilationTest {
     }
 
     /**
+     * {@link dev.lanes.kernel.Warmup} alone — its fixed rounds on small operands, no real call —
+     * gets every hot method to C2, so a program that starts it finds compiled kernels.
+     */
+    @Test
+    void theWarmUpAloneGetsTheHotMethodsToC2() throws Exception {
+        String text = probe("warmup");
+        List<String> missing = notAtTier4(text);
+        assertTrue(missing.isEmpty(), () -> "the warm-up left these in slow code: " + missing);
+    }
+
+    /**
      * The check must be able to fail: with C2 switched off every hot method is reported. (Two calls
      * per path only: C1 code runs the Vector API boxed, far too slowly for the full probe.)
      */
     @Test
     void aJvmWithoutC2IsCaught() throws Exception {
-        String text = probe(2, "-XX:TieredStopAtLevel=3");
+        String text = probe("2", "-XX:TieredStopAtLevel=3");
         assertEquals(hotMethods(), notAtTier4(text));
     }
 
-    private static String probe(int calls, String... extraFlags) throws Exception {
+    private static String probe(String calls, String... extraFlags) throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new AssertionError("cannot tell which java runs this test"));
         List<String> command = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
@@ -64,20 +74,14 @@ class C2CompilationTest {
                         || a.startsWith("-XX:UseSSE"))
                 .forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CompileProbe.class.getName(),
-                Integer.toString(calls)));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                calls));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("_JAVA_OPTIONS");
-        Process p = pb.start();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        // Not a speed limit: only a guard against a hung child JVM.
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail("the probe JVM did not finish");
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "the probe JVM failed:\n" + text);
+        HangGuard.Result r = HangGuard.run(pb, "the probe JVM");
+        String text = r.output();
+        assertEquals(0, r.exitCode(), () -> "the probe JVM failed:\n" + text);
         assertTrue(text.contains("probe done"), text);
         return text;
     }

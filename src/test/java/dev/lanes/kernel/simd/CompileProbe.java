@@ -3,6 +3,7 @@ package dev.lanes.kernel.simd;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
+import dev.lanes.kernel.Warmup;
 
 /**
  * The main class {@link C1CompilabilityTest} runs in a child JVM: calls every GEMM path — packed
@@ -16,6 +17,13 @@ public final class CompileProbe {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("warmup")) {
+            // Only what Warmup does, at the preferred width: C2CompilationTest checks that it
+            // alone gets every hot method compiled.
+            Warmup.run(Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null)));
+            System.out.println("probe done");
+            return;
+        }
         int calls = Integer.parseInt(args[0]);
         int[][] shapes = {{120, 112, 128}, {24, 40, 530}, {33, 10, 100}, {1, 50, 20}, {1, 40, 30}};
         for (int bits : new int[]{512, 256, 128}) {

@@ -5,6 +5,7 @@ import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.gemm.Blocking;
 import dev.lanes.kernel.gemm.Gemm;
+import dev.lanes.testsupport.JitSettling;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -37,16 +38,14 @@ class GemmAllocationTest {
             // Until C2 has compiled every kernel, C1 code boxes vectors (a masked load in C1 code
             // allocated ~100 KB per call here); a real per-call allocation shows in every window,
             // so the call passes once one window of 50 calls allocates (almost) nothing, and fails
-            // if none does within 20 s.
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            long best = Long.MAX_VALUE;
-            while (best >= 1024 && System.nanoTime() < deadline) {
+            // if none does by the time the JIT has settled (at least 10,000 calls).
+            long best = JitSettling.smallest(() -> {
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 50; i++) {
                     call.run();
                 }
-                best = Math.min(best, (mx.getCurrentThreadAllocatedBytes() - before) / 50);
-            }
+                return (mx.getCurrentThreadAllocatedBytes() - before) / 50;
+            }, 1023, 200);
             assertEquals(0.125f * kk, c[0]);
             assertEquals(0.125f * kk, c[m * n - 1]);
             assertTrue(best < 1024, Gemm.path(tb, m, n, kk) + " path allocates " + best + " bytes per call");
@@ -75,15 +74,13 @@ class GemmAllocationTest {
             java.util.Arrays.fill(b, 0.25f);
             Transpose transB = tb ? Transpose.TRANSPOSE : Transpose.NONE;
             int ldb = tb ? kk : n;
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            long best = Long.MAX_VALUE;
-            while (best > 1024 && System.nanoTime() < deadline) {
+            long best = JitSettling.smallest(() -> {
                 long before = mx.getTotalThreadAllocatedBytes();
                 for (int i = 0; i < 20; i++) {
                     k.sgemm(Transpose.NONE, transB, m, n, kk, 1f, a, 0, kk, b, 0, ldb, 0f, c, 0, n);
                 }
-                best = Math.min(best, mx.getTotalThreadAllocatedBytes() - before);
-            }
+                return mx.getTotalThreadAllocatedBytes() - before;
+            }, 1024, 250);
             assertEquals(0.125f * kk, c[0]);
             assertEquals(0.125f * kk, c[m * n - 1]);
             assertTrue(best <= 1024, Gemm.path(tb, m, n, kk) + " path on two threads allocates " + best

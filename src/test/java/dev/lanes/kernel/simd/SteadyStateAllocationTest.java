@@ -1,5 +1,6 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.testsupport.JitSettling;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -11,7 +12,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Once C2 has compiled them, the transcendental kernels must allocate nothing: a vector that the
  * JIT failed to keep in registers is boxed on the heap, so allocation is the timing-free symptom
- * of a kernel compiled badly (or stranded in C1). Waits for the compiler up to a deadline.
+ * of a kernel compiled badly (or stranded in C1). Waits until the compiler has settled
+ * ({@link JitSettling}), not for a number of seconds.
  */
 class SteadyStateAllocationTest {
 
@@ -41,17 +43,16 @@ class SteadyStateAllocationTest {
             a -> k.softmaxRows(1000, 10, a, 0, 10),
         };
         long me = Thread.currentThread().threadId();
-        long deadline = System.nanoTime() + 40_000_000_000L;
         for (int o = 0; o < ops.length; o++) {
-            long bytes;
-            do {
+            Op op = ops[o];
+            long bytes = JitSettling.smallest(() -> {
                 long before = mx.getThreadAllocatedBytes(me);
                 for (int rep = 0; rep < 200; rep++) {
                     System.arraycopy(src, 0, x, 0, n);
-                    ops[o].run(x);
+                    op.run(x);
                 }
-                bytes = mx.getThreadAllocatedBytes(me) - before;
-            } while (bytes != 0 && System.nanoTime() < deadline);
+                return mx.getThreadAllocatedBytes(me) - before;
+            }, 0, 50);
             assertEquals(0, bytes, names[o] + " still allocates after warm-up (boxed vectors?)");
         }
     }
