@@ -158,17 +158,10 @@ final class DataParallelTrainer {
         int[] sizes = spec.sizes();
         String hidden = Specs.hiddenActivation(spec);
         return shard -> {
-            NetworkSpec s = Specs.classifier(sizes, hidden);
-            Network net = Shard.networkFor(s);
-            FlatParameters.write(params.value(), net);
-            Gradients g = GRADIENTS.get();
-            if (g == null || g.depth() != net.depth()) {
-                g = net.newGradients();
-                GRADIENTS.set(g);
-            }
-            return shard.step(net, g, seed, perShard, epoch, step, rows);
+            Shard.Worker w = Shard.worker(Specs.classifier(sizes, hidden));
+            FlatParameters.write(params.value(), w.net());
+            return shard.step(w.net(), w.gradients(), seed, perShard, epoch, step, rows);
         };
     }
 
-    private static final ThreadLocal<Gradients> GRADIENTS = new ThreadLocal<>();
 }

@@ -108,17 +108,22 @@ final class Shard implements Serializable {
         return batches;
     }
 
-    /** A network for {@code spec} reused by the calling executor thread across steps. */
-    static Network networkFor(NetworkSpec spec) {
-        Network net = NETWORK.get();
-        if (net == null || !net.spec().equals(spec)) {
-            net = Network.create(spec, 0);
-            NETWORK.set(net);
-        }
-        return net;
+    /** A network and its gradient buffers, reused by one executor thread across steps. */
+    record Worker(Network net, Gradients gradients) {
     }
 
-    private static final ThreadLocal<Network> NETWORK = new ThreadLocal<>();
+    /** The calling executor thread's worker for {@code spec}. */
+    static Worker worker(NetworkSpec spec) {
+        Worker w = WORKER.get();
+        if (w == null || !w.net().spec().equals(spec)) {
+            Network net = Network.create(spec, 0);
+            w = new Worker(net, net.newGradients());
+            WORKER.set(w);
+        }
+        return w;
+    }
+
+    private static final ThreadLocal<Worker> WORKER = new ThreadLocal<>();
 
     /**
      * Counts of bad input rows in one partition, each with the global index (input order) of the
