@@ -9,7 +9,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
+import org.apache.spark.BarrierTaskContext;
+
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -110,6 +113,106 @@ final class DataParallelTrainer {
             accs.add((double) correct / total);
         }
         return new Progress(losses, accs, times);
+    }
+
+    /**
+     * The same training in one barrier job: the P tasks stay alive for the whole run, each keeps
+     * a replica of the network and the optimizer, and every step exchanges the partitions'
+     * weighted gradients with {@link BarrierTaskContext#allGather} (through the driver's RPC);
+     * each task sums them in partition order and applies the identical update, so the replicas
+     * stay bit-identical to each other and to {@link #fit}. Needs P free task slots at once.
+     *
+     * @param solver and {@code lr}: the optimizer each replica builds
+     */
+    Progress fitBarrier(Network net, String solver, float lr) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(shards.context());
+        Broadcast<float[]> init = jsc.broadcast(FlatParameters.read(net));
+        int[] sizes = spec.sizes();
+        String hidden = Specs.hiddenActivation(spec);
+        int steps = stepsPerEpoch();
+        int per = perShard();
+        int[] globalRows = new int[steps];
+        for (int s = 0; s < steps; s++) {
+            globalRows[s] = globalRows(s);
+        }
+        int ep = epochs;
+        long sd = seed;
+        long total = 0;
+        for (int n : shardRows) {
+            total += n;
+        }
+        List<float[]> out;
+        try {
+            BarrierTask task = it -> {
+                BarrierTaskContext ctx = BarrierTaskContext.get();
+                Shard shard = it.next();
+                Shard.Worker w = Shard.worker(Specs.classifier(sizes, hidden));
+                Network replica = w.net();
+                FlatParameters.write(init.value(), replica);
+                Optimizer opt = LanesClassifier.optimizer(solver, lr).get();
+                float[] sum = new float[FlatParameters.count(sizes)];
+                float[] stats = new float[ep * steps * 2];
+                long[] times = new long[ep * steps];
+                for (int e = 0; e < ep; e++) {
+                    for (int s = 0; s < steps; s++) {
+                        long t0 = System.nanoTime();
+                        Shard.StepResult r = shard.step(replica, w.gradients(), sd, per, e, s, globalRows[s]);
+                        String[] all = ctx.allGather(Messages.encode(r));
+                        boolean first = true;
+                        double loss = 0;
+                        long correct = 0;
+                        for (String m : all) {
+                            first = Messages.addInto(m, sum, first);
+                            loss += Messages.lossSum(m);
+                            correct += Messages.correct(m);
+                        }
+                        FlatParameters.unflatten(sum, w.gradients());
+                        opt.step(replica, w.gradients());
+                        stats[2 * (e * steps + s)] = (float) loss;
+                        stats[2 * (e * steps + s) + 1] = correct;
+                        times[e * steps + s] = System.nanoTime() - t0;
+                    }
+                }
+                if (ctx.partitionId() != 0) {
+                    return java.util.Collections.emptyIterator();
+                }
+                float[] t = new float[times.length];
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = times[i] * 1e-3f;   // microseconds
+                }
+                return List.of(FlatParameters.read(replica), stats, t).iterator();
+            };
+            // RDD.barrier() has no Java wrapper: call the Scala API with a serializable function.
+            scala.Function1<scala.collection.Iterator<Shard>, scala.collection.Iterator<float[]>> f =
+                    (scala.Function1<scala.collection.Iterator<Shard>, scala.collection.Iterator<float[]>> & java.io.Serializable)
+                            it -> scala.jdk.javaapi.CollectionConverters.asScala(task.apply(scala.jdk.javaapi.CollectionConverters.asJava(it)));
+            out = new JavaRDD<>(shards.rdd().barrier().mapPartitions(f, false, scala.reflect.ClassTag$.MODULE$.apply(float[].class)),
+                    scala.reflect.ClassTag$.MODULE$.apply(float[].class)).collect();
+        } finally {
+            init.destroy();
+        }
+        FlatParameters.write(out.get(0), net);
+        List<Double> losses = new ArrayList<>();
+        List<Double> accs = new ArrayList<>();
+        for (int e = 0; e < epochs; e++) {
+            double l = 0;
+            double c = 0;
+            for (int s = 0; s < steps; s++) {
+                l += out.get(1)[2 * (e * steps + s)];
+                c += out.get(1)[2 * (e * steps + s) + 1];
+            }
+            losses.add(l / total);
+            accs.add(c / total);
+        }
+        List<Long> times = new ArrayList<>();
+        for (float us : out.get(2)) {
+            times.add((long) (us * 1e3));
+        }
+        return new Progress(losses, accs, times);
+    }
+
+    /** The body of the barrier job's tasks. */
+    private interface BarrierTask extends java.util.function.Function<Iterator<Shard>, Iterator<float[]>>, java.io.Serializable {
     }
 
     /** Loss summed over the rows of one step, and how many of them were classified correctly. */

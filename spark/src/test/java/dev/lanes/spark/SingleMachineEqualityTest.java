@@ -134,6 +134,31 @@ class SingleMachineEqualityTest {
         }
     }
 
+    /** One barrier job with allGather gives the same bits as a job per step. */
+    @Test
+    void barrierModeGivesTheSameBitsAsAJobPerStep() {
+        SparkSession spark = SparkTests.local();
+        Dataset d = digits(500);
+        JavaRDD<Shard> shards = TrainingData.shards(SparkTests.frame(spark, d, 2), "features", "label", 64, 10, 2).cache();
+        try {
+            int[] rows = TrainingData.validate(shards, "features", "label", 64, 10);
+            NetworkSpec spec = Specs.classifier(SIZES, "sigmoid");
+            for (String solver : new String[] {"sgd", "adam"}) {
+                Network a = Network.create(spec, SEED);
+                Network b = Network.create(spec, SEED);
+                DataParallelTrainer t = new DataParallelTrainer(shards, rows, spec, 64, 2, SEED,
+                        LanesClassifier.optimizer(solver, 0.05f));
+                DataParallelTrainer.Progress pa = t.fit(a);
+                DataParallelTrainer.Progress pb = t.fitBarrier(b, solver, 0.05f);
+                assertArrayEquals(FlatParameters.read(a), FlatParameters.read(b), 0f, solver);
+                assertEquals(pa.stepNanos().size(), pb.stepNanos().size());
+                assertEquals(pa.epochAccuracy(), pb.epochAccuracy());
+            }
+        } finally {
+            shards.unpersist(false);
+        }
+    }
+
     /** Two partitions, whole runs: close to one machine over the same batches, and repeatable bit for bit. */
     @Test
     void twoPartitionsMatchOneMachineAndRepeatExactly() {
