@@ -126,6 +126,12 @@ final class DataParallelTrainer {
      */
     Progress fitBarrier(Network net, String solver, float lr) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(shards.context());
+        // Spark would otherwise retry the slot check for minutes before failing.
+        if (partitions() > jsc.sc().defaultParallelism()) {
+            throw new IllegalArgumentException("synchronization=barrier runs all " + partitions()
+                    + " partitions at once but the cluster offers " + jsc.sc().defaultParallelism()
+                    + " task slots (spark.default.parallelism); repartition the input or use synchronization=job");
+        }
         Broadcast<float[]> init = jsc.broadcast(FlatParameters.read(net));
         int[] sizes = spec.sizes();
         String hidden = Specs.hiddenActivation(spec);

@@ -64,6 +64,7 @@ public final class LanesClassifier
     private final Param<String> solver;
     private final Param<String> activation;
     private final LongParam seed;
+    private final Param<String> synchronization;
 
     /** An estimator with a random uid. */
     public LanesClassifier() {
@@ -85,6 +86,9 @@ public final class LanesClassifier
         this.solver = new Param<>(this, "solver", "optimizer: sgd or adam");
         this.activation = new Param<>(this, "activation", "activation of the hidden layers: sigmoid, tanh or relu");
         this.seed = new LongParam(this, "seed", "seed of the initial weights and of the per-epoch shuffles");
+        this.synchronization = new Param<>(this, "synchronization",
+                "how the partitions meet each step: job (a Spark job per step, default) or barrier (one barrier job, allGather)");
+        setDefault(synchronization, "job");
         setDefault(maxIter, 100);
         setDefault(batchSize, 128);
         setDefault(stepSize, 0.03);
@@ -131,6 +135,24 @@ public final class LanesClassifier
     /** Seed. */
     public LongParam seed() {
         return seed;
+    }
+
+    /**
+     * {@code job} (default): one Spark job per step, the driver sums the gradients and broadcasts
+     * the weights. {@code barrier}: one barrier job for the whole run whose tasks exchange
+     * gradients with {@code allGather}; same bits, no per-step scheduling, but every message goes
+     * through the driver and all partitions must run at once (see spark/README.md).
+     */
+    public Param<String> synchronization() {
+        return synchronization;
+    }
+
+    public String getSynchronization() {
+        return $(synchronization);
+    }
+
+    public LanesClassifier setSynchronization(String value) {
+        return (LanesClassifier) set(synchronization, value);
     }
 
     public int[] getLayers() {
@@ -202,6 +224,10 @@ public final class LanesClassifier
         if (getMaxIter() < 1) {
             throw new IllegalArgumentException("maxIter must be >= 1 but was " + getMaxIter());
         }
+        String sync = getSynchronization().toLowerCase(Locale.ROOT);
+        if (!sync.equals("job") && !sync.equals("barrier")) {
+            throw new IllegalArgumentException("synchronization must be job or barrier but was '" + getSynchronization() + "'");
+        }
         int p = dataset.rdd().getNumPartitions();
         checkBatch(getBatchSize(), p);
         JavaRDD<Shard> shards = TrainingData.shards(dataset, getFeaturesCol(), getLabelCol(), sizes[0],
@@ -209,7 +235,12 @@ public final class LanesClassifier
         try {
             int[] rows = TrainingData.validate(shards, getFeaturesCol(), getLabelCol(), sizes[0], sizes[sizes.length - 1]);
             Network net = Network.create(spec, getSeed());
-            new DataParallelTrainer(shards, rows, spec, getBatchSize(), getMaxIter(), getSeed(), optimizer).fit(net);
+            DataParallelTrainer trainer = new DataParallelTrainer(shards, rows, spec, getBatchSize(), getMaxIter(), getSeed(), optimizer);
+            if (sync.equals("barrier")) {
+                trainer.fitBarrier(net, getSolver(), (float) getStepSize());
+            } else {
+                trainer.fit(net);
+            }
             LanesClassificationModel model = new LanesClassificationModel(uid, sizes, getActivation(), FlatParameters.read(net));
             return copyValues(model, ParamMap.empty());
         } finally {

@@ -154,6 +154,10 @@ class SingleMachineEqualityTest {
                 assertEquals(pa.stepNanos().size(), pb.stepNanos().size());
                 assertEquals(pa.epochAccuracy(), pb.epochAccuracy());
             }
+            LanesClassificationModel job = classifier("adam", 0.01, 64, 1).fit(SparkTests.frame(spark, d, 2));
+            LanesClassificationModel barrier = classifier("adam", 0.01, 64, 1).setSynchronization("barrier")
+                    .fit(SparkTests.frame(spark, d, 2));
+            assertArrayEquals(job.parameters(), barrier.parameters(), 0f, "estimator, barrier vs job");
         } finally {
             shards.unpersist(false);
         }
@@ -170,6 +174,7 @@ class SingleMachineEqualityTest {
             LanesClassificationModel a = classifier(solver, lr, BATCH, epochs).fit(SparkTests.frame(spark, d, PARTS));
             LanesClassificationModel again = classifier(solver, lr, BATCH, epochs).fit(SparkTests.frame(spark, d, PARTS));
             assertArrayEquals(a.parameters(), again.parameters(), 0f, solver + ": repeated runs differ");
+
 
             Network net = Network.create(Specs.classifier(SIZES, "sigmoid"), SEED);
             Optimizer opt = solver.equals("sgd") ? new Sgd((float) lr) : new Adam((float) lr);

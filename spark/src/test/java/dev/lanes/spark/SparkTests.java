@@ -24,7 +24,7 @@ final class SparkTests {
 
     /** A {@code local[2]} session shared by the tests of this JVM. */
     static synchronized SparkSession local() {
-        if (session == null) {
+        if (session == null || session.sparkContext().isStopped()) {
             session = SparkSession.builder()
                     .master("local[2]")
                     .appName("lanes-spark-tests")
