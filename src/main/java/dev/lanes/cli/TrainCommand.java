@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: <features>,128,<outputs>), e.g. 64,32,10 for the digits.")
     int[] layers;
 
-    @Option(names = "--activation", defaultValue = "relu", paramLabel = "sigmoid|tanh|relu|identity",
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "sigmoid|tanh|relu|identity|gelu|silu",
             description = "Activation of the hidden layers (default: ${DEFAULT-VALUE}).")
     String activation;
 
@@ -80,9 +80,24 @@ final class TrainCommand implements Callable<Integer> {
             description = "Loss (default: cross-entropy for classification, mse for regression).")
     String loss;
 
-    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|momentum|adam",
-            description = "Optimizer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|momentum|adam|adamw",
+            description = "Optimizer (default: ${DEFAULT-VALUE}); adamw is Adam with decoupled weight decay "
+                    + "(--weight-decay, default 0.01 for adamw).")
     String optimizer;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Inverted dropout after every hidden layer, dropping each value with probability P "
+                    + "in [0, 1) during training only (default: ${DEFAULT-VALUE}, none).")
+    double dropout;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "Weight decay: L2 added to the gradient for sgd and momentum, decoupled for adamw "
+                    + "(default: 0.01 for adamw, 0 otherwise; not allowed with adam, use adamw).")
+    Float weightDecay;
+
+    @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "N",
+            description = "Clip each batch's global gradient norm to N before the update (default: ${DEFAULT-VALUE}, off).")
+    double clipNorm;
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate (default: 0.001 for adam, 0.1 for sgd and momentum).")
@@ -111,7 +126,8 @@ final class TrainCommand implements Callable<Integer> {
     double test;
 
     @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS",
-            description = "Stop early when the validation loss has not improved for this many epochs; 0 = never (default).")
+            description = "Stop early when the validation loss has not improved for this many epochs, and keep "
+                    + "the weights of the best epoch; 0 = never (default).")
     int patience;
 
     @Option(names = "--no-standardize", negatable = false,
@@ -205,7 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer();
         Progress listener = new Progress(cl, train.size(), epochs, classes);
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)
-                .listener(listener).earlyStopping(patience, 0).build();
+                .listener(listener).earlyStopping(patience, 0).clipNorm(clipNorm).build();
         Path ckpt = sibling(out, ".ckpt");
         List<String> classNames = classes ? all.classNames() : List.of();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -253,6 +269,26 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (result.stoppedEarly()) {
             o.printf("stopped early: the validation loss last improved at epoch %d%n", result.bestEpoch());
+        }
+        if (result.restoredEpoch() > 0) {
+            EpochResult best = null;
+            for (EpochResult r : listener.history) {
+                if (r.epoch() == result.restoredEpoch()) {
+                    best = r;
+                }
+            }
+            o.printf(Locale.ROOT, "restored the weights of epoch %d, the best validation loss%s%n", result.restoredEpoch(),
+                    best == null ? "" : String.format(Locale.ROOT, " (%.5f%s)", best.validationLoss(),
+                            classes ? String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * best.validationAccuracy()) : ""));
+            // Evaluated again from the restored weights: the same numbers as that epoch's.
+            Evaluation again = Trainer.evaluate(net, val);
+            o.printf(Locale.ROOT, "validation with the restored weights: loss %.5f%s%n", again.loss(),
+                    classes ? String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * again.accuracy()) : "");
+            metadata.put("restored.epoch", Integer.toString(result.restoredEpoch()));
+            metadata.put("validation.loss", Double.toString(again.loss()));
+            if (classes) {
+                metadata.put("validation.accuracy", Double.toString(again.accuracy()));
+            }
         }
         if (testSet != null) {
             Evaluation ev = Trainer.evaluate(net, testSet);
@@ -303,8 +339,20 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "bar", "log").contains(progress)) {
             bad.add("--progress must be auto, bar or log but was '" + progress + "'");
         }
-        if (!List.of("sgd", "momentum", "adam").contains(optimizer)) {
-            bad.add("--optimizer must be sgd, momentum or adam but was '" + optimizer + "'");
+        if (!List.of("sgd", "momentum", "adam", "adamw").contains(optimizer)) {
+            bad.add("--optimizer must be sgd, momentum, adam or adamw but was '" + optimizer + "'");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            bad.add("--dropout must be in [0, 1) but was " + dropout);
+        }
+        if (weightDecay != null && !(weightDecay >= 0 && Float.isFinite(weightDecay))) {
+            bad.add("--weight-decay must be finite and >= 0 but was " + weightDecay);
+        }
+        if (weightDecay != null && weightDecay > 0 && optimizer.equals("adam")) {
+            bad.add("--weight-decay with --optimizer adam: use --optimizer adamw (decoupled weight decay)");
+        }
+        if (!(clipNorm >= 0 && Double.isFinite(clipNorm))) {
+            bad.add("--clip-norm must be finite and >= 0 but was " + clipNorm);
         }
         if (!bad.isEmpty()) {
             throw new CommandLine.ParameterException(cl, String.join("; ", bad));
@@ -338,7 +386,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         int[] sizes = widths.clone();
         try {
-            return NetworkSpec.of(sizes, hidden, outAct, l);
+            NetworkSpec.Builder b = NetworkSpec.builder(sizes[0]);
+            for (int i = 1; i < sizes.length; i++) {
+                boolean output = i == sizes.length - 1;
+                b.dense(sizes[i], output ? outAct : hidden);
+                if (!output && dropout > 0) {
+                    b.dropout(dropout);
+                }
+            }
+            return b.loss(l).spec();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -348,16 +404,17 @@ final class TrainCommand implements Callable<Integer> {
         Activation a = Models.activation(s.trim().toLowerCase(Locale.ROOT));
         if (a == null) {
             throw new CommandLine.ParameterException(cl, option
-                    + " must be sigmoid, tanh, relu, identity or softmax but was '" + s + "'");
+                    + " must be sigmoid, tanh, relu, identity, gelu, silu or softmax but was '" + s + "'");
         }
         return a;
     }
 
     private Optimizer optimizer() {
         return switch (optimizer) {
-            case "sgd" -> new Sgd(learningRate == null ? 0.1f : learningRate);
-            case "momentum" -> new Momentum(learningRate == null ? 0.1f : learningRate, momentum);
-            default -> new Adam(learningRate == null ? 1e-3f : learningRate);
+            case "sgd" -> new Sgd(learningRateUsed(), weightDecayUsed());
+            case "momentum" -> new Momentum(learningRateUsed(), momentum, weightDecayUsed());
+            case "adamw" -> Adam.adamW(learningRateUsed(), weightDecayUsed());
+            default -> new Adam(learningRateUsed());
         };
     }
 
@@ -367,7 +424,7 @@ final class TrainCommand implements Callable<Integer> {
         int[] sizes = netSpec.sizes();
         c.put("--layers", join(sizes));
         c.put("--activation", activation);
-        c.put("--output-activation", Models.name(netSpec.layers().getLast().activation()));
+        c.put("--output-activation", Models.name(netSpec.outputLayer().activation()));
         c.put("--loss", Models.name(netSpec.loss()));
         c.put("--optimizer", optimizer);
         c.put("--lr", Float.toString(learningRateUsed()));
@@ -378,12 +435,19 @@ final class TrainCommand implements Callable<Integer> {
         c.put("--test", Double.toString(test));
         c.put("--no-standardize", Boolean.toString(noStandardize));
         c.put("--patience", Integer.toString(patience));
+        c.put("--dropout", Double.toString(dropout));
+        c.put("--weight-decay", Float.toString(weightDecayUsed()));
+        c.put("--clip-norm", Double.toString(clipNorm));
         c.put("data.fingerprint", fingerprint);
         return c;
     }
 
     private float learningRateUsed() {
-        return learningRate != null ? learningRate : optimizer.equals("adam") ? 1e-3f : 0.1f;
+        return learningRate != null ? learningRate : optimizer.startsWith("adam") ? 1e-3f : 0.1f;
+    }
+
+    private float weightDecayUsed() {
+        return weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.01f : 0f;
     }
 
     /**
@@ -414,6 +478,28 @@ final class TrainCommand implements Callable<Integer> {
         String p = saved.get("--patience");
         if (p != null && !pr.hasMatchedOption("--patience")) {
             patience = Integer.parseInt(p);
+        }
+        // Settings added after the first checkpoints were written: absent means their default.
+        for (String option : List.of("--dropout", "--weight-decay", "--clip-norm")) {
+            String value = saved.get(option);
+            if (value == null) {
+                continue;
+            }
+            String given = option.equals("--dropout") ? Double.toString(dropout)
+                    : option.equals("--clip-norm") ? Double.toString(clipNorm) : String.valueOf(weightDecay);
+            if (pr.hasMatchedOption(option) && !equalSetting("--lr", given, value)) {
+                throw new CommandLine.ParameterException(cl, option + " " + given + " differs from the value "
+                        + value + " of the checkpoint " + resume + "; a resumed run keeps its settings");
+            }
+            try {
+                switch (option) {
+                    case "--dropout" -> dropout = Double.parseDouble(value);
+                    case "--clip-norm" -> clipNorm = Double.parseDouble(value);
+                    default -> weightDecay = Float.parseFloat(value);
+                }
+            } catch (NumberFormatException e) {
+                throw CliException.badInput(resume + ": malformed setting " + option + "=" + value, e);
+            }
         }
     }
 

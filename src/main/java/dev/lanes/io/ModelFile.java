@@ -20,33 +20,43 @@ import java.util.zip.CRC32;
  * Reads and writes Lanes model and checkpoint files: a small, versioned, checksummed binary format
  * that a program in any language can read with a few lines of code.
  *
- * <h2>Byte layout, format version 1</h2>
+ * <h2>Byte layout, format version 2</h2>
  * All integers are unsigned and <b>little-endian</b>; {@code f32} is an IEEE 754 binary32 float,
  * little-endian; {@code str} is a {@code u32} byte count followed by that many bytes of UTF-8.
  * <pre>
  * offset  size  field
  * 0       8     magic: ASCII "LANESMDL" (model) or "LANESCKP" (checkpoint)
- * 8       4     u32 format version = 1
- * 12      4     u32 flags = 0 (reserved; version-1 readers reject other values)
+ * 8       4     u32 format version = 2 (this class also reads version 1, below)
+ * 12      4     u32 flags = 0 (reserved; readers reject other values)
  * 16      8     u64 N = payload length in bytes
  * 24      N     payload (below)
  * 24+N    4     u32 CRC-32 (the zlib/PNG polynomial, as java.util.zip.CRC32 and zlib.crc32)
  *               of bytes [0, 24+N): header and payload
  * The file is exactly 28+N bytes long.
  *
- * Model payload:
+ * Model payload (version 2):
  *   u32 n0                      input width
- *   u32 L                       number of dense layers
- *   L × { u32 n_l; str activation }          e.g. "sigmoid", "relu", "tanh", "identity"
+ *   u32 L                       number of layers, of every kind (1 ≤ L ≤ 65536)
+ *   L × {
+ *     str kind                  "dense", "dropout", …
+ *     u32 n_l                   output width (a dropout layer keeps its input width)
+ *     u32 K; K × { str key; str value }      configuration, keys sorted; dense: activation
+ *                                            ("sigmoid", "tanh", "relu", "identity", "softmax",
+ *                                            "gelu", "silu") and units; dropout: rate
+ *     u32 P; f32[P] parameters  dense: P = n_l·n_(l−1) + n_l, the weights row-major (row j holds
+ *                               unit j's incoming weights, so the layer computes Z = A·Wᵀ + b)
+ *                               then the biases; dropout: P = 0
+ *   }
  *   str loss                                 e.g. "mse", "cross-entropy"
  *   u32 C; C × str                           class names (C = n_L), or C = 0 for regression
  *   u32 F; F × f32 mean; F × f32 std         input standardization x' = (x − mean)/std,
  *                                            F = n0, or F = 0 for none
  *   u32 M; M × { str key; str value }        metadata, keys sorted
- *   for l = 1..L:
- *     f32[n_l × n_(l−1)] weights            row-major: row j holds unit j's incoming weights,
- *                                            so the layer computes Z = A·Wᵀ + b
- *     f32[n_l] biases
+ *
+ * Model payload (version 1, read only; dense layers only):
+ *   u32 n0; u32 L; L × { u32 n_l; str activation }; str loss; u32 C; C × str;
+ *   u32 F; F × f32 mean; F × f32 std; u32 M; M × { str key; str value };
+ *   then for l = 1..L: f32[n_l × n_(l−1)] weights; f32[n_l] biases
  *
  * Checkpoint payload: the model payload, then
  *   u32 epochs                              completed epochs
@@ -55,7 +65,8 @@ import java.util.zip.CRC32;
  *   u32 T; T × { str name; u32 n; f32[n] }  optimizer state tensors, names sorted
  * </pre>
  * A reader must check the magic, version, flags, length and checksum before it trusts anything in
- * the payload. Parameters must be finite.
+ * the payload, and check every count and length against the bytes that remain before it
+ * allocates anything. Parameters must be finite.
  *
  * <h2>Safety</h2>
  * Writes are atomic ({@link AtomicFiles}): a crash leaves the previous file whole. Reading a file
@@ -65,8 +76,12 @@ import java.util.zip.CRC32;
  */
 public final class ModelFile {
 
-    /** The format version this class writes and reads. */
-    public static final int VERSION = 1;
+    /** The format version this class writes; it reads this one and {@link #VERSION_1}. */
+    public static final int VERSION = 2;
+    /** The first format version, dense layers only; still read. */
+    public static final int VERSION_1 = 1;
+    /** The most layers a model may have. */
+    public static final int MAX_LAYERS = 1 << 16;
     /** The 8-byte magic of a model file. */
     public static final String MODEL_MAGIC = "LANESMDL";
     /** The 8-byte magic of a checkpoint file. */
@@ -140,6 +155,7 @@ public final class ModelFile {
         long seed = in.u64();
         Map<String, String> config = readMap(in, "configuration");
         int t = in.count("optimizer tensor count");
+        in.need(8L * t, "list of " + t + " optimizer tensors");
         Map<String, float[]> state = new LinkedHashMap<>();
         for (int i = 0; i < t; i++) {
             String name = in.str("optimizer tensor name");
@@ -164,8 +180,12 @@ public final class ModelFile {
         out.u32(m.inputs());
         out.u32(m.layers().size());
         for (StoredLayer layer : m.layers()) {
+            out.str(layer.kind());
             out.u32(layer.units());
-            out.str(layer.activation());
+            writeMap(out, layer.config());
+            out.u32(layer.weights().length + layer.biases().length);
+            out.f32s(layer.weights());
+            out.f32s(layer.biases());
         }
         out.str(m.loss());
         out.u32(m.classNames().size());
@@ -180,10 +200,6 @@ public final class ModelFile {
             out.f32s(m.std());
         }
         writeMap(out, m.metadata());
-        for (StoredLayer layer : m.layers()) {
-            out.f32s(layer.weights());
-            out.f32s(layer.biases());
-        }
     }
 
     private static void writeMap(Out out, Map<String, String> map) {
@@ -281,14 +297,14 @@ public final class ModelFile {
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long version = Integer.toUnsignedLong(b.getInt(8));
-        if (version != VERSION) {
-            throw new ModelFileException(file, "has format version " + version + "; this Lanes reads version "
-                    + VERSION + (version > VERSION ? " (the file was written by a newer Lanes)" : ""));
+        if (version != VERSION && version != VERSION_1) {
+            throw new ModelFileException(file, "has format version " + version + "; this Lanes reads versions "
+                    + VERSION_1 + " and " + VERSION + (version > VERSION ? " (the file was written by a newer Lanes)" : ""));
         }
         int flags = b.getInt(12);
         if (flags != 0) {
             throw new ModelFileException(file, "has unknown flags 0x" + Integer.toHexString(flags)
-                    + " for format version " + VERSION);
+                    + " for format version " + version);
         }
         long n = b.getLong(16);
         long expected = HEADER + n + TRAILER;
@@ -313,12 +329,86 @@ public final class ModelFile {
     }
 
     private static StoredModel readModelPayload(In in) throws ModelFileException {
+        return in.version == VERSION_1 ? readModelPayloadV1(in) : readModelPayloadV2(in);
+    }
+
+    private static StoredModel readModelPayloadV2(In in) throws ModelFileException {
         int inputs = in.count("input width");
         int layerCount = in.count("layer count");
         if (inputs == 0 || layerCount == 0) {
             throw in.bad("a model needs at least one input and one layer, found "
                     + inputs + " inputs and " + layerCount + " layers");
         }
+        if (layerCount > MAX_LAYERS) {
+            throw in.bad("the model has " + layerCount + " layers, more than the " + MAX_LAYERS + " allowed");
+        }
+        // every layer needs at least 16 bytes: kind length, width, entry count, parameter count
+        in.need(16L * layerCount, "list of " + layerCount + " layers");
+        List<StoredLayer> layers = new ArrayList<>(layerCount);
+        for (int l = 0; l < layerCount; l++) {
+            String where = "layer " + (l + 1);
+            String kind = in.str("kind of " + where);
+            int units = in.count("width of " + where);
+            if (units == 0) {
+                throw in.bad(where + " has no units");
+            }
+            Map<String, String> config = readMap(in, "configuration of " + where);
+            int p = in.count("parameter count of " + where);
+            float[] params = in.f32s(p, "parameters of " + where);
+            requireFinite(in.file, params, "parameters of " + where);
+            float[] w;
+            float[] b;
+            if (kind.equals(StoredLayer.DENSE)) {
+                if (p < units) {
+                    throw in.bad(where + " is dense with " + units + " units but holds only " + p + " parameters");
+                }
+                w = java.util.Arrays.copyOfRange(params, 0, p - units);
+                b = java.util.Arrays.copyOfRange(params, p - units, p);
+            } else {
+                w = params;
+                b = new float[0];
+            }
+            try {
+                layers.add(new StoredLayer(kind, config, units, w, b));
+            } catch (IllegalArgumentException e) {
+                throw in.bad(where + ": " + e.getMessage());
+            }
+        }
+        String loss = in.str("loss");
+        int c = in.count("class count");
+        in.need(4L * c, "list of " + c + " class names");
+        List<String> classes = new ArrayList<>(c);
+        for (int i = 0; i < c; i++) {
+            classes.add(in.str("class name " + i));
+        }
+        int f = in.count("standardization width");
+        float[] mean = null;
+        float[] std = null;
+        if (f > 0) {
+            mean = in.f32s(f, "standardization means");
+            std = in.f32s(f, "standardization deviations");
+            requireFinite(in.file, mean, "standardization means");
+            requireFinite(in.file, std, "standardization deviations");
+        }
+        Map<String, String> metadata = readMap(in, "metadata");
+        try {
+            return new StoredModel(inputs, layers, loss, classes, mean, std, metadata);
+        } catch (IllegalArgumentException e) {
+            throw in.bad(e.getMessage());
+        }
+    }
+
+    private static StoredModel readModelPayloadV1(In in) throws ModelFileException {
+        int inputs = in.count("input width");
+        int layerCount = in.count("layer count");
+        if (inputs == 0 || layerCount == 0) {
+            throw in.bad("a model needs at least one input and one layer, found "
+                    + inputs + " inputs and " + layerCount + " layers");
+        }
+        if (layerCount > MAX_LAYERS) {
+            throw in.bad("the model has " + layerCount + " layers, more than the " + MAX_LAYERS + " allowed");
+        }
+        in.need(8L * layerCount, "list of " + layerCount + " layers");
         int[] units = new int[layerCount];
         String[] activations = new String[layerCount];
         for (int l = 0; l < layerCount; l++) {
@@ -367,6 +457,7 @@ public final class ModelFile {
 
     private static Map<String, String> readMap(In in, String what) throws ModelFileException {
         int n = in.count(what + " entry count");
+        in.need(8L * n, what + " of " + n + " entries");
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String k = in.str(what + " key");
@@ -441,11 +532,13 @@ public final class ModelFile {
     /** Bounds-checked little-endian reader over the payload of a frame whose checksum held. */
     private static final class In {
         final Path file;
+        final int version;
         private final ByteBuffer buf;
         private final int end;
 
         In(Path file, byte[] bytes) {
             this.file = file;
+            this.version = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(8);
             this.end = bytes.length - TRAILER;
             this.buf = ByteBuffer.wrap(bytes, HEADER, end - HEADER).slice().order(ByteOrder.LITTLE_ENDIAN);
         }
@@ -454,7 +547,7 @@ public final class ModelFile {
             return new ModelFileException(file, "is inconsistent: " + problem);
         }
 
-        private void need(long n, String what) throws ModelFileException {
+        void need(long n, String what) throws ModelFileException {
             if (n > buf.remaining()) {
                 throw bad("the " + what + " needs " + n + " bytes but only " + buf.remaining() + " remain");
             }

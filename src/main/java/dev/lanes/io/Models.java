@@ -4,6 +4,7 @@ import dev.lanes.data.Standardizer;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.LayerSpec;
+import dev.lanes.nn.LayerSpecs;
 import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
@@ -32,13 +33,15 @@ public final class Models {
     private static final String BEST_EPOCH = "trainer.bestEpoch";
     private static final String SINCE_BEST = "trainer.epochsWithoutImprovement";
     private static final String BUFFER = "optimizer.buffer.";
+    private static final String RANDOM_STATE = "network.randomState";
+    private static final String BEST_PARAMETERS = "trainer.bestParameters";
 
     private Models() {
     }
 
     /** The file name of an activation. */
     public static String name(Activation a) {
-        return a.name().toLowerCase(Locale.ROOT);
+        return a.fileName();
     }
 
     /** The file name of a loss. */
@@ -75,16 +78,30 @@ public final class Models {
      */
     public static StoredModel toStored(Network network, Standardizer standardizer, List<String> classNames,
                                        Map<String, String> metadata) {
-        return toStored(network.spec(), weightsOf(network), biasesOf(network), standardizer, classNames, metadata);
+        return toStored(network.spec(), network.parameters(), standardizer, classNames, metadata);
     }
 
-    private static StoredModel toStored(NetworkSpec spec, List<float[]> w, List<float[]> b,
+    private static StoredModel toStored(NetworkSpec spec, float[] parameters,
                                         Standardizer standardizer, List<String> classNames,
                                         Map<String, String> metadata) {
         List<StoredLayer> layers = new ArrayList<>();
+        int[] sizes = spec.sizes();
+        int offset = 0;
         for (int l = 0; l < spec.depth(); l++) {
             LayerSpec s = spec.layers().get(l);
-            layers.add(new StoredLayer(s.units(), name(s.activation()), w.get(l).clone(), b.get(l).clone()));
+            int p = (int) s.parameterCount(sizes[l]);
+            int units = sizes[l + 1];
+            float[] w;
+            float[] b;
+            if (s instanceof dev.lanes.nn.DenseSpec) {
+                w = java.util.Arrays.copyOfRange(parameters, offset, offset + p - units);
+                b = java.util.Arrays.copyOfRange(parameters, offset + p - units, offset + p);
+            } else {
+                w = java.util.Arrays.copyOfRange(parameters, offset, offset + p);
+                b = new float[0];
+            }
+            layers.add(new StoredLayer(s.kind(), s.config(), units, w, b));
+            offset += p;
         }
         return new StoredModel(spec.inputs(), layers, name(spec.loss()), classNames,
                 standardizer == null ? null : standardizer.mean(),
@@ -94,17 +111,31 @@ public final class Models {
     /**
      * The network a stored model describes, running on {@code kernels}.
      *
-     * @param file named in the error when the model uses an activation or loss this Lanes does not
-     *             know, or an invalid combination
+     * @param file named in the error when the model uses a layer kind, activation or loss this
+     *             Lanes does not know, or an invalid combination
      */
     public static Network toNetwork(StoredModel m, Kernels kernels, Path file) throws ModelFileException {
         NetworkSpec spec = specOf(m, file);
         Network net = Network.create(spec, 0, kernels);
-        for (int l = 0; l < spec.depth(); l++) {
-            net.setWeights(l, m.layers().get(l).weights());
-            net.setBiases(l, m.layers().get(l).biases());
-        }
+        net.copyParametersFrom(parametersOf(m));
         return net;
+    }
+
+    /** The flat parameters of a stored model, laid out like {@link Network#parameters()}. */
+    public static float[] parametersOf(StoredModel m) {
+        int n = 0;
+        for (StoredLayer l : m.layers()) {
+            n += l.weights().length + l.biases().length;
+        }
+        float[] p = new float[n];
+        int at = 0;
+        for (StoredLayer l : m.layers()) {
+            System.arraycopy(l.weights(), 0, p, at, l.weights().length);
+            at += l.weights().length;
+            System.arraycopy(l.biases(), 0, p, at, l.biases().length);
+            at += l.biases().length;
+        }
+        return p;
     }
 
     /** The architecture of a stored model. */
@@ -112,22 +143,39 @@ public final class Models {
         List<LayerSpec> layers = new ArrayList<>();
         for (int l = 0; l < m.layers().size(); l++) {
             StoredLayer s = m.layers().get(l);
-            Activation a = activation(s.activation());
-            if (a == null) {
+            if (s.isDense() && activation(s.activation()) == null) {
                 throw new ModelFileException(file, "layer " + (l + 1) + " uses the activation '"
                         + s.activation() + "', which this Lanes does not know");
             }
-            layers.add(new LayerSpec(s.units(), a));
+            try {
+                LayerSpec spec = LayerSpecs.parse(s.kind(), s.config());
+                layers.add(spec);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(file, "layer " + (l + 1) + ": " + e.getMessage()
+                        + (e.getMessage().startsWith("unknown layer kind") ? ", which this Lanes does not know" : ""));
+            }
         }
         Loss loss = loss(m.loss());
         if (loss == null) {
             throw new ModelFileException(file, "uses the loss '" + m.loss() + "', which this Lanes does not know");
         }
+        NetworkSpec spec;
         try {
-            return new NetworkSpec(m.inputs(), layers, loss);
+            spec = new NetworkSpec(m.inputs(), layers, loss);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "describes an invalid network: " + e.getMessage());
         }
+        int[] sizes = spec.sizes();
+        for (int l = 0; l < m.layers().size(); l++) {
+            StoredLayer s = m.layers().get(l);
+            long want = spec.layers().get(l).parameterCount(sizes[l]);
+            if (s.units() != sizes[l + 1] || s.weights().length + s.biases().length != want) {
+                throw new ModelFileException(file, "layer " + (l + 1) + " stores " + s.units() + " units and "
+                        + (s.weights().length + s.biases().length) + " parameters but its configuration "
+                        + spec.layers().get(l) + " needs " + sizes[l + 1] + " and " + want);
+            }
+        }
+        return spec;
     }
 
     /** The input standardization of a stored model, or null if it has none. */
@@ -142,7 +190,7 @@ public final class Models {
     public static Checkpoint toCheckpoint(NetworkSpec spec, TrainingState state, long seed,
                                           Standardizer standardizer, List<String> classNames,
                                           Map<String, String> metadata, Map<String, String> config) {
-        StoredModel model = toStored(spec, state.weights(), state.biases(), standardizer, classNames, metadata);
+        StoredModel model = toStored(spec, state.parameters(), standardizer, classNames, metadata);
         Map<String, String> all = new HashMap<>(config);
         Optimizer.State os = state.optimizer();
         all.put(OPT_NAME, os.optimizer());
@@ -150,9 +198,17 @@ public final class Models {
         all.put(BEST_LOSS, Double.toString(state.bestValidationLoss()));
         all.put(BEST_EPOCH, Integer.toString(state.bestEpoch()));
         all.put(SINCE_BEST, Integer.toString(state.epochsWithoutImprovement()));
+        StringBuilder rs = new StringBuilder();
+        for (long r : state.randomState()) {
+            rs.append(rs.length() == 0 ? "" : ",").append(r);
+        }
+        all.put(RANDOM_STATE, rs.toString());
         Map<String, float[]> tensors = new HashMap<>();
         for (int i = 0; i < os.buffers().size(); i++) {
             tensors.put(String.format(Locale.ROOT, "%s%04d", BUFFER, i), os.buffers().get(i));
+        }
+        if (state.bestParameters() != null) {
+            tensors.put(BEST_PARAMETERS, state.bestParameters());
         }
         return new Checkpoint(model, state.epochsCompleted(), seed, all, tensors);
     }
@@ -161,7 +217,7 @@ public final class Models {
     public static TrainingState toTrainingState(Checkpoint c, Path file) throws ModelFileException {
         Map<String, String> cfg = c.config();
         try {
-            int count = c.optimizerState().size();
+            int count = (int) c.optimizerState().keySet().stream().filter(k -> k.startsWith(BUFFER)).count();
             List<float[]> buffers = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 float[] v = c.optimizerState().get(String.format(Locale.ROOT, "%s%04d", BUFFER, i));
@@ -172,16 +228,19 @@ public final class Models {
             }
             Optimizer.State os = new Optimizer.State(required(cfg, OPT_NAME, file),
                     Long.parseLong(required(cfg, OPT_STEPS, file)), buffers);
-            List<float[]> w = new ArrayList<>();
-            List<float[]> b = new ArrayList<>();
-            for (StoredLayer l : c.model().layers()) {
-                w.add(l.weights());
-                b.add(l.biases());
+            String rs = cfg.getOrDefault(RANDOM_STATE, "");
+            long[] random = rs.isEmpty() ? new long[0]
+                    : java.util.Arrays.stream(rs.split(",")).mapToLong(Long::parseLong).toArray();
+            float[] parameters = parametersOf(c.model());
+            float[] best = c.optimizerState().get(BEST_PARAMETERS);
+            if (best != null && best.length != parameters.length) {
+                throw new ModelFileException(file, "holds " + best.length + " best parameters for a model of "
+                        + parameters.length);
             }
-            return new TrainingState(c.epochs(), w, b, os,
+            return new TrainingState(c.epochs(), parameters, random, os,
                     Double.parseDouble(required(cfg, BEST_LOSS, file)),
                     Integer.parseInt(required(cfg, BEST_EPOCH, file)),
-                    Integer.parseInt(required(cfg, SINCE_BEST, file)));
+                    Integer.parseInt(required(cfg, SINCE_BEST, file)), best);
         } catch (NumberFormatException e) {
             throw new ModelFileException(file, "has a malformed trainer setting: " + e.getMessage());
         }
@@ -193,21 +252,5 @@ public final class Models {
             throw new ModelFileException(file, "lacks the trainer setting '" + key + "'");
         }
         return v;
-    }
-
-    private static List<float[]> weightsOf(Network n) {
-        List<float[]> out = new ArrayList<>();
-        for (int l = 0; l < n.depth(); l++) {
-            out.add(n.weights(l));
-        }
-        return out;
-    }
-
-    private static List<float[]> biasesOf(Network n) {
-        List<float[]> out = new ArrayList<>();
-        for (int l = 0; l < n.depth(); l++) {
-            out.add(n.biases(l));
-        }
-        return out;
     }
 }

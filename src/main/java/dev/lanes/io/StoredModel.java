@@ -10,8 +10,9 @@ import java.util.Objects;
  * format does not depend on how {@code dev.lanes.nn} represents a network.
  *
  * @param inputs     the input width n_0 (≥ 1)
- * @param layers     the dense layers in order; layer l's fan-in equals layer l−1's units (n_0 for
- *                   the first)
+ * @param layers     the layers in order; a dense layer's fan-in equals the previous layer's units
+ *                   (n_0 for the first); a layer of another kind is checked against its
+ *                   configuration when the network is built
  * @param loss       the loss the network was trained with ({@code mse}, {@code cross-entropy}, …)
  * @param classNames one name per output for a classifier, empty for regression
  * @param mean       per-feature means subtracted from inputs before the network, or null for none
@@ -35,6 +36,12 @@ public record StoredModel(int inputs, List<StoredLayer> layers, String loss, Lis
         int fanIn = inputs;
         for (int l = 0; l < layers.size(); l++) {
             StoredLayer layer = layers.get(l);
+            if (!layer.isDense()) {
+                // Other kinds are checked against their configuration when the network is built
+                // (Models.specOf): width and parameter count depend on the kind.
+                fanIn = layer.units();
+                continue;
+            }
             if (layer.fanIn() != fanIn) {
                 throw new IllegalArgumentException("layer " + (l + 1) + " has " + layer.weights().length
                         + " weights for " + layer.units() + " units, expected " + layer.units() + " × " + fanIn);

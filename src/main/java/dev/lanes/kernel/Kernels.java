@@ -187,4 +187,75 @@ public interface Kernels {
      */
     double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                float[] grad, int gradOffset);
+
+    // ------------------------------------------------------------------------------------------
+    // Kernels of the layers beyond dense + the classic activations, and of the optimizers. The
+    // optimizer kernels update one flat slice of parameters with their state at the same offset,
+    // so a whole network is one call.
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Element-wise product {@code out := x ∘ y} over n elements. {@code out} may be the same slice
+     * as {@code x} or {@code y} (same array and offset); other overlaps are not allowed.
+     */
+    void multiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
+
+    /** In place square root {@code x := √x} over n elements (correctly rounded; NaN for x &lt; 0). */
+    void sqrt(int n, float[] x, int xOffset);
+
+    /**
+     * In place GELU, tanh approximation: {@code x := x·(1 + tanh(u))/2} with
+     * {@code u = √(2/π)·(x + 0.044715·x³)}, computed as {@code x·σ(2u)} (the same function).
+     * The SIMD version's accuracy against double precision is documented in the README.
+     */
+    void gelu(int n, float[] x, int xOffset);
+
+    /**
+     * The derivative product of a GELU layer given its pre-activation Z (GELU's derivative is not
+     * a function of its output): {@code d := d ∘ gelu'(Z)} with
+     * {@code gelu'(z) = s + z·s·(1 − s)·2u'(z)}, {@code s = σ(2u(z))},
+     * {@code u'(z) = √(2/π)·(1 + 3·0.044715·z²)}.
+     */
+    void geluBackward(int n, float[] z, int zOffset, float[] d, int dOffset);
+
+    /** In place SiLU (swish) {@code x := x·σ(x) = x / (1 + e^(−x))} over n elements. */
+    void silu(int n, float[] x, int xOffset);
+
+    /**
+     * The derivative product of a SiLU layer given its pre-activation Z:
+     * {@code d := d ∘ (s + z·s·(1 − s))} with {@code s = σ(z)}.
+     */
+    void siluBackward(int n, float[] z, int zOffset, float[] d, int dOffset);
+
+    /**
+     * {@code Σ x²} over n elements, accumulated in double (for the global gradient norm). The
+     * order of the additions depends on the implementation and its vector width but never on the
+     * thread count.
+     */
+    double sumOfSquares(int n, float[] x, int xOffset);
+
+    /**
+     * One step of gradient descent with heavy-ball momentum and L2 weight decay over n parameters,
+     * all four arrays sliced at the same {@code offset}: {@code g' = g + λ·θ} (skipped when
+     * λ = 0), {@code v := μ·v + g'}, {@code θ := θ − η·v}. The gradient is not modified. The
+     * last step rounds like {@link #axpy} of the same implementation (the SIMD kernels fuse its
+     * multiply-add), so a momentum step equals the sequence scale, axpy, axpy bit for bit.
+     *
+     * @param learningRate η
+     * @param momentum     μ
+     * @param weightDecay  λ ≥ 0, coupled (added to the gradient)
+     */
+    void momentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                        float[] grad, float[] velocity, float[] params, int offset);
+
+    /**
+     * One Adam / AdamW step over n parameters, all arrays sliced at the same {@code offset}:
+     * {@code θ := θ − η·λ·θ} (decoupled weight decay, skipped when λ = 0), then
+     * {@code m := β₁·m + (1−β₁)·g}, {@code v := β₂·v + (1−β₂)·g·g},
+     * {@code θ := θ − η·(m·c₁) / (√(v·c₂) + ε)}, where c₁ = 1/(1−β₁ᵗ) and c₂ = 1/(1−β₂ᵗ) are the
+     * bias corrections of step t. Every operation is rounded to float in this order (no fused
+     * multiply-add), so all implementations give identical bits.
+     */
+    void adamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2, float epsilon,
+                    float weightDecay, float[] grad, float[] m, float[] v, float[] params, int offset);
 }

@@ -13,36 +13,50 @@ import static dev.lanes.kernel.Transpose.TRANSPOSE;
  * b has m entries. A mini-batch is a B×n row-major matrix, one example per row, so the per-example
  * z = W·a + b of the notes becomes Z = A·Wᵀ + b for the whole batch.
  *
- * <p>Forward and backward sit side by side; each is a handful of kernel calls over the whole
- * batch and never loops over examples.
+ * <p>Parameter layout in the network's flat array, from the layer's offset: W (m·n values,
+ * row-major), then b (m values). The gradients use the same layout.
+ *
+ * <p>Bias and activation are fused into the layer's forward right after the GEMM, and its backward
+ * starts with the activation's derivative. A SOFTMAX layer outputs its logits Z: the softmax is
+ * applied by the network, fused with the cross-entropy loss (whose error ∂C/∂Z is what this
+ * layer's backward then receives) or once before returning predictions.
  */
-public final class Dense {
+public final class Dense implements Layer {
 
+    private final DenseSpec spec;
     private final int inputs;
     private final int units;
     private final Activation activation;
-    private final float[] w;
-    private final float[] b;
+    private float[] params;
+    private int weightOffset;
+    private int biasOffset;
+    /** Z of the last batch, kept only for activations whose derivative needs it. */
+    private float[] preActivation = new float[0];
 
-    Dense(int inputs, int units, Activation activation, Random rng) {
-        this.inputs = inputs;
-        this.units = units;
-        this.activation = activation;
-        this.w = new float[units * inputs];
-        this.b = new float[units];
-        // Uniform variants keep the draw count fixed (one nextFloat per weight), so the same seed
-        // gives the same network on every JDK. Glorot: Var = 2/(n+m); He: Var = 2/n.
-        double limit = activation.usesHeInitialisation()
-                ? Math.sqrt(6.0 / inputs)
-                : Math.sqrt(6.0 / (inputs + units));
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) ((2.0 * rng.nextFloat() - 1.0) * limit);
+    Dense(DenseSpec spec, int inputs) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("inputs must be >= 1 but was " + inputs);
         }
+        this.spec = spec;
+        this.inputs = inputs;
+        this.units = spec.units();
+        this.activation = spec.activation();
+    }
+
+    @Override
+    public DenseSpec spec() {
+        return spec;
     }
 
     /** n = m_{ℓ−1}, the width of the layer's input. */
+    @Override
     public int inputs() {
         return inputs;
+    }
+
+    @Override
+    public int outputs() {
+        return units;
     }
 
     /** m = m_ℓ, the number of neurons. */
@@ -55,65 +69,88 @@ public final class Dense {
         return activation;
     }
 
-    /**
-     * The live weight matrix W (m×n row-major, length m·n): a view, not a copy. Writes change the
-     * model; optimizers update it in place. Use {@link Network#weights(int)} for a copy.
-     */
-    public float[] weightsView() {
-        return w;
+    @Override
+    public int parameterCount() {
+        return units * inputs + units;
     }
 
-    /** The live bias vector b (length m): a view, not a copy. */
-    public float[] biasesView() {
-        return b;
+    @Override
+    public void bind(float[] parameters, int offset) {
+        this.params = parameters;
+        this.weightOffset = offset;
+        this.biasOffset = offset + units * inputs;
+    }
+
+    /** Offset of W (m×n row-major) in the network's flat parameter array. */
+    public int weightOffset() {
+        return weightOffset;
+    }
+
+    /** Offset of b (m values) in the network's flat parameter array. */
+    public int biasOffset() {
+        return biasOffset;
     }
 
     /**
-     * Forward over a batch: Z = A_prev·Wᵀ + b, then A = σ(Z) in place.
-     *
-     * @param aPrev           A_prev, B×n row-major (ld = n) at {@code aPrevOffset}
-     * @param out             receives Z and then A, B×m row-major (ld = m) from offset 0
-     * @param applyActivation false leaves the pre-activation Z in {@code out} (the fused
-     *                        softmax-cross-entropy loss applies the softmax itself)
+     * Weights uniform in ±√(6/(n+m)) (Xavier/Glorot), or ±√(6/n) (He) for ReLU-like activations;
+     * biases 0. One {@code nextFloat} per weight in row-major order, so a seed gives the same
+     * network on every JDK.
      */
-    void forward(Kernels k, int batch, float[] aPrev, int aPrevOffset, float[] out, boolean applyActivation) {
-        // Z[B×m] = A_prev[B×n] · W[m×n]ᵀ
-        k.sgemm(NONE, TRANSPOSE, batch, units, inputs,
-                1f, aPrev, aPrevOffset, inputs, w, 0, inputs, 0f, out, 0, units);
-        // Z[B×m] += b[m], broadcast over the rows
-        k.addRowVector(batch, units, b, 0, out, 0, units);
-        if (applyActivation) {
-            // A[B×m] = σ(Z[B×m]), in place
-            activation.forward(k, batch, units, out, 0);
+    @Override
+    public void initialize(Random rng) {
+        double limit = activation.usesHeInitialisation()
+                ? Math.sqrt(6.0 / inputs)
+                : Math.sqrt(6.0 / (inputs + units));
+        int end = weightOffset + units * inputs;
+        for (int i = weightOffset; i < end; i++) {
+            params[i] = (float) ((2.0 * rng.nextFloat() - 1.0) * limit);
+        }
+        java.util.Arrays.fill(params, biasOffset, biasOffset + units, 0f);
+    }
+
+    @Override
+    public void ensureCapacity(int rows) {
+        if (activation.needsPreActivation() && preActivation.length < rows * units) {
+            preActivation = new float[rows * units];
         }
     }
 
+    /** Z = A_prev·Wᵀ + b, then A = σ(Z) in place (logits stay for SOFTMAX). */
+    @Override
+    public void forward(Kernels k, int rows, float[] in, int inOffset, float[] out, boolean training) {
+        // Z[B×m] = A_prev[B×n] · W[m×n]ᵀ
+        k.sgemm(NONE, TRANSPOSE, rows, units, inputs,
+                1f, in, inOffset, inputs, params, weightOffset, inputs, 0f, out, 0, units);
+        // Z[B×m] += b[m], broadcast over the rows
+        k.addRowVector(rows, units, params, biasOffset, out, 0, units);
+        if (activation.needsPreActivation()) {
+            System.arraycopy(out, 0, preActivation, 0, rows * units);
+        }
+        // A[B×m] = σ(Z[B×m]), in place
+        activation.forward(k, rows * units, out, 0);
+    }
+
     /**
-     * Backward over a batch, given this layer's error Δ = ∂C/∂Z (B×m): the parameter gradients
-     * (eqs. (62), (63) summed over the batch; the 1/B already sits in Δ) and, when asked, the
-     * previous layer's error (eq. (59)).
-     *
-     * @param aPrev          A_prev as used in forward, B×n (ld = n) at {@code aPrevOffset}
-     * @param delta          Δ, B×m (ld = m) from offset 0; not modified
-     * @param dW             receives ∂C/∂W, m×n
-     * @param db             receives ∂C/∂b, m
-     * @param deltaPrev      receives Δ_prev = (Δ·W) ∘ σ'_prev(Z_prev), B×n; null for the first
-     *                       layer, whose input needs no gradient
-     * @param prevActivation σ of the previous layer, whose output is {@code aPrev}
+     * Δ = dOut ∘ σ'(Z) (in place in dOut; for SOFTMAX dOut already is ∂C/∂Z), then the parameter
+     * gradients (eqs. (62), (63) summed over the batch; the 1/B already sits in Δ) and, when asked,
+     * dIn = Δ·W (eq. (59) before the previous layer's σ', which that layer applies itself).
      */
-    void backward(Kernels k, int batch, float[] aPrev, int aPrevOffset, float[] delta,
-                  float[] dW, float[] db, float[] deltaPrev, Activation prevActivation) {
+    @Override
+    public void backward(Kernels k, int rows, float[] in, int inOffset, float[] out, float[] dOut,
+                         float[] grad, float[] dIn) {
+        if (activation != Activation.SOFTMAX) {
+            // Δ[B×m] = dOut ∘ σ'(Z)
+            activation.backward(k, rows * units, out, 0, preActivation, 0, dOut, 0);
+        }
         // dW[m×n] = Δ[B×m]ᵀ · A_prev[B×n]
-        k.sgemm(TRANSPOSE, NONE, units, inputs, batch,
-                1f, delta, 0, units, aPrev, aPrevOffset, inputs, 0f, dW, 0, inputs);
+        k.sgemm(TRANSPOSE, NONE, units, inputs, rows,
+                1f, dOut, 0, units, in, inOffset, inputs, 0f, grad, weightOffset, inputs);
         // db[m] = Σ_rows Δ[B×m]
-        k.columnSums(batch, units, delta, 0, units, db, 0);
-        if (deltaPrev != null) {
+        k.columnSums(rows, units, dOut, 0, units, grad, biasOffset);
+        if (dIn != null) {
             // dA_prev[B×n] = Δ[B×m] · W[m×n]
-            k.sgemm(NONE, NONE, batch, inputs, units,
-                    1f, delta, 0, units, w, 0, inputs, 0f, deltaPrev, 0, inputs);
-            // Δ_prev[B×n] = dA_prev ∘ σ'(Z_prev), σ' taken from A_prev
-            prevActivation.backward(k, batch * inputs, aPrev, aPrevOffset, deltaPrev, 0);
+            k.sgemm(NONE, NONE, rows, inputs, units,
+                    1f, dOut, 0, units, params, weightOffset, inputs, 0f, dIn, 0, inputs);
         }
     }
 }

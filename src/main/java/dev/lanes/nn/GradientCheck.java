@@ -65,6 +65,9 @@ public final class GradientCheck {
         List<TensorError> out = new ArrayList<>();
         int[] m = net.spec().sizes();
         for (int l = 0; l < net.depth(); l++) {
+            if (!(net.layer(l) instanceof Dense)) {
+                continue;
+            }
             float[] gw = g.weights(l);
             float[] gb = g.biases(l);
             out.add(new TensorError("W" + (l + 1), m[l + 1], m[l], relError(gw, fd[l][0]),
@@ -102,7 +105,8 @@ public final class GradientCheck {
     /** The network's parameters and batch in double, with per-example forward and backward passes. */
     private static final class Reference {
         final int[] m;
-        final Activation[] act;
+        final Activation[] act;      // null for a dropout layer
+        final double[][][] masks;    // [ℓ][row][k] for a dropout layer, else null
         final Loss loss;
         final double[][] w;   // [ℓ][j * m_{ℓ-1} + k]
         final double[][] b;   // [ℓ][j]
@@ -117,8 +121,21 @@ public final class GradientCheck {
             act = new Activation[depth];
             w = new double[depth][];
             b = new double[depth][];
+            masks = new double[depth][][];
             for (int l = 0; l < depth; l++) {
-                act[l] = spec.layers().get(l).activation();
+                if (net.layer(l) instanceof Dropout d) {
+                    float[] mask = d.lastMask();
+                    w[l] = new double[0];
+                    b[l] = new double[0];
+                    masks[l] = new double[rows][m[l]];
+                    for (int r = 0; r < rows; r++) {
+                        for (int k = 0; k < m[l]; k++) {
+                            masks[l][r][k] = mask[r * m[l] + k];
+                        }
+                    }
+                    continue;
+                }
+                act[l] = ((DenseSpec) spec.layers().get(l)).activation();
                 w[l] = toDouble(net.weights(l));
                 b[l] = toDouble(net.biases(l));
             }
@@ -136,13 +153,20 @@ public final class GradientCheck {
             }
         }
 
-        /** Activations a_0 … a_L of one example. */
-        double[][] forward(double[] x) {
+        /** Layer outputs a_0 … a_L of example {@code row}; zs[ℓ+1] receives z of dense layers. */
+        double[][] forward(int row, double[][] zs) {
             int depth = w.length;
             double[][] a = new double[depth + 1][];
-            a[0] = x;
+            a[0] = xs[row];
             for (int l = 0; l < depth; l++) {
                 int in = m[l];
+                if (masks[l] != null) {
+                    a[l + 1] = new double[in];
+                    for (int k = 0; k < in; k++) {
+                        a[l + 1][k] = a[l][k] * masks[l][row][k];
+                    }
+                    continue;
+                }
                 double[] z = new double[m[l + 1]];
                 for (int j = 0; j < z.length; j++) {
                     double s = b[l][j];
@@ -150,6 +174,9 @@ public final class GradientCheck {
                         s += w[l][j * in + k] * a[l][k];
                     }
                     z[j] = s;
+                }
+                if (zs != null) {
+                    zs[l + 1] = z;
                 }
                 a[l + 1] = activate(act[l], z);
             }
@@ -160,7 +187,7 @@ public final class GradientCheck {
             int depth = w.length;
             double total = 0;
             for (int r = 0; r < xs.length; r++) {
-                double[] out = forward(xs[r])[depth];
+                double[] out = forward(r, null)[depth];
                 for (int k = 0; k < out.length; k++) {
                     if (loss == Loss.MSE) {
                         double d = out[k] - ys[r][k];
@@ -182,32 +209,44 @@ public final class GradientCheck {
                 grad[l][1] = new double[b[l].length];
             }
             for (int r = 0; r < xs.length; r++) {
-                double[][] a = forward(xs[r]);
+                double[][] zs = new double[depth + 1][];
+                double[][] a = forward(r, zs);
+                // delta = ∂C/∂(output of layer ℓ), then each layer turns it into ∂C/∂(its input)
                 double[] delta = new double[m[depth]];
+                boolean fusedSoftmax = loss == Loss.CROSS_ENTROPY;
                 for (int k = 0; k < delta.length; k++) {
-                    delta[k] = loss == Loss.CROSS_ENTROPY
-                            ? a[depth][k] - ys[r][k]
-                            : 2 * (a[depth][k] - ys[r][k]) * derivative(act[depth - 1], a[depth][k]);
+                    delta[k] = fusedSoftmax ? a[depth][k] - ys[r][k] : 2 * (a[depth][k] - ys[r][k]);
                 }
                 for (int l = depth - 1; l >= 0; l--) {
                     int in = m[l];
+                    if (masks[l] != null) {
+                        double[] prev = new double[in];
+                        for (int k = 0; k < in; k++) {
+                            prev[k] = delta[k] * masks[l][r][k];
+                        }
+                        delta = prev;
+                        continue;
+                    }
+                    if (!(l == depth - 1 && fusedSoftmax)) {
+                        for (int j = 0; j < delta.length; j++) {
+                            delta[j] *= derivative(act[l], zs[l + 1][j], a[l + 1][j]);
+                        }
+                    }
                     for (int j = 0; j < delta.length; j++) {
                         grad[l][1][j] += delta[j];
                         for (int k = 0; k < in; k++) {
                             grad[l][0][j * in + k] += delta[j] * a[l][k];
                         }
                     }
-                    if (l > 0) {
-                        double[] prev = new double[in];
-                        for (int k = 0; k < in; k++) {
-                            double s = 0;
-                            for (int j = 0; j < delta.length; j++) {
-                                s += w[l][j * in + k] * delta[j];
-                            }
-                            prev[k] = s * derivative(act[l - 1], a[l][k]);
+                    double[] prev = new double[in];
+                    for (int k = 0; k < in; k++) {
+                        double s = 0;
+                        for (int j = 0; j < delta.length; j++) {
+                            s += w[l][j * in + k] * delta[j];
                         }
-                        delta = prev;
+                        prev[k] = s;
                     }
+                    delta = prev;
                 }
             }
             for (double[][] layer : grad) {
@@ -263,6 +302,17 @@ public final class GradientCheck {
                     }
                 }
                 case IDENTITY -> System.arraycopy(z, 0, a, 0, z.length);
+                case GELU -> {
+                    for (int j = 0; j < z.length; j++) {
+                        double v = z[j];
+                        a[j] = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+                    }
+                }
+                case SILU -> {
+                    for (int j = 0; j < z.length; j++) {
+                        a[j] = z[j] / (1 + Math.exp(-z[j]));
+                    }
+                }
                 case SOFTMAX -> {
                     double max = Double.NEGATIVE_INFINITY;
                     for (double v : z) {
@@ -281,12 +331,21 @@ public final class GradientCheck {
             return a;
         }
 
-        private static double derivative(Activation s, double a) {
+        private static double derivative(Activation s, double z, double a) {
             return switch (s) {
                 case SIGMOID -> a * (1 - a);
                 case TANH -> 1 - a * a;
                 case RELU -> a > 0 ? 1 : 0;
                 case IDENTITY -> 1;
+                case GELU -> {
+                    double c = Math.sqrt(2 / Math.PI);
+                    double t = Math.tanh(c * (z + 0.044715 * z * z * z));
+                    yield 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * c * (1 + 3 * 0.044715 * z * z);
+                }
+                case SILU -> {
+                    double sg = 1 / (1 + Math.exp(-z));
+                    yield sg + z * sg * (1 - sg);
+                }
                 case SOFTMAX -> throw new IllegalStateException("softmax is only valid with cross-entropy");
             };
         }

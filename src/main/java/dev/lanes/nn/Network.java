@@ -2,17 +2,25 @@ package dev.lanes.nn;
 
 import dev.lanes.kernel.Kernels;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
 
 /**
- * A feed-forward network of {@link Dense} layers trained by mini-batch backpropagation, with every
+ * A feed-forward network of {@link Layer}s trained by mini-batch backpropagation, with every
  * operation done by one {@link Kernels} call over the whole batch.
  *
  * <h2>Layout</h2>
- * As in §6 of the notes: layer ℓ = 1…L (index {@code ℓ−1} in this API) has W_ℓ of m_ℓ×m_{ℓ−1}
- * (row-major) and b_ℓ of m_ℓ. Inputs and targets are row-major B×m₀ and B×m_L matrices, one
- * example per row.
+ * As in §6 of the notes: dense layer ℓ = 1…L (index {@code ℓ−1} in this API when the network has
+ * dense layers only) has W_ℓ of m_ℓ×m_{ℓ−1} (row-major) and b_ℓ of m_ℓ. Inputs and targets are
+ * row-major B×m₀ and B×m_L matrices, one example per row.
+ *
+ * <h2>Flat parameters</h2>
+ * All parameters live in one contiguous array, {@link #parameters()}: the layers in order, each
+ * at {@link #parameterOffset(int)}; a dense layer's slice holds W (row-major) then b; a layer
+ * without parameters (dropout) has an empty slice. {@link Gradients#flat()} has the same layout,
+ * so an optimizer updates the whole network in one pass, and copying, summing or shipping all the
+ * weights is one array operation.
  *
  * <h2>Gradients</h2>
  * {@link #lossAndGradients} returns the exact derivative of the batch cost C as defined by
@@ -27,19 +35,38 @@ public final class Network {
 
     private final NetworkSpec spec;
     private final int[] sizes;
-    private final Dense[] layers;
+    private final Layer[] layers;
+    private final int[] offsets;
+    private final float[] parameters;
     private final Kernels kernels;
     private final Workspace workspace;
+    private final boolean softmaxOutput;
 
     /** Chunk size for forward-only passes over large inputs, so memory stays bounded. */
     private static final int FORWARD_CHUNK = 1024;
 
-    private Network(NetworkSpec spec, Dense[] layers, Kernels kernels) {
+    private Network(NetworkSpec spec, Kernels kernels) {
         this.spec = spec;
         this.sizes = spec.sizes();
-        this.layers = layers;
         this.kernels = Objects.requireNonNull(kernels, "kernels");
-        this.workspace = new Workspace(sizes);
+        int depth = spec.depth();
+        this.layers = new Layer[depth];
+        this.offsets = new int[depth];
+        long total = spec.parameterCount();
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("the network has " + total + " parameters, more than one array holds");
+        }
+        this.parameters = new float[(int) total];
+        int offset = 0;
+        for (int l = 0; l < depth; l++) {
+            Layer layer = spec.layers().get(l).create(sizes[l]);
+            layer.bind(parameters, offset);
+            layers[l] = layer;
+            offsets[l] = offset;
+            offset += layer.parameterCount();
+        }
+        this.softmaxOutput = spec.outputLayer().activation() == Activation.SOFTMAX;
+        this.workspace = new Workspace(sizes, layers);
     }
 
     /** A freshly initialised network on {@link Kernels#best()}; see {@link #create(NetworkSpec, long, Kernels)}. */
@@ -48,31 +75,32 @@ public final class Network {
     }
 
     /**
-     * A freshly initialised network: weights drawn uniformly from ±√(6/(n+m)) (Xavier/Glorot) for
-     * sigmoid, tanh, identity and softmax layers, and from ±√(6/n) (He) for ReLU layers, where n
-     * and m are the layer's input and output widths; biases 0. The draws come from
-     * {@link Random}{@code (seed)} layer by layer in row-major order, so a seed always gives the
-     * same network.
+     * A freshly initialised network: dense weights drawn uniformly from ±√(6/(n+m))
+     * (Xavier/Glorot) for sigmoid, tanh, identity and softmax layers, and from ±√(6/n) (He) for
+     * ReLU, GELU and SiLU layers, where n and m are the layer's input and output widths; biases 0.
+     * The draws come from {@link Random}{@code (seed)} layer by layer in row-major order (a
+     * dropout layer takes its mask seed as one {@code nextLong} at its place), so a seed always
+     * gives the same network.
      */
     public static Network create(NetworkSpec spec, long seed, Kernels kernels) {
+        Network n = new Network(spec, kernels);
         Random rng = new Random(seed);
-        Dense[] ls = new Dense[spec.depth()];
-        int prev = spec.inputs();
-        for (int l = 0; l < ls.length; l++) {
-            LayerSpec s = spec.layers().get(l);
-            ls[l] = new Dense(prev, s.units(), s.activation(), rng);
-            prev = s.units();
+        for (Layer layer : n.layers) {
+            layer.initialize(rng);
         }
-        return new Network(spec, ls, kernels);
+        return n;
     }
 
-    /** A deep copy of this network's parameters running on {@code kernels}. */
+    /** A builder of a network with {@code inputs} features; see {@link NetworkSpec.Builder}. */
+    public static NetworkSpec.Builder builder(int inputs) {
+        return NetworkSpec.builder(inputs);
+    }
+
+    /** A deep copy of this network's parameters and random state running on {@code kernels}. */
     public Network copy(Kernels kernels) {
-        Network n = create(spec, 0, kernels);
-        for (int l = 0; l < layers.length; l++) {
-            n.setWeights(l, layers[l].weightsView());
-            n.setBiases(l, layers[l].biasesView());
-        }
+        Network n = new Network(spec, kernels);
+        n.copyParametersFrom(parameters);
+        n.restoreRandomState(randomState());
         return n;
     }
 
@@ -86,7 +114,7 @@ public final class Network {
         return kernels;
     }
 
-    /** L, the number of layers. */
+    /** The number of layers of every kind (L for a network of dense layers only). */
     public int depth() {
         return layers.length;
     }
@@ -101,44 +129,143 @@ public final class Network {
         return sizes[sizes.length - 1];
     }
 
-    /** Layer {@code layer} (0-based), whose weight and bias arrays are live views. */
-    public Dense layer(int layer) {
+    /** Layer {@code layer} (0-based). */
+    public Layer layer(int layer) {
         return layers[layer];
     }
 
-    /** A copy of W of layer {@code layer} (0-based), m_ℓ×m_{ℓ−1} row-major. */
-    public float[] weights(int layer) {
-        return layers[layer].weightsView().clone();
+    // ------------------------------------------------------------------------------------------
+    // Flat parameters
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * The live flat parameter array (a view, not a copy): layer after layer, each at
+     * {@link #parameterOffset(int)}; a dense layer's slice is W (m_ℓ×m_{ℓ−1} row-major) then b
+     * (m_ℓ). Writes change the model; optimizers update it in place.
+     */
+    public float[] parameters() {
+        return parameters;
     }
 
-    /** A copy of b of layer {@code layer} (0-based), length m_ℓ. */
-    public float[] biases(int layer) {
-        return layers[layer].biasesView().clone();
+    /** The number of parameters, {@code parameters().length}. */
+    public int parameterCount() {
+        return parameters.length;
     }
 
-    /** Copies {@code w} (m_ℓ×m_{ℓ−1} row-major) into W of layer {@code layer}. */
-    public void setWeights(int layer, float[] w) {
-        float[] dst = layers[layer].weightsView();
-        if (w.length != dst.length) {
-            throw new IllegalArgumentException("layer " + layer + ": weights need " + dst.length + " = "
-                    + sizes[layer + 1] + "x" + sizes[layer] + " values but got " + w.length);
+    /** Offset of layer {@code layer}'s parameters in {@link #parameters()}. */
+    public int parameterOffset(int layer) {
+        return offsets[layer];
+    }
+
+    /** Copies every parameter into {@code dst[0, parameterCount())}. */
+    public void copyParametersTo(float[] dst) {
+        checkFlat(dst, "dst");
+        System.arraycopy(parameters, 0, dst, 0, parameters.length);
+    }
+
+    /** Replaces every parameter by {@code src[0, parameterCount())}. */
+    public void copyParametersFrom(float[] src) {
+        checkFlat(src, "src");
+        System.arraycopy(src, 0, parameters, 0, parameters.length);
+    }
+
+    private void checkFlat(float[] a, String name) {
+        Objects.requireNonNull(a, name);
+        if (a.length != parameters.length) {
+            throw new IllegalArgumentException(name + " holds " + a.length + " values but the network has "
+                    + parameters.length + " parameters");
         }
-        System.arraycopy(w, 0, dst, 0, dst.length);
     }
 
-    /** Copies {@code b} (length m_ℓ) into b of layer {@code layer}. */
+    /**
+     * The random state of every layer that has one (dropout: seed and step), concatenated in layer
+     * order; empty for a deterministic network.
+     */
+    public long[] randomState() {
+        int n = 0;
+        for (Layer l : layers) {
+            n += l.randomState().length;
+        }
+        long[] out = new long[n];
+        int i = 0;
+        for (Layer l : layers) {
+            long[] s = l.randomState();
+            System.arraycopy(s, 0, out, i, s.length);
+            i += s.length;
+        }
+        return out;
+    }
+
+    /** Restores what {@link #randomState()} returned. */
+    public void restoreRandomState(long[] state) {
+        int i = 0;
+        for (Layer l : layers) {
+            int n = l.randomState().length;
+            if (i + n > state.length) {
+                throw new IllegalArgumentException("the random state holds " + state.length
+                        + " values; the network's layers need " + randomState().length);
+            }
+            l.restoreRandomState(Arrays.copyOfRange(state, i, i + n));
+            i += n;
+        }
+        if (i != state.length) {
+            throw new IllegalArgumentException("the random state holds " + state.length
+                    + " values; the network's layers need " + i);
+        }
+    }
+
+    private Dense dense(int layer) {
+        if (!(layers[layer] instanceof Dense d)) {
+            throw new IllegalArgumentException("layer " + layer + " is a " + layers[layer].spec().kind()
+                    + " layer, which has no weights");
+        }
+        return d;
+    }
+
+    /** A copy of W of dense layer {@code layer} (0-based), m_ℓ×m_{ℓ−1} row-major. */
+    public float[] weights(int layer) {
+        Dense d = dense(layer);
+        return Arrays.copyOfRange(parameters, d.weightOffset(), d.biasOffset());
+    }
+
+    /** A copy of b of dense layer {@code layer} (0-based), length m_ℓ. */
+    public float[] biases(int layer) {
+        Dense d = dense(layer);
+        return Arrays.copyOfRange(parameters, d.biasOffset(), d.biasOffset() + d.units());
+    }
+
+    /** Copies {@code w} (m_ℓ×m_{ℓ−1} row-major) into W of dense layer {@code layer}. */
+    public void setWeights(int layer, float[] w) {
+        Dense d = dense(layer);
+        int n = d.units() * d.inputs();
+        if (w.length != n) {
+            throw new IllegalArgumentException("layer " + layer + ": weights need " + n + " = "
+                    + d.units() + "x" + d.inputs() + " values but got " + w.length);
+        }
+        System.arraycopy(w, 0, parameters, d.weightOffset(), n);
+    }
+
+    /** Copies {@code b} (length m_ℓ) into b of dense layer {@code layer}. */
     public void setBiases(int layer, float[] b) {
-        float[] dst = layers[layer].biasesView();
-        if (b.length != dst.length) {
-            throw new IllegalArgumentException("layer " + layer + ": biases need " + dst.length
+        Dense d = dense(layer);
+        if (b.length != d.units()) {
+            throw new IllegalArgumentException("layer " + layer + ": biases need " + d.units()
                     + " values but got " + b.length);
         }
-        System.arraycopy(b, 0, dst, 0, dst.length);
+        System.arraycopy(b, 0, parameters, d.biasOffset(), b.length);
     }
 
-    /** New gradient buffers shaped like this network's parameters. */
+    /** New gradient buffers laid out like {@link #parameters()}. */
     public Gradients newGradients() {
-        return new Gradients(sizes);
+        int[] wc = new int[layers.length];
+        int[] bc = new int[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            if (layers[l] instanceof Dense d) {
+                wc[l] = d.units() * d.inputs();
+                bc[l] = d.units();
+            }
+        }
+        return new Gradients(offsets, wc, bc, parameters.length);
     }
 
     /** The per-batch buffers; {@link Workspace#outputs()} holds the last batch's outputs. */
@@ -151,10 +278,10 @@ public final class Network {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * One forward and backward pass over a mini-batch: returns the batch cost C and writes
-     * ∂C/∂W, ∂C/∂b of every layer into {@code g}. After the call {@link Workspace#outputs()} holds
-     * the batch's outputs (probabilities for softmax). Allocates nothing once the workspace has
-     * seen a batch this large.
+     * One forward (in training mode: dropout drops) and backward pass over a mini-batch: returns
+     * the batch cost C and writes ∂C/∂θ of every parameter into {@code g}. After the call
+     * {@link Workspace#outputs()} holds the batch's outputs (probabilities for softmax). Allocates
+     * nothing once the workspace has seen a batch this large.
      *
      * @param x    inputs, rows×m₀ row-major from offset 0
      * @param y    targets, rows×m_L row-major from offset 0 (one-hot for cross-entropy)
@@ -163,31 +290,31 @@ public final class Network {
     public double lossAndGradients(float[] x, float[] y, int rows, Gradients g) {
         checkBatch(x, y, rows);
         Objects.requireNonNull(g, "g");
-        if (g.depth() != layers.length) {
-            throw new IllegalArgumentException("gradients are for " + g.depth() + " layers, the network has " + layers.length);
+        if (g.depth() != layers.length || g.size() != parameters.length) {
+            throw new IllegalArgumentException("gradients are for " + g.depth() + " layers and " + g.size()
+                    + " parameters, the network has " + layers.length + " and " + parameters.length);
         }
         workspace.ensureCapacity(rows);
         int last = layers.length - 1;
-        forwardLayers(x, 0, rows, false);
+        forwardLayers(x, 0, rows, true);
         float[] out = workspace.activations[last];
         float[] delta = workspace.deltaA;
         int mL = sizes[last + 1];
         double loss;
         if (spec.loss() == Loss.CROSS_ENTROPY) {
-            // P[B×m_L] = softmax(Z_L) in place; Δ_L[B×m_L] = (P − Y)/B
+            // P[B×m_L] = softmax(Z_L) in place; ∂C/∂Z_L[B×m_L] = (P − Y)/B, which the softmax
+            // output layer's backward takes as its error
             loss = kernels.softmaxCrossEntropy(rows, mL, out, 0, y, 0, delta, 0);
         } else {
-            // Δ_L[B×m_L] = (2/B)(A_L − Y) …
+            // ∂C/∂A_L[B×m_L] = (2/B)(A_L − Y); the output layer applies its own σ'
             loss = kernels.mseLoss(rows, mL, out, 0, y, 0, delta, 0);
-            // … ∘ σ'(Z_L)
-            layers[last].activation().backward(kernels, rows * mL, out, 0, delta, 0);
         }
+        float[] grad = g.flat();
         for (int l = last; l >= 0; l--) {
-            float[] aPrev = l == 0 ? x : workspace.activations[l - 1];
-            float[] deltaPrev = l == 0 ? null : (delta == workspace.deltaA ? workspace.deltaB : workspace.deltaA);
-            Activation prevAct = l == 0 ? null : layers[l - 1].activation();
-            layers[l].backward(kernels, rows, aPrev, 0, delta, g.weights(l), g.biases(l), deltaPrev, prevAct);
-            delta = deltaPrev;
+            float[] in = l == 0 ? x : workspace.activations[l - 1];
+            float[] dIn = l == 0 ? null : (delta == workspace.deltaA ? workspace.deltaB : workspace.deltaA);
+            layers[l].backward(kernels, rows, in, 0, workspace.activations[l], delta, grad, dIn);
+            delta = dIn;
         }
         return loss;
     }
@@ -222,7 +349,10 @@ public final class Network {
         int mL = outputs();
         for (int r = 0; r < rows; r += chunk) {
             int n = Math.min(chunk, rows - r);
-            forwardLayers(x, xOffset + r * inputs(), n, true);
+            forwardLayers(x, xOffset + r * inputs(), n, false);
+            if (softmaxOutput) {
+                kernels.softmaxRows(n, mL, workspace.outputs(), 0, mL);
+            }
             System.arraycopy(workspace.outputs(), 0, out, outOffset + r * mL, n * mL);
         }
     }
@@ -286,17 +416,15 @@ public final class Network {
     }
 
     /**
-     * Runs the layers over {@code rows} examples into the workspace. With {@code applyOutputSoftmax}
-     * false, a softmax output layer is left as logits for the fused cross-entropy kernel.
+     * Runs the layers over {@code rows} examples into the workspace. A softmax output layer
+     * leaves its logits, for the fused cross-entropy kernel or {@link #predict}.
      */
-    private void forwardLayers(float[] x, int xOffset, int rows, boolean applyOutputSoftmax) {
+    private void forwardLayers(float[] x, int xOffset, int rows, boolean training) {
         workspace.setRows(rows);
-        int last = layers.length - 1;
-        for (int l = 0; l <= last; l++) {
-            float[] aPrev = l == 0 ? x : workspace.activations[l - 1];
+        for (int l = 0; l < layers.length; l++) {
+            float[] in = l == 0 ? x : workspace.activations[l - 1];
             int off = l == 0 ? xOffset : 0;
-            boolean act = l != last || layers[l].activation() != Activation.SOFTMAX || applyOutputSoftmax;
-            layers[l].forward(kernels, rows, aPrev, off, workspace.activations[l], act);
+            layers[l].forward(kernels, rows, in, off, workspace.activations[l], training);
         }
     }
 

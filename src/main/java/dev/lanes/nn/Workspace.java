@@ -1,8 +1,8 @@
 package dev.lanes.nn;
 
 /**
- * The per-batch buffers of one {@link Network}: every layer's output A_ℓ (B×m_ℓ) and two error
- * buffers Δ that the backward pass uses in turn. They are sized for the largest batch seen so far
+ * The per-batch buffers of one {@link Network}: every layer's output (B×width) and two error
+ * buffers that the backward pass uses in turn. They are sized for the largest batch seen so far
  * and reused, so training steps at a steady batch size allocate nothing.
  *
  * <p>Not thread-safe: a network and its workspace serve one thread at a time.
@@ -10,15 +10,17 @@ package dev.lanes.nn;
 public final class Workspace {
 
     private final int[] sizes;
+    private final Layer[] layers;
     private final int maxWidth;
     private int capacity;
     private int rows;
-    float[][] activations;   // [ℓ−1] holds A_ℓ for ℓ = 1…L, capacity × m_ℓ
+    float[][] activations;   // [i] holds the output of layer i, capacity × width
     float[] deltaA;
     float[] deltaB;
 
-    Workspace(int[] sizes) {
+    Workspace(int[] sizes, Layer[] layers) {
         this.sizes = sizes.clone();
+        this.layers = layers;
         int mw = 0;
         for (int i = 1; i < sizes.length; i++) {
             mw = Math.max(mw, sizes[i]);
@@ -39,6 +41,9 @@ public final class Workspace {
         }
         deltaA = new float[batch * maxWidth];
         deltaB = new float[batch * maxWidth];
+        for (Layer layer : layers) {
+            layer.ensureCapacity(batch);
+        }
         capacity = batch;
     }
 

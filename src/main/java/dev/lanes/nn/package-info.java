@@ -1,20 +1,25 @@
 /**
- * Feed-forward networks trained by mini-batch backpropagation, following §6 of the notes with the
- * batch as a matrix.
+ * Feed-forward networks of {@link dev.lanes.nn.Layer}s trained by mini-batch backpropagation,
+ * following §6 of the notes with the batch as a matrix.
  *
  * <p>A {@link dev.lanes.nn.NetworkSpec} (input width, layers, loss) and a seed give a
- * {@link dev.lanes.nn.Network}. For a batch of B examples (B×m₀ row-major), each layer runs
- * Z = A·Wᵀ + b, A = σ(Z) as one GEMM plus element-wise kernels; the backward pass computes
- * dW = Δᵀ·A_prev, db = column sums of Δ and Δ_prev = (Δ·W) ∘ σ'(Z_prev), again one kernel call
- * each. Every operation goes through the network's {@link dev.lanes.kernel.Kernels}.
+ * {@link dev.lanes.nn.Network}. Each layer is a forward/backward pair behind one contract
+ * ({@link dev.lanes.nn.Layer}): a {@link dev.lanes.nn.Dense} layer runs Z = A·Wᵀ + b, A = σ(Z) as one
+ * GEMM plus element-wise kernels, and its backward applies its own σ′, then computes
+ * dW = Δᵀ·A_prev, db = column sums of Δ and ∂C/∂A_prev = Δ·W, one kernel call each; a
+ * {@link dev.lanes.nn.Dropout} layer multiplies by its mask. All parameters live in one flat array
+ * ({@link dev.lanes.nn.Network#parameters()}), the gradients in a second with the same layout
+ * ({@link dev.lanes.nn.Gradients#flat()}). Every operation goes through the network's
+ * {@link dev.lanes.kernel.Kernels}.
  *
  * <pre>{@code
- * NetworkSpec spec = NetworkSpec.of(new int[] {64, 64, 10}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
- * Network net = Network.create(spec, 1);                 // Kernels.best()
+ * Network net = Network.builder(64).dense(64, Activation.RELU).dropout(0.1)
+ *         .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).build(1);   // Kernels.best()
  * Gradients g = net.newGradients();
- * double loss = net.lossAndGradients(x, y, batch, g);    // ∂C/∂W, ∂C/∂b of the batch cost
+ * double loss = net.lossAndGradients(x, y, batch, g);    // ∂C/∂θ of the batch cost, g.flat()
  * float[] probabilities = net.predict(x, rows);
- * float[] w0 = net.weights(0);                           // a copy; setWeights(0, w0) copies back
+ * float[] all = new float[net.parameterCount()];
+ * net.copyParametersTo(all);                             // every weight, one copy
  * }</pre>
  */
 package dev.lanes.nn;

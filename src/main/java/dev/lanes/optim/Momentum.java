@@ -1,22 +1,22 @@
 package dev.lanes.optim;
 
-import dev.lanes.kernel.Kernels;
-import dev.lanes.nn.Dense;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * Gradient descent with (heavy-ball) momentum: v ← μ·v + ∂C/∂θ, θ ← θ − η·v, for every W and b,
- * with v = 0 before the first step (the form PyTorch's SGD uses). State buffers: the velocities
- * in the order v(W₁), v(b₁), v(W₂), v(b₂), ….
+ * with v = 0 before the first step (the form PyTorch's SGD uses); optional L2 weight decay λ adds
+ * λθ to the gradient. One {@link dev.lanes.kernel.Kernels#momentumUpdate} pass over the flat
+ * parameters. State buffer: the velocity, laid out like {@link Network#parameters()}.
  */
 public final class Momentum implements Optimizer {
 
     private final float learningRate;
     private final float momentum;
-    private float[][] velocity;
+    private final float weightDecay;
+    private float[] velocity;
     private long steps;
 
     /**
@@ -24,14 +24,23 @@ public final class Momentum implements Optimizer {
      * @param momentum     μ in [0, 1), typically 0.9
      */
     public Momentum(float learningRate, float momentum) {
-        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be finite and > 0 but was " + learningRate);
-        }
+        this(learningRate, momentum, 0f);
+    }
+
+    /**
+     * @param learningRate η &gt; 0
+     * @param momentum     μ in [0, 1), typically 0.9
+     * @param weightDecay  λ ≥ 0, L2 added to the gradient
+     */
+    public Momentum(float learningRate, float momentum, float weightDecay) {
+        Optimizers.checkLearningRate(learningRate);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1) but was " + momentum);
         }
+        Optimizers.checkWeightDecay(weightDecay);
         this.learningRate = learningRate;
         this.momentum = momentum;
+        this.weightDecay = weightDecay;
     }
 
     @Override
@@ -41,24 +50,14 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(Network network, Gradients g) {
+        Optimizers.checkGradients(network, g);
         if (velocity == null) {
-            velocity = Optimizers.zerosLikeParameters(network);
+            velocity = new float[network.parameterCount()];
         }
-        Optimizers.checkShapes(velocity, network, "momentum state");
-        Kernels k = network.kernels();
-        for (int l = 0; l < network.depth(); l++) {
-            Dense d = network.layer(l);
-            update(k, velocity[2 * l], g.weights(l), d.weightsView());
-            update(k, velocity[2 * l + 1], g.biases(l), d.biasesView());
-        }
+        Optimizers.checkSize(velocity, network, "momentum state");
+        network.kernels().momentumUpdate(velocity.length, learningRate, momentum, weightDecay,
+                g.flat(), velocity, network.parameters(), 0);
         steps++;
-    }
-
-    private void update(Kernels k, float[] v, float[] grad, float[] theta) {
-        int n = theta.length;
-        k.scale(n, momentum, v, 0);              // v ← μ·v
-        k.axpy(n, 1f, grad, 0, v, 0);            // v ← v + g
-        k.axpy(n, -learningRate, v, 0, theta, 0); // θ ← θ − η·v
     }
 
     @Override
@@ -67,20 +66,22 @@ public final class Momentum implements Optimizer {
         steps = 0;
     }
 
+    /** One buffer, the velocity (empty before the first step). */
     @Override
     public State state() {
-        return new State(name(), steps, velocity == null ? java.util.List.of() : Arrays.asList(velocity));
+        return new State(name(), steps, velocity == null ? List.of() : List.of(velocity));
     }
 
     @Override
     public void restore(State state) {
         Optimizers.checkKind(this, state);
-        velocity = state.buffers().isEmpty() ? null : Optimizers.copyOf(state.buffers());
+        velocity = state.buffers().isEmpty() ? null : Optimizers.flatBuffers(state.buffers(), 1, "the momentum state")[0];
         steps = state.steps();
     }
 
     @Override
     public String toString() {
-        return "momentum(lr=" + learningRate + ", mu=" + momentum + ")";
+        return "momentum(lr=" + learningRate + ", mu=" + momentum
+                + (weightDecay != 0f ? ", weight-decay=" + weightDecay : "") + ")";
     }
 }

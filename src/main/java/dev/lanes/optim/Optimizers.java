@@ -1,5 +1,6 @@
 package dev.lanes.optim;
 
+import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 
 import java.util.List;
@@ -16,34 +17,63 @@ final class Optimizers {
         }
     }
 
-    /** Zeroed buffers shaped like the parameters, in the order W₁, b₁, W₂, b₂, …. */
-    static float[][] zerosLikeParameters(Network n) {
-        float[][] out = new float[2 * n.depth()][];
-        for (int l = 0; l < n.depth(); l++) {
-            out[2 * l] = new float[n.layer(l).weightsView().length];
-            out[2 * l + 1] = new float[n.layer(l).biasesView().length];
+    static void checkLearningRate(float learningRate) {
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be finite and > 0 but was " + learningRate);
         }
-        return out;
     }
 
-    static float[][] copyOf(List<float[]> buffers) {
-        float[][] out = new float[buffers.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = buffers.get(i).clone();
+    static void checkWeightDecay(float weightDecay) {
+        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weightDecay must be finite and >= 0 but was " + weightDecay);
         }
-        return out;
     }
 
-    static void checkShapes(float[][] buffers, Network n, String what) {
-        if (buffers.length != 2 * n.depth()) {
-            throw new IllegalStateException(what + " holds " + buffers.length + " buffers but the network needs "
-                    + 2 * n.depth() + " (one per W and b)");
+    static void checkGradients(Network n, Gradients g) {
+        if (g.size() != n.parameterCount()) {
+            throw new IllegalArgumentException("the gradients hold " + g.size() + " values but the network has "
+                    + n.parameterCount() + " parameters");
         }
-        for (int l = 0; l < n.depth(); l++) {
-            if (buffers[2 * l].length != n.layer(l).weightsView().length
-                    || buffers[2 * l + 1].length != n.layer(l).biasesView().length) {
-                throw new IllegalStateException(what + ": layer " + l + " has the wrong shape for this network");
+    }
+
+    /**
+     * {@code count} flat state vectors of {@code size} values each from a state's buffers: either
+     * exactly {@code count} buffers of that size, or any split of their concatenation (states
+     * written before the parameters were flat hold one buffer per W and b, in the flat order).
+     */
+    static float[][] flatBuffers(List<float[]> buffers, int count, String what) {
+        long total = 0;
+        for (float[] b : buffers) {
+            total += b.length;
+        }
+        if (count == 0 || total % count != 0) {
+            throw new IllegalArgumentException(what + " holds " + total + " values, not " + count
+                    + " equal state vectors");
+        }
+        int size = (int) (total / count);
+        float[][] out = new float[count][size];
+        int vector = 0;
+        int at = 0;
+        for (float[] b : buffers) {
+            int i = 0;
+            while (i < b.length) {
+                int n = Math.min(b.length - i, size - at);
+                System.arraycopy(b, i, out[vector], at, n);
+                i += n;
+                at += n;
+                if (at == size) {
+                    vector++;
+                    at = 0;
+                }
             }
+        }
+        return out;
+    }
+
+    static void checkSize(float[] buffer, Network n, String what) {
+        if (buffer.length != n.parameterCount()) {
+            throw new IllegalStateException(what + " holds " + buffer.length + " values but the network has "
+                    + n.parameterCount() + " parameters");
         }
     }
 }

@@ -1,24 +1,36 @@
 package dev.lanes.optim;
 
 import dev.lanes.kernel.Kernels;
-import dev.lanes.nn.Dense;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 
 import java.util.List;
 
-/** Plain gradient descent, as in the notes: W ← W − η·∂C/∂W, b ← b − η·∂C/∂b. Stateless. */
+/**
+ * Plain gradient descent, as in the notes: θ ← θ − η·∂C/∂θ for every W and b, as one
+ * {@link Kernels#axpy} over the flat parameters. With L2 weight decay λ &gt; 0 the gradient is
+ * that of C + (λ/2)‖θ‖², θ ← θ − η(∂C/∂θ + λθ), done as θ ← (1 − ηλ)·θ then the axpy. Stateless.
+ */
 public final class Sgd implements Optimizer {
 
     private final float learningRate;
+    private final float weightDecay;
     private long steps;
 
     /** @param learningRate η &gt; 0 */
     public Sgd(float learningRate) {
-        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be finite and > 0 but was " + learningRate);
-        }
+        this(learningRate, 0f);
+    }
+
+    /**
+     * @param learningRate η &gt; 0
+     * @param weightDecay  λ ≥ 0, L2 (applied to biases too)
+     */
+    public Sgd(float learningRate, float weightDecay) {
+        Optimizers.checkLearningRate(learningRate);
+        Optimizers.checkWeightDecay(weightDecay);
         this.learningRate = learningRate;
+        this.weightDecay = weightDecay;
     }
 
     /** η. */
@@ -33,13 +45,14 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step(Network network, Gradients g) {
+        Optimizers.checkGradients(network, g);
         Kernels k = network.kernels();
-        for (int l = 0; l < network.depth(); l++) {
-            Dense d = network.layer(l);
-            // W[m×n] −= η·dW ; b[m] −= η·db
-            k.axpy(d.weightsView().length, -learningRate, g.weights(l), 0, d.weightsView(), 0);
-            k.axpy(d.biasesView().length, -learningRate, g.biases(l), 0, d.biasesView(), 0);
+        float[] theta = network.parameters();
+        if (weightDecay != 0f) {
+            k.scale(theta.length, 1f - learningRate * weightDecay, theta, 0);
         }
+        // θ −= η·∂C/∂θ over every W and b at once
+        k.axpy(theta.length, -learningRate, g.flat(), 0, theta, 0);
         steps++;
     }
 
@@ -61,6 +74,6 @@ public final class Sgd implements Optimizer {
 
     @Override
     public String toString() {
-        return "sgd(lr=" + learningRate + ")";
+        return "sgd(lr=" + learningRate + (weightDecay != 0f ? ", weight-decay=" + weightDecay : "") + ")";
     }
 }

@@ -1,6 +1,8 @@
 /**
- * Parameter updates from mini-batch gradients: {@link dev.lanes.optim.Sgd} (the notes'
- * W ← W − η·∂C/∂W), {@link dev.lanes.optim.Momentum} and {@link dev.lanes.optim.Adam}. Their
+ * Parameter updates from mini-batch gradients, each one vectorized pass over the network's flat
+ * parameters: {@link dev.lanes.optim.Sgd} (the notes' W ← W − η·∂C/∂W), {@link dev.lanes.optim.Momentum}
+ * (both with optional L2 weight decay) and {@link dev.lanes.optim.Adam} (AdamW with a decoupled
+ * weight decay), plus {@link dev.lanes.optim.GradientClipping} of the global gradient norm. Their
  * state can be exported and restored for exact resumption.
  */
 package dev.lanes.optim;

@@ -5,6 +5,7 @@ import dev.lanes.data.MiniBatches;
 import dev.lanes.nn.Evaluation;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
+import dev.lanes.optim.GradientClipping;
 import dev.lanes.optim.Optimizer;
 
 import java.util.ArrayList;
@@ -15,7 +16,10 @@ import java.util.Objects;
  * Mini-batch training: for each epoch, the training set is shuffled by {@link MiniBatches} (order
  * fixed by (seed, epoch)), and each batch runs one forward/backward pass and one optimizer step.
  * After each epoch the optional validation set is evaluated; early stopping ends the run when the
- * validation loss has not improved by more than {@code minDelta} for {@code patience} epochs.
+ * validation loss has not improved by more than {@code minDelta} for {@code patience} epochs, and
+ * the network then gets back the weights of its best epoch (a copy of the flat parameters kept
+ * whenever the validation loss improves). With {@code clipNorm} the global gradient norm of each
+ * batch is clipped before the optimizer step.
  *
  * <p>A non-finite batch loss stops training with a {@link TrainingDivergedException} naming the
  * epoch and batch. {@link #checkpoint()} captures a {@link TrainingState} from which
@@ -37,6 +41,8 @@ public final class Trainer {
     private final TrainingListener listener;
     private final int patience;
     private final double minDelta;
+    private final boolean restoreBest;
+    private final double clipNorm;
 
     // The run in progress (or last finished), for checkpoint().
     private Network network;
@@ -44,6 +50,7 @@ public final class Trainer {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int bestEpoch;
     private int sinceBest;
+    private float[] best;
 
     private Trainer(Builder b) {
         this.epochs = b.epochs;
@@ -53,6 +60,8 @@ public final class Trainer {
         this.listener = b.listener;
         this.patience = b.patience;
         this.minDelta = b.minDelta;
+        this.restoreBest = b.restoreBest;
+        this.clipNorm = b.clipNorm;
     }
 
     /** A builder with 10 epochs, batch size 32, seed 0, no listener and no early stopping. */
@@ -74,7 +83,7 @@ public final class Trainer {
      */
     public TrainingResult fit(Network network, Dataset train, Dataset validation) {
         optimizer.reset();
-        begin(network, 0, Double.POSITIVE_INFINITY, 0, 0);
+        begin(network, 0, Double.POSITIVE_INFINITY, 0, 0, null);
         return run(train, validation);
     }
 
@@ -84,17 +93,16 @@ public final class Trainer {
      * With the settings of the interrupted run the result is bit-identical to never stopping.
      */
     public TrainingResult resume(Network network, TrainingState state, Dataset train, Dataset validation) {
-        if (state.weights().size() != network.depth()) {
-            throw new IllegalArgumentException("the state has " + state.weights().size()
-                    + " layers but the network has " + network.depth());
+        float[] p = state.parameters();
+        if (p.length != network.parameterCount()) {
+            throw new IllegalArgumentException("the state has " + p.length + " parameters but the network has "
+                    + network.parameterCount());
         }
-        for (int l = 0; l < network.depth(); l++) {
-            network.setWeights(l, state.weights().get(l));
-            network.setBiases(l, state.biases().get(l));
-        }
+        network.copyParametersFrom(p);
+        network.restoreRandomState(state.randomState());
         optimizer.restore(state.optimizer());
         begin(network, state.epochsCompleted(), state.bestValidationLoss(), state.bestEpoch(),
-                state.epochsWithoutImprovement());
+                state.epochsWithoutImprovement(), state.bestParameters());
         return run(train, validation);
     }
 
@@ -108,19 +116,15 @@ public final class Trainer {
         if (network == null) {
             throw new IllegalStateException("no training run has started");
         }
-        List<float[]> w = new ArrayList<>();
-        List<float[]> b = new ArrayList<>();
-        for (int l = 0; l < network.depth(); l++) {
-            w.add(network.layer(l).weightsView());
-            b.add(network.layer(l).biasesView());
-        }
-        return new TrainingState(epochsCompleted, w, b, optimizer.state(), bestLoss, bestEpoch, sinceBest);
+        return new TrainingState(epochsCompleted, network.parameters(), network.randomState(), optimizer.state(),
+                bestLoss, bestEpoch, sinceBest, best);
     }
 
-    private void begin(Network net, int completed, double best, int bestAt, int since) {
+    private void begin(Network net, int completed, double bestSoFar, int bestAt, int since, float[] bestParameters) {
         this.network = Objects.requireNonNull(net, "network");
         this.epochsCompleted = completed;
-        this.bestLoss = best;
+        this.bestLoss = bestSoFar;
+        this.best = bestParameters;
         this.bestEpoch = bestAt;
         this.sinceBest = since;
     }
@@ -145,6 +149,10 @@ public final class Trainer {
         float[] x = new float[batchSize * train.features()];
         float[] y = new float[batchSize * outputs];
         Gradients g = net.newGradients();
+        boolean keepBest = validation != null && patience > 0 && restoreBest;
+        if (keepBest && best == null) {
+            best = new float[net.parameterCount()];
+        }
         List<EpochResult> results = new ArrayList<>();
         boolean stopped = false;
 
@@ -161,6 +169,9 @@ public final class Trainer {
                 }
                 lossSum += loss * rows;
                 correct += Network.countCorrect(net.workspace().outputs(), 0, y, 0, rows, outputs);
+                if (clipNorm > 0) {
+                    GradientClipping.clipGlobalNorm(net.kernels(), g, clipNorm);
+                }
                 optimizer.step(net, g);
                 if (listener != null) {
                     listener.batchEnd(epoch, b + 1, count, loss);
@@ -176,6 +187,9 @@ public final class Trainer {
                     bestLoss = vLoss;
                     bestEpoch = epoch;
                     sinceBest = 0;
+                    if (keepBest) {
+                        net.copyParametersTo(best);
+                    }
                 } else {
                     sinceBest++;
                 }
@@ -192,7 +206,13 @@ public final class Trainer {
                 break;
             }
         }
-        return new TrainingResult(results, stopped, bestEpoch, checkpoint());
+        TrainingState last = checkpoint();
+        int restored = 0;
+        if (keepBest && bestEpoch > 0 && bestEpoch != epochsCompleted) {
+            net.copyParametersFrom(best);
+            restored = bestEpoch;
+        }
+        return new TrainingResult(results, stopped, bestEpoch, last, restored);
     }
 
     private static void checkShapes(Network net, Dataset d, String what) {
@@ -226,6 +246,8 @@ public final class Trainer {
         private TrainingListener listener;
         private int patience;
         private double minDelta;
+        private boolean restoreBest = true;
+        private double clipNorm;
 
         private Builder() {
         }
@@ -278,6 +300,27 @@ public final class Trainer {
             }
             this.patience = patience;
             this.minDelta = minDelta;
+            return this;
+        }
+
+        /**
+         * Whether early stopping gives the network back the weights of its best epoch (default
+         * true) at the end of the run, when that was not the last epoch.
+         */
+        public Builder restoreBestWeights(boolean restore) {
+            this.restoreBest = restore;
+            return this;
+        }
+
+        /**
+         * Clips each batch's global gradient norm to {@code maxNorm} before the optimizer step
+         * ({@link GradientClipping}); 0 turns it off (default).
+         */
+        public Builder clipNorm(double maxNorm) {
+            if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+                throw new IllegalArgumentException("clipNorm must be finite and >= 0 but was " + maxNorm);
+            }
+            this.clipNorm = maxNorm;
             return this;
         }
 

@@ -5,13 +5,16 @@ import java.util.List;
 /**
  * The outcome of {@link Trainer#fit} or {@link Trainer#resume}.
  *
- * @param epochs      the metrics of every epoch run by this call, in order
- * @param stoppedEarly whether early stopping ended the run before the configured epoch count
- * @param bestEpoch   the epoch number with the lowest validation loss (0 without validation)
- * @param finalState  the state after the last epoch, from which {@link Trainer#resume} continues
+ * @param epochs        the metrics of every epoch run by this call, in order
+ * @param stoppedEarly  whether early stopping ended the run before the configured epoch count
+ * @param bestEpoch     the epoch number with the lowest validation loss (0 without validation)
+ * @param finalState    the state after the last epoch, from which {@link Trainer#resume} continues
+ *                      (the weights of the last epoch, even when the best ones were restored)
+ * @param restoredEpoch the epoch whose weights the network holds after early stopping restored the
+ *                      best ones; 0 when nothing was restored (the network holds the last epoch's)
  */
 public record TrainingResult(List<EpochResult> epochs, boolean stoppedEarly, int bestEpoch,
-                             TrainingState finalState) {
+                             TrainingState finalState, int restoredEpoch) {
 
     public TrainingResult {
         epochs = List.copyOf(epochs);

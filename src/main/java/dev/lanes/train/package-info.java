@@ -1,7 +1,8 @@
 /**
  * The training loop: {@link dev.lanes.train.Trainer} runs epochs of seeded mini-batches over a
  * {@link dev.lanes.data.Dataset}, reports progress to a {@link dev.lanes.train.TrainingListener},
- * evaluates a validation set, stops early on a plateau, refuses to continue past a NaN loss and
+ * evaluates a validation set, clips gradient norms, stops early on a plateau and restores the best
+ * epoch's weights, refuses to continue past a NaN loss and
  * captures a {@link dev.lanes.train.TrainingState} from which a run resumes bit-identically.
  *
  * <pre>{@code

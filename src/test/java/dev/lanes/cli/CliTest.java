@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -100,7 +101,7 @@ class CliTest {
         assertExit(2, lanes("frobnicate"), "frobnicate");
         assertExit(2, lanes("train", "--data", "digits", "--epochs", "many"), "--epochs", "many");
         assertExit(2, lanes("train", "--data", "digits", "--validation", "1.5"), "--validation must be in [0, 1)");
-        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum or adam");
+        assertExit(2, lanes("train", "--data", "digits", "--optimizer", "rmsprop"), "--optimizer must be sgd, momentum, adam or adamw");
         assertExit(2, lanes("train", "--data", "digits", "--kernels", "gpu"), "expected reference, simd or best");
         assertExit(2, lanes("bench", "--sizes", "0x3"), "--sizes: '0x3'");
         assertExit(2, lanes("gradcheck", "--loss", "hinge"), "--loss must be cross-entropy or mse");
@@ -110,6 +111,33 @@ class CliTest {
     }
 
     // --------------------------------------------------------------------------- the happy path
+
+    /** --patience keeps the best epoch: the saved model scores that epoch's validation numbers exactly. */
+    @Test
+    void patienceRestoresTheBestEpochAndTheSavedModelHasItsAccuracy() throws IOException {
+        Path out = dir.resolve("patience.lanes");
+        Run r = lanes("train", "--layers", "64,32,10", "--activation", "gelu", "--dropout", "0.2", "--optimizer",
+                "adamw", "--weight-decay", "0.02", "--clip-norm", "5", "--lr", "0.01", "--epochs", "40",
+                "--patience", "2", "--out", out.toString(), "--no-plot", "--progress", "log");
+        assertEquals(0, r.code(), r::toString);
+        Matcher best = Pattern.compile("restored the weights of epoch (\\d+), the best validation loss "
+                + "\\(([0-9.]+), accuracy ([0-9.]+)%\\)").matcher(r.out());
+        assertTrue(best.find(), r.out());
+        Matcher epoch = Pattern.compile("epoch +" + best.group(1) + "/40 .* val_loss ([0-9.]+) +val_acc +([0-9.]+)%")
+                .matcher(r.out());
+        assertTrue(epoch.find(), r.out());
+        assertEquals(epoch.group(1), best.group(2));
+        assertEquals(epoch.group(2), best.group(3));
+        Matcher again = Pattern.compile("validation with the restored weights: loss ([0-9.]+), accuracy ([0-9.]+)%")
+                .matcher(r.out());
+        assertTrue(again.find(), r.out());
+        assertEquals(best.group(2), again.group(1));
+        assertEquals(best.group(3), again.group(2));
+        StoredModel m = ModelFile.readModel(out);
+        assertEquals(best.group(1), m.metadata().get("restored.epoch"));
+        assertEquals(List.of("dense", "dropout", "dense"), m.layers().stream().map(l -> l.kind()).toList());
+        assertEquals("gelu", m.layers().get(0).activation());
+    }
 
     @Test
     void trainWritesModelCheckpointAndPlotThenEvalAndPredictUseIt() throws IOException {
@@ -347,7 +375,7 @@ class CliTest {
         StoredModel m = ModelFile.readModel(model);
         Path odd = dir.resolve("odd.lanes");
         byte[] o = Files.readAllBytes(model);
-        String s = new String(o, java.nio.charset.StandardCharsets.ISO_8859_1).replace("relu", "gelu");
+        String s = new String(o, java.nio.charset.StandardCharsets.ISO_8859_1).replace("relu", "mish");
         byte[] p = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         int n = (int) ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
         CRC32 crc = new CRC32();
@@ -355,7 +383,7 @@ class CliTest {
         ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + n, (int) crc.getValue());
         Files.write(odd, p);
         assertEquals("relu", m.layers().get(0).activation());
-        assertExit(3, lanes("eval", "--model", odd.toString(), "--data", blobs.toString()), "activation 'gelu'");
+        assertExit(3, lanes("eval", "--model", odd.toString(), "--data", blobs.toString()), "activation 'mish'");
     }
 
     // ------------------------------------------------------------------------- gradcheck, bench

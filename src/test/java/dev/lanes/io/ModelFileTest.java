@@ -58,7 +58,7 @@ class ModelFileTest {
         byte[] b = Files.readAllBytes(f);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals("LANESMDL", new String(b, 0, 8, StandardCharsets.US_ASCII));
-        assertEquals(1, bb.getInt(8));
+        assertEquals(2, bb.getInt(8));
         assertEquals(0, bb.getInt(12));
         long n = bb.getLong(16);
         assertEquals(b.length, 28 + n);
@@ -68,10 +68,31 @@ class ModelFileTest {
         bb.position(24);
         assertEquals(4, bb.getInt());           // n0
         assertEquals(2, bb.getInt());           // L
-        assertEquals(3, bb.getInt());           // n1
-        assertEquals("tanh", str(bb));
+        assertEquals("dense", str(bb));         // layer 1: kind, width, configuration, parameters
+        assertEquals(3, bb.getInt());
         assertEquals(2, bb.getInt());
+        assertEquals("activation", str(bb));
+        assertEquals("tanh", str(bb));
+        assertEquals("units", str(bb));
+        assertEquals("3", str(bb));
+        assertEquals(15, bb.getInt());
+        float[] w1 = new float[12];
+        for (int i = 0; i < 12; i++) {
+            w1[i] = bb.getFloat();
+        }
+        assertArrayEquals(model().layers().get(0).weights(), w1);
+        assertEquals(0.1f, bb.getFloat());
+        assertEquals(0.2f, bb.getFloat());
+        assertEquals(0.3f, bb.getFloat());
+        assertEquals("dense", str(bb));         // layer 2
+        assertEquals(2, bb.getInt());
+        assertEquals(2, bb.getInt());
+        assertEquals("activation", str(bb));
         assertEquals("softmax", str(bb));
+        assertEquals("units", str(bb));
+        assertEquals("2", str(bb));
+        assertEquals(8, bb.getInt());
+        bb.position(bb.position() + 4 * 8);
         assertEquals("cross-entropy", str(bb));
         assertEquals(2, bb.getInt());
         assertEquals("cat", str(bb));
@@ -88,12 +109,7 @@ class ModelFileTest {
         assertEquals("toy", str(bb));
         assertEquals("ünï", str(bb));
         assertEquals("cödé", str(bb));
-        float[] w1 = new float[12];
-        for (int i = 0; i < 12; i++) {
-            w1[i] = bb.getFloat();
-        }
-        assertArrayEquals(model().layers().get(0).weights(), w1);
-        assertEquals(0.1f, bb.getFloat());
+        assertEquals(24 + n, bb.position());
     }
 
     private static String str(ByteBuffer bb) {
@@ -153,11 +169,11 @@ class ModelFileTest {
     @Test
     void otherVersionsAreRefusedByNumber() throws IOException {
         byte[] b = Files.readAllBytes(write("m.lanes", model()));
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
-        Path t = dir.resolve("v2.lanes");
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
+        Path t = dir.resolve("v3.lanes");
         Files.write(t, b);
         ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.readModel(t));
-        assertEquals(t + ": has format version 2; this Lanes reads version 1 (the file was written by a newer Lanes)",
+        assertEquals(t + ": has format version 3; this Lanes reads versions 1 and 2 (the file was written by a newer Lanes)",
                 e.getMessage());
     }
 
@@ -198,7 +214,9 @@ class ModelFileTest {
         byte[] b = Files.readAllBytes(write("ok.lanes", model()));
         int n = (int) ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        int lastBias = 24 + n - 4;
+        // the last bias of layer 2 sits right before the loss string
+        int loss = indexOf(b, "\r\0\0\0cross-entropy");
+        int lastBias = loss - 4;
         bb.putFloat(lastBias, Float.POSITIVE_INFINITY);
         CRC32 crc = new CRC32();
         crc.update(b, 0, 24 + n);
@@ -206,6 +224,20 @@ class ModelFileTest {
         Path t = dir.resolve("inf.lanes");
         Files.write(t, b);
         ModelFileException x = assertThrows(ModelFileException.class, () -> ModelFile.readModel(t));
-        assertTrue(x.getMessage().contains("element 1 of the biases of layer 2 is Infinity"), x.getMessage());
+        assertTrue(x.getMessage().contains("element 7 of the parameters of layer 2 is Infinity"), x.getMessage());
+    }
+
+    private static int indexOf(byte[] b, String ascii) {
+        byte[] p = ascii.getBytes(StandardCharsets.ISO_8859_1);
+        outer:
+        for (int i = 0; i + p.length <= b.length; i++) {
+            for (int j = 0; j < p.length; j++) {
+                if (b[i + j] != p[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found: " + ascii);
     }
 }

@@ -62,6 +62,25 @@ class BatchedCallCountTest {
             calls.add("mseLoss"); return k.mseLoss(rows, cols, a, ao, y, yo, g, go); }
         @Override public double softmaxCrossEntropy(int rows, int cols, float[] z, int zo, float[] y, int yo, float[] g, int go) {
             calls.add("softmaxCrossEntropy"); return k.softmaxCrossEntropy(rows, cols, z, zo, y, yo, g, go); }
+        @Override public void multiply(int n, float[] x, int xo, float[] y, int yo, float[] out, int oo) {
+            calls.add("multiply"); k.multiply(n, x, xo, y, yo, out, oo); }
+        @Override public void sqrt(int n, float[] x, int xo) {
+            calls.add("sqrt"); k.sqrt(n, x, xo); }
+        @Override public void gelu(int n, float[] x, int xo) {
+            calls.add("gelu"); k.gelu(n, x, xo); }
+        @Override public void geluBackward(int n, float[] z, int zo, float[] d, int dOff) {
+            calls.add("geluBackward"); k.geluBackward(n, z, zo, d, dOff); }
+        @Override public void silu(int n, float[] x, int xo) {
+            calls.add("silu"); k.silu(n, x, xo); }
+        @Override public void siluBackward(int n, float[] z, int zo, float[] d, int dOff) {
+            calls.add("siluBackward"); k.siluBackward(n, z, zo, d, dOff); }
+        @Override public double sumOfSquares(int n, float[] x, int xo) {
+            calls.add("sumOfSquares"); return k.sumOfSquares(n, x, xo); }
+        @Override public void momentumUpdate(int n, float lr, float mu, float wd, float[] g, float[] v, float[] p, int o) {
+            calls.add("momentumUpdate"); k.momentumUpdate(n, lr, mu, wd, g, v, p, o); }
+        @Override public void adamUpdate(int n, float lr, float b1, float b2, float c1, float c2, float eps, float wd,
+                                         float[] g, float[] m, float[] v, float[] p, int o) {
+            calls.add("adamUpdate"); k.adamUpdate(n, lr, b1, b2, c1, c2, eps, wd, g, m, v, p, o); }
     }
 
     private static List<String> stepCalls(NetworkSpec spec, int batch) {

@@ -25,7 +25,7 @@ class NetworkTest {
         for (int l = 0; l < 2; l++) {
             assertArrayEquals(a.weights(l), b.weights(l));
             assertFalse(java.util.Arrays.equals(a.weights(l), c.weights(l)));
-            assertArrayEquals(new float[spec.layers().get(l).units()], a.biases(l), "biases start at 0");
+            assertArrayEquals(new float[spec.sizes()[l + 1]], a.biases(l), "biases start at 0");
         }
     }
 
@@ -37,7 +37,8 @@ class NetworkTest {
             Loss loss = act == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.MSE;
             Network net = Network.create(NetworkSpec.of(new int[] {n, m}, act, act, loss), 3, Kernels.reference());
             float[] w = net.weights(0);
-            double limit = act == Activation.RELU ? Math.sqrt(6.0 / n) : Math.sqrt(6.0 / (n + m));
+            double limit = act == Activation.RELU || act == Activation.GELU || act == Activation.SILU
+                    ? Math.sqrt(6.0 / n) : Math.sqrt(6.0 / (n + m));
             double sumSq = 0;
             double max = 0;
             for (float v : w) {
@@ -62,7 +63,7 @@ class NetworkTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> NetworkSpec.of(new int[] {3, 2},
                 Activation.SOFTMAX, Activation.SOFTMAX, Loss.MSE)).getMessage().contains("CROSS_ENTROPY"));
         assertThrows(IllegalArgumentException.class, () -> new NetworkSpec(3, List.of(), Loss.MSE));
-        assertThrows(IllegalArgumentException.class, () -> new LayerSpec(0, Activation.RELU));
+        assertThrows(IllegalArgumentException.class, () -> new DenseSpec(0, Activation.RELU));
     }
 
     @Test
@@ -78,7 +79,7 @@ class NetworkTest {
         assertNotSame(copy, net.weights(0));
         copy[0] = 99;
         assertEquals(1f, net.weights(0)[0], "weights() returns a copy");
-        assertEquals(1f, net.layer(0).weightsView()[0], "weightsView() is the live array");
+        assertEquals(1f, net.parameters()[0], "parameters() is the live flat array, W first");
         // z = W·x + b for x = (1, 1, 1): (1+2+3+10, 4+5+6+20)
         assertArrayEquals(new float[] {16, 35}, net.predict(new float[] {1, 1, 1}, 1));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> net.setWeights(0, new float[5]))

@@ -76,4 +76,26 @@ class NoAllocationTest {
             check(bytesPerSteps(k, new Adam(0.001f), ce), k.name() + " adam");
         }
     }
+
+    @Test
+    void stepsWithGeluSiluDropoutClippingAndAdamWAllocateNothing() {
+        NetworkSpec spec = NetworkSpec.builder(20).dense(30, Activation.GELU).dropout(0.2).dense(24, Activation.SILU)
+                .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
+        Kernels simd1 = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null));
+        for (Kernels k : new Kernels[] {Kernels.reference(), simd1}) {
+            Optimizer adamW = Adam.adamW(0.001f, 0.01f);
+            Optimizer clipped = new Optimizer() {
+                @Override public String name() { return adamW.name(); }
+                @Override public void step(Network n, Gradients g) {
+                    dev.lanes.optim.GradientClipping.clipGlobalNorm(n.kernels(), g, 1.0);
+                    adamW.step(n, g);
+                }
+                @Override public void reset() { adamW.reset(); }
+                @Override public State state() { return adamW.state(); }
+                @Override public void restore(State s) { adamW.restore(s); }
+            };
+            check(bytesPerSteps(k, clipped, spec), k.name() + " gelu/silu/dropout adamw+clip");
+            check(bytesPerSteps(k, new Momentum(0.1f, 0.9f, 0.01f), spec), k.name() + " gelu/silu/dropout momentum+decay");
+        }
+    }
 }

@@ -34,7 +34,7 @@ final class NotesAlgorithmOracle {
         w = new double[depth][][];
         b = new double[depth][];
         for (int l = 0; l < depth; l++) {
-            sigma[l] = spec.layers().get(l).activation();
+            sigma[l] = ((DenseSpec) spec.layers().get(l)).activation();
             float[] wf = net.weights(l);
             float[] bf = net.biases(l);
             w[l] = new double[m[l + 1]][m[l]];
@@ -219,6 +219,7 @@ final class NotesAlgorithmOracle {
             case RELU -> a > 0 ? 1 : 0;
             case IDENTITY -> 1;
             case SOFTMAX -> throw new IllegalArgumentException("softmax only with cross-entropy");
+            case GELU, SILU -> throw new IllegalArgumentException(s + "' is not a function of a; the notes have no " + s);
         };
     }
 }

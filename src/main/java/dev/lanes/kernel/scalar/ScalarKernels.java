@@ -217,4 +217,104 @@ public class ScalarKernels extends CheckedKernels {
         }
         return total / rows;
     }
+
+    // ---------------------------------------------------------------- layers and optimizers
+
+    @Override
+    protected void doMultiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = x[xOffset + i] * y[yOffset + i];
+        }
+    }
+
+    @Override
+    protected void doSqrt(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] = (float) Math.sqrt(x[xOffset + i]);
+        }
+    }
+
+    /** √(2/π), the GELU constant. */
+    static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    /** The cubic coefficient of the GELU tanh approximation. */
+    static final double GELU_A = 0.044715;
+
+    @Override
+    protected void doGelu(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            double z = x[xOffset + i];
+            // z·(1 + tanh u)/2 = z·σ(2u), without the cancellation of 1 + tanh u for u ≪ 0
+            x[xOffset + i] = (float) (z / (1.0 + Math.exp(-2.0 * GELU_C * (z + GELU_A * z * z * z))));
+        }
+    }
+
+    @Override
+    protected void doGeluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        for (int i = 0; i < n; i++) {
+            double v = z[zOffset + i];
+            double s = 1.0 / (1.0 + Math.exp(-2.0 * GELU_C * (v + GELU_A * v * v * v)));
+            double dt = 2.0 * GELU_C * (1.0 + 3.0 * GELU_A * v * v);
+            d[dOffset + i] = (float) (d[dOffset + i] * (s + v * s * (1.0 - s) * dt));
+        }
+    }
+
+    @Override
+    protected void doSilu(int n, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            double z = x[xOffset + i];
+            x[xOffset + i] = (float) (z / (1.0 + Math.exp(-z)));
+        }
+    }
+
+    @Override
+    protected void doSiluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        for (int i = 0; i < n; i++) {
+            double v = z[zOffset + i];
+            double s = 1.0 / (1.0 + Math.exp(-v));
+            d[dOffset + i] = (float) (d[dOffset + i] * (s + v * s * (1.0 - s)));
+        }
+    }
+
+    @Override
+    protected double doSumOfSquares(int n, float[] x, int xOffset) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double v = x[xOffset + i];
+            sum += v * v;
+        }
+        return sum;
+    }
+
+    @Override
+    protected void doMomentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                                    float[] grad, float[] velocity, float[] params, int offset) {
+        float step = -learningRate;
+        for (int i = offset; i < offset + n; i++) {
+            float g = weightDecay == 0f ? grad[i] : grad[i] + weightDecay * params[i];
+            float v = momentum * velocity[i] + g;
+            velocity[i] = v;
+            params[i] += step * v;
+        }
+    }
+
+    @Override
+    protected void doAdamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2,
+                                float epsilon, float weightDecay, float[] grad, float[] m, float[] v,
+                                float[] params, int offset) {
+        float a1 = 1f - beta1;
+        float a2 = 1f - beta2;
+        float decay = learningRate * weightDecay;
+        for (int i = offset; i < offset + n; i++) {
+            float g = grad[i];
+            float mi = beta1 * m[i] + a1 * g;
+            float vi = beta2 * v[i] + a2 * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            float theta = params[i];
+            if (weightDecay != 0f) {
+                theta -= decay * theta;
+            }
+            params[i] = theta - learningRate * (mi * c1) / ((float) Math.sqrt(vi * c2) + epsilon);
+        }
+    }
 }

@@ -585,4 +585,258 @@ final class Elementwise256 implements VectorElementwise {
         }
         return total / rows;
     }
+
+    // ---------------------------------------------------------------- GELU and SiLU
+    // Both are x·σ(t): t = x for SiLU, t = 2u = 2√(2/π)·x·(1 + 0.044715·x²) for GELU (since
+    // (1 + tanh u)/2 = σ(2u)). σ is the sigmoid loop's, on the same inline exp; the derivative is
+    // s + x·s·(1 − s)·t'. One loop serves both; the flag is loop-invariant.
+
+    private static final float GELU_K0 = (float) (2 * Math.sqrt(2 / Math.PI));
+    private static final float GELU_K1 = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
+    private static final float GELU_K1_3 = (float) (3 * 2 * Math.sqrt(2 / Math.PI) * 0.044715);
+
+    @Override
+    public void gelu(int n, float[] x, int xOffset) {
+        gated(true, n, x, xOffset);
+    }
+
+    @Override
+    public void silu(int n, float[] x, int xOffset) {
+        gated(false, n, x, xOffset);
+    }
+
+    @Override
+    public void geluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        gatedBackward(true, n, z, zOffset, d, dOffset);
+    }
+
+    @Override
+    public void siluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        gatedBackward(false, n, z, zOffset, d, dOffset);
+    }
+
+    private static void gated(boolean gelu, int n, float[] x, int xOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            FloatVector x2 = v.mul(v);
+            FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+            FloatVector a = t.abs().neg();
+            VectorMask<Float> over = a.compare(GT, EXP_HI);
+            VectorMask<Float> under = a.compare(LT, EXP_LO);
+            FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+            FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+            FloatVector k = kMagic.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+            FloatVector er = q.fma(r.mul(r), r).add(1f);
+            IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+            FloatVector s = e.blend(1f, t.compare(GE, 0f)).div(e.add(1f));
+            FloatVector y = v.mul(s);
+            y.intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            gatedTail(gelu, x, xOffset + i, n - i);
+        }
+    }
+
+    private static void gatedTail(boolean gelu, float[] x, int offset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, x, offset, m);
+        FloatVector x2 = v.mul(v);
+        FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+        FloatVector a = t.abs().neg();
+        VectorMask<Float> over = a.compare(GT, EXP_HI);
+        VectorMask<Float> under = a.compare(LT, EXP_LO);
+        FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        FloatVector s = e.blend(1f, t.compare(GE, 0f)).div(e.add(1f));
+        FloatVector y = v.mul(s);
+        y.intoArray(x, offset, m);
+    }
+
+    private static void gatedBackward(boolean gelu, int n, float[] z, int zOffset, float[] d, int dOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, z, zOffset + i);
+            FloatVector x2 = v.mul(v);
+            FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+            FloatVector a = t.abs().neg();
+            VectorMask<Float> over = a.compare(GT, EXP_HI);
+            VectorMask<Float> under = a.compare(LT, EXP_LO);
+            FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+            FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+            FloatVector k = kMagic.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+            q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+            FloatVector er = q.fma(r.mul(r), r).add(1f);
+            IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                    .reinterpretAsFloats();
+            FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+            FloatVector s = e.blend(1f, t.compare(GE, 0f)).div(e.add(1f));
+            FloatVector dt = gelu ? x2.fma(GELU_K1_3, GELU_K0) : FloatVector.broadcast(F, 1f);
+            FloatVector g = v.mul(s.mul(FloatVector.broadcast(F, 1f).sub(s))).mul(dt).add(s);
+            FloatVector.fromArray(F, d, dOffset + i).mul(g).intoArray(d, dOffset + i);
+        }
+        if (i < n) {
+            gatedBackwardTail(gelu, z, zOffset + i, d, dOffset + i, n - i);
+        }
+    }
+
+    private static void gatedBackwardTail(boolean gelu, float[] z, int zOffset, float[] d, int dOffset, int count) {
+        VectorMask<Float> m = F.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(F, z, zOffset, m);
+        FloatVector x2 = v.mul(v);
+        FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+        FloatVector a = t.abs().neg();
+        VectorMask<Float> over = a.compare(GT, EXP_HI);
+        VectorMask<Float> under = a.compare(LT, EXP_LO);
+        FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        FloatVector s = e.blend(1f, t.compare(GE, 0f)).div(e.add(1f));
+        FloatVector dt = gelu ? x2.fma(GELU_K1_3, GELU_K0) : FloatVector.broadcast(F, 1f);
+        FloatVector g = v.mul(s.mul(FloatVector.broadcast(F, 1f).sub(s))).mul(dt).add(s);
+        FloatVector.fromArray(F, d, dOffset, m).mul(g).intoArray(d, dOffset, m);
+    }
+
+    // ---------------------------------------------------------------- products and optimizers
+
+    @Override
+    public void multiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).mul(FloatVector.fromArray(F, y, yOffset + i))
+                    .intoArray(out, outOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOffset + i, m).mul(FloatVector.fromArray(F, y, yOffset + i, m))
+                    .intoArray(out, outOffset + i, m);
+        }
+    }
+
+    @Override
+    public void sqrt(int n, float[] x, int xOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOffset + i).sqrt().intoArray(x, xOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOffset + i, m).sqrt().intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public void momentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                               float[] grad, float[] velocity, float[] params, int offset) {
+        // v·μ + g' rounds twice, as scale then axpy(1, g) did; θ + v·(−η) is fused, as axpy is.
+        FloatVector step = FloatVector.broadcast(F, -learningRate);
+        int end = offset + n;
+        int i = offset;
+        for (int bound = offset + F.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(F, grad, i);
+            FloatVector theta = FloatVector.fromArray(F, params, i);
+            if (weightDecay != 0f) {
+                g = g.add(theta.mul(weightDecay));
+            }
+            FloatVector v = FloatVector.fromArray(F, velocity, i).mul(momentum).add(g);
+            v.intoArray(velocity, i);
+            v.fma(step, theta).intoArray(params, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = F.indexInRange(i, end);
+            FloatVector g = FloatVector.fromArray(F, grad, i, m);
+            FloatVector theta = FloatVector.fromArray(F, params, i, m);
+            if (weightDecay != 0f) {
+                g = g.add(theta.mul(weightDecay));
+            }
+            FloatVector v = FloatVector.fromArray(F, velocity, i, m).mul(momentum).add(g);
+            v.intoArray(velocity, i, m);
+            v.fma(step, theta).intoArray(params, i, m);
+        }
+    }
+
+    @Override
+    public void adamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2, float epsilon,
+                           float weightDecay, float[] grad, float[] m, float[] v, float[] params, int offset) {
+        // Operation for operation the reference loop, without fused multiply-adds, so the bits
+        // match it at every width.
+        float a1 = 1f - beta1;
+        float a2 = 1f - beta2;
+        float decay = learningRate * weightDecay;
+        int end = offset + n;
+        int i = offset;
+        for (int bound = offset + F.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(F, grad, i);
+            FloatVector mi = FloatVector.fromArray(F, m, i).mul(beta1).add(g.mul(a1));
+            FloatVector vi = FloatVector.fromArray(F, v, i).mul(beta2).add(g.mul(a2).mul(g));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector theta = FloatVector.fromArray(F, params, i);
+            if (weightDecay != 0f) {
+                theta = theta.sub(theta.mul(decay));
+            }
+            FloatVector upd = mi.mul(c1).mul(learningRate).div(vi.mul(c2).sqrt().add(epsilon));
+            theta.sub(upd).intoArray(params, i);
+        }
+        if (i < end) {
+            VectorMask<Float> mask = F.indexInRange(i, end);
+            FloatVector g = FloatVector.fromArray(F, grad, i, mask);
+            FloatVector mi = FloatVector.fromArray(F, m, i, mask).mul(beta1).add(g.mul(a1));
+            FloatVector vi = FloatVector.fromArray(F, v, i, mask).mul(beta2).add(g.mul(a2).mul(g));
+            mi.intoArray(m, i, mask);
+            vi.intoArray(v, i, mask);
+            FloatVector theta = FloatVector.fromArray(F, params, i, mask);
+            if (weightDecay != 0f) {
+                theta = theta.sub(theta.mul(decay));
+            }
+            FloatVector upd = mi.mul(c1).mul(learningRate).div(vi.mul(c2).sqrt().add(epsilon));
+            theta.sub(upd).intoArray(params, i, mask);
+        }
+    }
 }

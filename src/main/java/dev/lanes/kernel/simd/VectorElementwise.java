@@ -50,4 +50,22 @@ sealed interface VectorElementwise permits Elementwise128, Elementwise256, Eleme
 
     double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                float[] grad, int gradOffset);
+
+    void multiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
+
+    void sqrt(int n, float[] x, int xOffset);
+
+    void gelu(int n, float[] x, int xOffset);
+
+    void geluBackward(int n, float[] z, int zOffset, float[] d, int dOffset);
+
+    void silu(int n, float[] x, int xOffset);
+
+    void siluBackward(int n, float[] z, int zOffset, float[] d, int dOffset);
+
+    void momentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                        float[] grad, float[] velocity, float[] params, int offset);
+
+    void adamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2, float epsilon,
+                    float weightDecay, float[] grad, float[] m, float[] v, float[] params, int offset);
 }

@@ -160,4 +160,51 @@ public class VectorKernels extends ScalarKernels {
                                            float[] grad, int gradOffset) {
         return elementwise().softmaxCrossEntropy(rows, cols, z, zOffset, y, yOffset, grad, gradOffset);
     }
+
+    @Override
+    protected void doMultiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset) {
+        elementwise().multiply(n, x, xOffset, y, yOffset, out, outOffset);
+    }
+
+    @Override
+    protected void doSqrt(int n, float[] x, int xOffset) {
+        elementwise().sqrt(n, x, xOffset);
+    }
+
+    @Override
+    protected void doGelu(int n, float[] x, int xOffset) {
+        elementwise().gelu(n, x, xOffset);
+    }
+
+    @Override
+    protected void doGeluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        elementwise().geluBackward(n, z, zOffset, d, dOffset);
+    }
+
+    @Override
+    protected void doSilu(int n, float[] x, int xOffset) {
+        elementwise().silu(n, x, xOffset);
+    }
+
+    @Override
+    protected void doSiluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        elementwise().siluBackward(n, z, zOffset, d, dOffset);
+    }
+
+    // sumOfSquares stays the reference's scalar sum in element order: it runs once per step over
+    // the gradients (only with clipping), and a fixed order keeps it identical at every width.
+
+    @Override
+    protected void doMomentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                                    float[] grad, float[] velocity, float[] params, int offset) {
+        elementwise().momentumUpdate(n, learningRate, momentum, weightDecay, grad, velocity, params, offset);
+    }
+
+    @Override
+    protected void doAdamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2,
+                                float epsilon, float weightDecay, float[] grad, float[] m, float[] v,
+                                float[] params, int offset) {
+        elementwise().adamUpdate(n, learningRate, beta1, beta2, c1, c2, epsilon, weightDecay, grad, m, v,
+                params, offset);
+    }
 }

@@ -303,4 +303,116 @@ public abstract class CheckedKernels implements Kernels {
     /** Softmax cross-entropy with valid arguments, rows, cols &gt; 0; {@code grad} may be null. */
     protected abstract double doSoftmaxCrossEntropy(int rows, int cols, float[] z, int zOffset,
                                                     float[] y, int yOffset, float[] grad, int gradOffset);
+
+    // ---------------------------------------------------------------- layers and optimizers
+
+    @Override
+    public final void multiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset) {
+        checkSize("n", n);
+        checkVector("x", x, "xOffset", xOffset, n);
+        checkVector("y", y, "yOffset", yOffset, n);
+        checkVector("out", out, "outOffset", outOffset, n);
+        if (n > 0) {
+            doMultiply(n, x, xOffset, y, yOffset, out, outOffset);
+        }
+    }
+
+    protected abstract void doMultiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
+
+    @Override
+    public final void sqrt(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doSqrt(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doSqrt(int n, float[] x, int xOffset);
+
+    @Override
+    public final void gelu(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doGelu(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doGelu(int n, float[] x, int xOffset);
+
+    @Override
+    public final void geluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        checkPreActivationBackward(n, z, zOffset, d, dOffset);
+        if (n > 0) {
+            doGeluBackward(n, z, zOffset, d, dOffset);
+        }
+    }
+
+    protected abstract void doGeluBackward(int n, float[] z, int zOffset, float[] d, int dOffset);
+
+    @Override
+    public final void silu(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        if (n > 0) {
+            doSilu(n, x, xOffset);
+        }
+    }
+
+    protected abstract void doSilu(int n, float[] x, int xOffset);
+
+    @Override
+    public final void siluBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        checkPreActivationBackward(n, z, zOffset, d, dOffset);
+        if (n > 0) {
+            doSiluBackward(n, z, zOffset, d, dOffset);
+        }
+    }
+
+    protected abstract void doSiluBackward(int n, float[] z, int zOffset, float[] d, int dOffset);
+
+    private static void checkPreActivationBackward(int n, float[] z, int zOffset, float[] d, int dOffset) {
+        checkSize("n", n);
+        checkVector("z", z, "zOffset", zOffset, n);
+        checkVector("d", d, "dOffset", dOffset, n);
+    }
+
+    @Override
+    public final double sumOfSquares(int n, float[] x, int xOffset) {
+        checkUnary(n, x, xOffset);
+        return n == 0 ? 0 : doSumOfSquares(n, x, xOffset);
+    }
+
+    protected abstract double doSumOfSquares(int n, float[] x, int xOffset);
+
+    @Override
+    public final void momentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                                     float[] grad, float[] velocity, float[] params, int offset) {
+        checkSize("n", n);
+        checkVector("grad", grad, "offset", offset, n);
+        checkVector("velocity", velocity, "offset", offset, n);
+        checkVector("params", params, "offset", offset, n);
+        if (n > 0) {
+            doMomentumUpdate(n, learningRate, momentum, weightDecay, grad, velocity, params, offset);
+        }
+    }
+
+    protected abstract void doMomentumUpdate(int n, float learningRate, float momentum, float weightDecay,
+                                             float[] grad, float[] velocity, float[] params, int offset);
+
+    @Override
+    public final void adamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2,
+                                 float epsilon, float weightDecay, float[] grad, float[] m, float[] v,
+                                 float[] params, int offset) {
+        checkSize("n", n);
+        checkVector("grad", grad, "offset", offset, n);
+        checkVector("m", m, "offset", offset, n);
+        checkVector("v", v, "offset", offset, n);
+        checkVector("params", params, "offset", offset, n);
+        if (n > 0) {
+            doAdamUpdate(n, learningRate, beta1, beta2, c1, c2, epsilon, weightDecay, grad, m, v, params, offset);
+        }
+    }
+
+    protected abstract void doAdamUpdate(int n, float learningRate, float beta1, float beta2, float c1, float c2,
+                                         float epsilon, float weightDecay, float[] grad, float[] m, float[] v,
+                                         float[] params, int offset);
 }

@@ -3,7 +3,7 @@ package dev.lanes.kernel.simd;
 import java.util.Locale;
 
 /**
- * Measures the worst error of the vectorized exp, sigmoid and tanh against {@link Math} (in double;
+ * Measures the worst error of the vectorized exp, sigmoid, tanh, GELU and SiLU against {@link Math} (in double;
  * rounded to float for the ulp count) over every float input whose result is a normal float and
  * not saturated, or over every {@code stride}-th of them. A program, not a test: the full sweep
  * (2.2·10⁹ inputs per function) takes minutes; {@code VectorMathTest} runs a sparser one.
@@ -76,7 +76,10 @@ public final class AccuracySweep {
         EXP(-87.34f, 88.72283f),
         SIGMOID(-87.34f, 17.4f),
         // tanh is odd by construction (the sign bit is copied), so its positive half is enough.
-        TANH(0f, 9.1f);
+        TANH(0f, 9.1f),
+        // x·σ(t): below these bounds the result is subnormal; above, it is x itself.
+        GELU(-9.3f, Float.MAX_VALUE),
+        SILU(-87.3f, Float.MAX_VALUE);
 
         final float lo;
         final float hi;
@@ -95,6 +98,8 @@ public final class AccuracySweep {
                 case EXP -> k.exp(n, x, offset);
                 case SIGMOID -> k.sigmoid(n, x, offset);
                 case TANH -> k.tanh(n, x, offset);
+                case GELU -> k.gelu(n, x, offset);
+                case SILU -> k.silu(n, x, offset);
             }
         }
 
@@ -103,6 +108,9 @@ public final class AccuracySweep {
                 case EXP -> Math.exp(x);
                 case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
                 case TANH -> Math.tanh(x);
+                // x·(1 + tanh u)/2 written as x·σ(2u): no cancellation where tanh u → −1
+                case GELU -> x / (1.0 + Math.exp(-2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+                case SILU -> x / (1.0 + Math.exp(-x));
             };
         }
     }

@@ -29,6 +29,9 @@ class VectorMathTest {
     static final long EXP_MAX_ULPS = 1;
     static final long SIGMOID_MAX_ULPS = 2;
     static final long TANH_MAX_ULPS = 2;
+    /** Worst of the full sweeps (AccuracySweep, every float, 512 bits): GELU 156 ulp, SiLU 3 ulp. */
+    static final long GELU_MAX_ULPS = 156;
+    static final long SILU_MAX_ULPS = 3;
 
     private static float[] apply(VectorElementwise k, AccuracySweep.Function f, float... x) {
         float[] y = x.clone();
@@ -49,6 +52,21 @@ class VectorMathTest {
     }
 
     // ---------------------------------------------------------------- accuracy sweeps
+
+    @Test
+    void geluAndSiluSweepAtWidestVectors() {
+        // GELU's error grows with |t| = |2u(x)| because t is rounded to float before the exp:
+        // largest in the far negative tail, where gelu(x) is below 1e-30.
+        VectorElementwise k = VectorElementwise.forBits(WIDEST);
+        AccuracySweep.Worst gelu = AccuracySweep.sweep(k, AccuracySweep.Function.GELU, 2039, 7);
+        AccuracySweep.Worst silu = AccuracySweep.sweep(k, AccuracySweep.Function.SILU, 2039, 11);
+        System.out.println(gelu + "\n" + silu);
+        assertTrue(gelu.count > 1_000_000 && silu.count > 1_000_000);
+        assertTrue(gelu.ulps <= GELU_MAX_ULPS, gelu.toString());
+        assertTrue(silu.ulps <= SILU_MAX_ULPS, silu.toString());
+        assertTrue(gelu.rel < 1.1e-5, gelu.toString());
+        assertTrue(silu.rel < 3.6e-7, silu.toString());
+    }
 
     @Test
     void denseSweepAtWidestVectors() {

@@ -1,0 +1,181 @@
+package dev.lanes.bench;
+
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Two builds of the library side by side in one JVM, each in its own class loader, timed in turns
+ * (short slices, round after round) so a slow phase of a noisy machine slows both alike. Measures
+ * the training step of {@link TrainingStepBenchmark} (784-512-512-10, batch 256, SIMD on one
+ * thread) and one optimizer update of all its parameters, through the API both builds share
+ * (reflection; a call costs nanoseconds against milliseconds of work). Prints each build's median
+ * and the median over rounds of new/old.
+ *
+ * <pre>
+ * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJars \
+ *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam,…]
+ * </pre>
+ */
+public final class InterleavedJars {
+
+    private InterleavedJars() {
+    }
+
+    /** One build's network, gradients, batch and optimizer, driven by reflection. */
+    static final class Build {
+        final Object network;
+        final Object gradients;
+        final Object optimizer;
+        final Method lossAndGradients;
+        final Method step;
+        final float[] x;
+        final float[] y;
+        final boolean trainStep;
+
+        Build(Path jar, String model, String what) throws ReflectiveOperationException, java.io.IOException {
+            ClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            Class<?> kernels = cl.loadClass("dev.lanes.kernel.Kernels");
+            Class<?> config = cl.loadClass("dev.lanes.kernel.KernelConfig");
+            Class<?> implEnum = cl.loadClass("dev.lanes.kernel.KernelConfig$Implementation");
+            Object simd = enumValue(implEnum, "SIMD");
+            Object cfg = config.getConstructor(implEnum, int.class, int.class,
+                    cl.loadClass("java.util.concurrent.ExecutorService")).newInstance(simd, 0, 1, null);
+            Object k = kernels.getMethod("create", config).invoke(null, cfg);
+            if (!"simd".equals(kernels.getMethod("name").invoke(k))) {
+                throw new IllegalStateException("no SIMD kernels: " + kernels.getMethod("describe").invoke(k));
+            }
+            Class<?> act = cl.loadClass("dev.lanes.nn.Activation");
+            Class<?> loss = cl.loadClass("dev.lanes.nn.Loss");
+            Class<?> specC = cl.loadClass("dev.lanes.nn.NetworkSpec");
+            boolean sig = model.equals("sigmoidMse");
+            Object spec = specC.getMethod("of", int[].class, act, act, loss).invoke(null, TrainingStepBenchmark.SIZES,
+                    enumValue(act, sig ? "SIGMOID" : "RELU"), enumValue(act, sig ? "SIGMOID" : "SOFTMAX"),
+                    enumValue(loss, sig ? "MSE" : "CROSS_ENTROPY"));
+            Class<?> netC = cl.loadClass("dev.lanes.nn.Network");
+            network = netC.getMethod("create", specC, long.class, kernels).invoke(null, spec, 1L, k);
+            gradients = netC.getMethod("newGradients").invoke(network);
+            Class<?> gradC = cl.loadClass("dev.lanes.nn.Gradients");
+            lossAndGradients = netC.getMethod("lossAndGradients", float[].class, float[].class, int.class, gradC);
+            int batch = TrainingStepBenchmark.BATCH;
+            SplittableRandom rnd = new SplittableRandom(2);
+            x = new float[batch * TrainingStepBenchmark.SIZES[0]];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble();
+            }
+            y = new float[batch * 10];
+            for (int r = 0; r < batch; r++) {
+                y[r * 10 + rnd.nextInt(10)] = 1f;
+            }
+            lossAndGradients.invoke(network, x, y, batch, gradients);
+            trainStep = what.equals("step");
+            String opt = trainStep ? "sgd" : what;
+            optimizer = switch (opt) {
+                case "sgd" -> cl.loadClass("dev.lanes.optim.Sgd").getConstructor(float.class).newInstance(1e-3f);
+                case "momentum" -> cl.loadClass("dev.lanes.optim.Momentum").getConstructor(float.class, float.class)
+                        .newInstance(1e-6f, 0.9f);
+                case "adam" -> cl.loadClass("dev.lanes.optim.Adam").getConstructor(float.class).newInstance(1e-7f);
+                default -> throw new IllegalArgumentException("what: " + what);
+            };
+            step = cl.loadClass("dev.lanes.optim.Optimizer").getMethod("step", netC, gradC);
+        }
+
+        private static Object enumValue(Class<?> e, String name) {
+            for (Object c : e.getEnumConstants()) {
+                if (((Enum<?>) c).name().equals(name)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException(name);
+        }
+
+        void run() throws ReflectiveOperationException {
+            if (trainStep) {
+                lossAndGradients.invoke(network, x, y, TrainingStepBenchmark.BATCH, gradients);
+            }
+            step.invoke(optimizer, network, gradients);
+        }
+
+        /** Runs for about {@code seconds}; returns nanoseconds per call. */
+        double slice(double seconds) throws ReflectiveOperationException {
+            long budget = (long) (seconds * 1e9);
+            long start = System.nanoTime();
+            long calls = 0;
+            long now;
+            do {
+                run();
+                calls++;
+                now = System.nanoTime();
+            } while (now - start < budget);
+            return (double) (now - start) / calls;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> jars = new ArrayList<>();
+        int rounds = 30;
+        double slice = 0.5;
+        List<String> whats = List.of("step");
+        List<String> models = List.of("sigmoidMse", "reluSoftmaxCe");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "-slice" -> slice = Double.parseDouble(args[++i]);
+                case "-what" -> whats = List.of(args[++i].split(","));
+                case "-model" -> models = List.of(args[++i].split(","));
+                default -> jars.add(args[i]);
+            }
+        }
+        if (jars.size() != 2) {
+            System.err.println("usage: InterleavedJars OLD.jar NEW.jar [-rounds N] [-slice S] [-what step,sgd,momentum,adam]");
+            System.exit(2);
+        }
+        System.out.printf(Locale.ROOT, "%d rounds of %.2f s per build; old = %s, new = %s%n%n", rounds, slice,
+                jars.get(0), jars.get(1));
+        System.out.println("| what | model | old ms | new ms | new/old time (median of rounds) | old ns/param | new ns/param |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        long params = 0;
+        int[] s = TrainingStepBenchmark.SIZES;
+        for (int i = 1; i < s.length; i++) {
+            params += (long) s[i] * (s[i - 1] + 1);
+        }
+        for (String what : whats) {
+            for (String model : what.equals("step") ? models : List.of("reluSoftmaxCe")) {
+                Build old = new Build(Path.of(jars.get(0)), model, what);
+                Build neu = new Build(Path.of(jars.get(1)), model, what);
+                for (int w = 0; w < 6; w++) {
+                    old.slice(1.0);
+                    neu.slice(1.0);
+                }
+                double[] a = new double[rounds];
+                double[] b = new double[rounds];
+                double[] ratio = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    if (r % 2 == 0) {
+                        a[r] = old.slice(slice);
+                        b[r] = neu.slice(slice);
+                    } else {
+                        b[r] = neu.slice(slice);
+                        a[r] = old.slice(slice);
+                    }
+                    ratio[r] = b[r] / a[r];
+                }
+                System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", what, model,
+                        median(a) / 1e6, median(b) / 1e6, median(ratio), median(a) / params, median(b) / params);
+            }
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+}
