@@ -31,7 +31,7 @@ final class Specs {
 
     /** The hidden activation of {@code spec} (that of the output layer for a one-layer network). */
     static String hiddenActivation(NetworkSpec spec) {
-        Activation a = spec.layers().get(0).activation();
+        Activation a = spec.layers().get(0) instanceof dev.lanes.nn.DenseSpec d ? d.activation() : spec.outputLayer().activation();
         return a == Activation.SOFTMAX ? "sigmoid" : Models.name(a);
     }
 }
