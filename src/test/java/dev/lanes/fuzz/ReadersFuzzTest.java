@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * Coverage-guided fuzz tests (Jazzer) of the file readers. A reader may accept an input or refuse
  * it with its documented exception and a message of bounded length; any other exception or error
@@ -70,8 +72,7 @@ class ReadersFuzzTest {
 
     private static void bounded(IOException e) {
         if (e.getMessage() == null || e.getMessage().length() > ReaderMutationTest.MAX_MESSAGE) {
-            throw new AssertionError("message of " + (e.getMessage() == null ? "null" : e.getMessage().length())
-                    + " characters", e);
+            fail("message of " + (e.getMessage() == null ? "null" : e.getMessage().length()) + " characters", e);
         }
     }
 
