@@ -595,6 +595,11 @@ final class Elementwise512 implements VectorElementwise {
     private static final float GELU_K0 = (float) (2 * Math.sqrt(2 / Math.PI));
     private static final float GELU_K1 = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
     private static final float GELU_K1_3 = (float) (3 * 2 * Math.sqrt(2 / Math.PI) * 0.044715);
+    // The low halves of K0 and K1: t is carried as a float pair (t + tl) because exp(−|t|) turns an
+    // absolute error of t into the same relative error of the result, and |t| reaches ~88 in the
+    // far negative tail where gelu(x) is still a normal float (156 ulp with t rounded to one float).
+    private static final float GELU_K0_LO = (float) (2 * Math.sqrt(2 / Math.PI) - GELU_K0);
+    private static final float GELU_K1_LO = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715 - GELU_K1);
 
     @Override
     public void gelu(int n, float[] x, int xOffset) {
@@ -621,15 +626,28 @@ final class Elementwise512 implements VectorElementwise {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
             FloatVector x2 = v.mul(v);
-            FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+            FloatVector t = v;
+            FloatVector tl = FloatVector.zero(F);
+            if (gelu) {
+                FloatVector x2l = v.fma(v, x2.neg());
+                FloatVector mh = x2.mul(GELU_K1);
+                FloatVector ml = x2.fma(FloatVector.broadcast(F, GELU_K1), mh.neg());
+                FloatVector ph = mh.add(GELU_K0);
+                FloatVector bb = ph.sub(mh);
+                FloatVector pl = mh.sub(ph.sub(bb)).add(FloatVector.broadcast(F, GELU_K0).sub(bb))
+                        .add(ml).add(x2l.fma(FloatVector.broadcast(F, GELU_K1), x2.fma(GELU_K1_LO, GELU_K0_LO)));
+                t = v.mul(ph);
+                tl = v.fma(pl, v.fma(ph, t.neg()));
+            }
             FloatVector a = t.abs().neg();
+            FloatVector al = tl.blend(tl.neg(), t.compare(GE, 0f));
             VectorMask<Float> over = a.compare(GT, EXP_HI);
             VectorMask<Float> under = a.compare(LT, EXP_LO);
             FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
             FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
             FloatVector k = kMagic.sub(ROUND_MAGIC);
             FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
-            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r).add(al);
             FloatVector q = r.fma(EXP_Q4, EXP_Q3);
             q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
             q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
@@ -654,15 +672,28 @@ final class Elementwise512 implements VectorElementwise {
         VectorMask<Float> m = F.indexInRange(0, count);
         FloatVector v = FloatVector.fromArray(F, x, offset, m);
         FloatVector x2 = v.mul(v);
-        FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+        FloatVector t = v;
+        FloatVector tl = FloatVector.zero(F);
+        if (gelu) {
+            FloatVector x2l = v.fma(v, x2.neg());
+            FloatVector mh = x2.mul(GELU_K1);
+            FloatVector ml = x2.fma(FloatVector.broadcast(F, GELU_K1), mh.neg());
+            FloatVector ph = mh.add(GELU_K0);
+            FloatVector bb = ph.sub(mh);
+            FloatVector pl = mh.sub(ph.sub(bb)).add(FloatVector.broadcast(F, GELU_K0).sub(bb))
+                    .add(ml).add(x2l.fma(FloatVector.broadcast(F, GELU_K1), x2.fma(GELU_K1_LO, GELU_K0_LO)));
+            t = v.mul(ph);
+            tl = v.fma(pl, v.fma(ph, t.neg()));
+        }
         FloatVector a = t.abs().neg();
+        FloatVector al = tl.blend(tl.neg(), t.compare(GE, 0f));
         VectorMask<Float> over = a.compare(GT, EXP_HI);
         VectorMask<Float> under = a.compare(LT, EXP_LO);
         FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
         FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
         FloatVector k = kMagic.sub(ROUND_MAGIC);
         FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
-        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r).add(al);
         FloatVector q = r.fma(EXP_Q4, EXP_Q3);
         q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
         q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
@@ -684,15 +715,28 @@ final class Elementwise512 implements VectorElementwise {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, z, zOffset + i);
             FloatVector x2 = v.mul(v);
-            FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+            FloatVector t = v;
+            FloatVector tl = FloatVector.zero(F);
+            if (gelu) {
+                FloatVector x2l = v.fma(v, x2.neg());
+                FloatVector mh = x2.mul(GELU_K1);
+                FloatVector ml = x2.fma(FloatVector.broadcast(F, GELU_K1), mh.neg());
+                FloatVector ph = mh.add(GELU_K0);
+                FloatVector bb = ph.sub(mh);
+                FloatVector pl = mh.sub(ph.sub(bb)).add(FloatVector.broadcast(F, GELU_K0).sub(bb))
+                        .add(ml).add(x2l.fma(FloatVector.broadcast(F, GELU_K1), x2.fma(GELU_K1_LO, GELU_K0_LO)));
+                t = v.mul(ph);
+                tl = v.fma(pl, v.fma(ph, t.neg()));
+            }
             FloatVector a = t.abs().neg();
+            FloatVector al = tl.blend(tl.neg(), t.compare(GE, 0f));
             VectorMask<Float> over = a.compare(GT, EXP_HI);
             VectorMask<Float> under = a.compare(LT, EXP_LO);
             FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
             FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
             FloatVector k = kMagic.sub(ROUND_MAGIC);
             FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
-            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r).add(al);
             FloatVector q = r.fma(EXP_Q4, EXP_Q3);
             q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
             q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
@@ -718,15 +762,28 @@ final class Elementwise512 implements VectorElementwise {
         VectorMask<Float> m = F.indexInRange(0, count);
         FloatVector v = FloatVector.fromArray(F, z, zOffset, m);
         FloatVector x2 = v.mul(v);
-        FloatVector t = gelu ? v.mul(x2.fma(GELU_K1, GELU_K0)) : v;
+        FloatVector t = v;
+        FloatVector tl = FloatVector.zero(F);
+        if (gelu) {
+            FloatVector x2l = v.fma(v, x2.neg());
+            FloatVector mh = x2.mul(GELU_K1);
+            FloatVector ml = x2.fma(FloatVector.broadcast(F, GELU_K1), mh.neg());
+            FloatVector ph = mh.add(GELU_K0);
+            FloatVector bb = ph.sub(mh);
+            FloatVector pl = mh.sub(ph.sub(bb)).add(FloatVector.broadcast(F, GELU_K0).sub(bb))
+                    .add(ml).add(x2l.fma(FloatVector.broadcast(F, GELU_K1), x2.fma(GELU_K1_LO, GELU_K0_LO)));
+            t = v.mul(ph);
+            tl = v.fma(pl, v.fma(ph, t.neg()));
+        }
         FloatVector a = t.abs().neg();
+        FloatVector al = tl.blend(tl.neg(), t.compare(GE, 0f));
         VectorMask<Float> over = a.compare(GT, EXP_HI);
         VectorMask<Float> under = a.compare(LT, EXP_LO);
         FloatVector clamped = a.blend(EXP_HI, over).blend(EXP_LO, under);
         FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
         FloatVector k = kMagic.sub(ROUND_MAGIC);
         FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
-        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r).add(al);
         FloatVector q = r.fma(EXP_Q4, EXP_Q3);
         q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
         q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));

@@ -11,7 +11,7 @@ import java.util.Locale;
  * <pre>
  * ./mvnw -B -q test-compile
  * java --add-modules=jdk.incubator.vector -cp target/classes:target/test-classes \
- *     dev.lanes.kernel.simd.AccuracySweep [stride=1] [bits=512]
+ *     dev.lanes.kernel.simd.AccuracySweep [stride=1] [bits=512] [functions, e.g. gelu,silu; default all]
  * </pre>
  */
 public final class AccuracySweep {
@@ -150,7 +150,11 @@ public final class AccuracySweep {
         int stride = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int bits = args.length > 1 ? Integer.parseInt(args[1]) : 512;
         long t0 = System.nanoTime();
+        java.util.Set<String> only = args.length > 2 ? java.util.Set.of(args[2].toUpperCase(Locale.ROOT).split(",")) : null;
         for (Function f : Function.values()) {
+            if (only != null && !only.contains(f.name())) {
+                continue;
+            }
             System.out.println(sweep(VectorElementwise.forBits(bits), f, stride, 0));
         }
         System.out.printf(Locale.ROOT, "stride %d, %d-bit vectors, %.1f s%n", stride, bits, (System.nanoTime() - t0) / 1e9);
