@@ -106,6 +106,27 @@ public interface Kernels {
                float[] b, int bOffset, int ldb,
                float beta, float[] c, int cOffset, int ldc);
 
+    /**
+     * Single-precision matrix-vector product, {@code y := alpha·op(A)·x + beta·y}, with the
+     * semantics of {@code cblas_sgemv(CblasRowMajor, trans, m, n, alpha, a, lda, x, 1, beta, y, 1)}:
+     * the product of a batch of one, without the packing a GEMM does.
+     *
+     * <p>A is stored m×n row-major ({@code lda >= max(1, n)}). With {@code trans == NONE}, x has
+     * n elements and y has m ({@code y[i] = alpha·Σⱼ A[i][j]·x[j] + beta·y[i]}); with
+     * {@code TRANSPOSE}, x has m elements and y has n ({@code y[j] = alpha·Σᵢ A[i][j]·x[i] + beta·y[j]}).
+     * Vectors are contiguous (increment 1) from their offsets.
+     *
+     * <p>As in reference BLAS: when {@code beta == 0}, y is not read (it may hold NaN); when
+     * {@code alpha == 0} or x is empty, y is scaled by beta and A and x are not read; when y is
+     * empty nothing happens. x and y must not overlap. Every sum runs on the calling thread, in an
+     * order that depends only on the shape and the implementation's vector width, so a call gives
+     * the same bits every time.
+     *
+     * @throws IllegalArgumentException naming the first invalid argument, before anything is written
+     */
+    void sgemv(Transpose trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+               float[] x, int xOffset, float beta, float[] y, int yOffset);
+
     // ------------------------------------------------------------------------------------------
     // Element-wise kernels. Vectors are contiguous: n elements from offset. Matrices are row-major
     // with a leading dimension, as described above.

@@ -92,6 +92,9 @@ class HotPathRulesTest {
             k.sgemm(Transpose.NONE, Transpose.TRANSPOSE, size, 10, size, 1f, a, 0, size, b, 0, size, 1f, c, 0, size);
             k.sgemm(Transpose.NONE, Transpose.NONE, 1, size, size, 1f, a, 0, size, b, 0, size, 1f, c, 0, size);
             k.sgemm(Transpose.TRANSPOSE, Transpose.NONE, 1, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+            // The matrix-vector product of a batch of one, both orientations.
+            k.sgemv(Transpose.NONE, size, size - 3, 1f, a, 0, size, b, 0, 0f, v, 0);
+            k.sgemv(Transpose.TRANSPOSE, size - 3, size, 1f, a, 0, size, b, 0, 1f, v, 0);
             k.addRowVector(size, size, v, 0, c, 0, size);
             k.sigmoid(size * size, c, 0);
             k.columnSums(size, size, c, 0, size, v, 0);

@@ -34,6 +34,13 @@ class BatchedCallCountTest {
             k.sgemm(transA, transB, m, n, kk, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         }
 
+        @Override
+        public void sgemv(Transpose trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                          float[] x, int xOffset, float beta, float[] y, int yOffset) {
+            calls.add("sgemv " + trans + " " + m + "x" + n);
+            k.sgemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+        }
+
         @Override public void addRowVector(int rows, int cols, float[] v, int vo, float[] x, int xo, int ldx) {
             calls.add("addRowVector"); k.addRowVector(rows, cols, v, vo, x, xo, ldx); }
         @Override public void columnSums(int rows, int cols, float[] x, int xo, int ldx, float[] out, int oo) {

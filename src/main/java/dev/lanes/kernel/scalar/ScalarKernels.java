@@ -69,6 +69,24 @@ public class ScalarKernels extends CheckedKernels {
     }
 
     @Override
+    protected void doSgemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                           float[] x, int xOffset, float beta, float[] y, int yOffset) {
+        // op(A)(i, j) = a[aOffset + i*row + j*col]; op(A) is rows×cols.
+        int rows = trans ? n : m;
+        int cols = trans ? m : n;
+        int row = trans ? 1 : lda;
+        int col = trans ? lda : 1;
+        for (int i = 0; i < rows; i++) {
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                sum += a[aOffset + i * row + j * col] * x[xOffset + j];
+            }
+            int yi = yOffset + i;
+            y[yi] = beta == 0f ? alpha * sum : alpha * sum + beta * y[yi];
+        }
+    }
+
+    @Override
     protected void doAddRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {

@@ -19,6 +19,8 @@ public class VectorKernels extends ScalarKernels {
     private final String reason;
     /** The packed GEMM driver around the micro-kernels of this instance's vector width. */
     private final Gemm gemm;
+    /** Lane sums of {@link VectorGemv#rowDots}, one array per calling thread. */
+    private final ThreadLocal<float[]> gemvScratch = ThreadLocal.withInitial(() -> new float[VectorGemv.SCRATCH_FLOATS]);
 
     /** The GEMM kernels for a vector width; each class holds its species as a constant. */
     static GemmKernels gemmKernels(int bits) {
@@ -59,6 +61,21 @@ public class VectorKernels extends ScalarKernels {
                            float[] b, int bOffset, int ldb,
                            float beta, float[] c, int cOffset, int ldc) {
         gemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /**
+     * Unpacked matrix-vector product on the calling thread: dot products along the rows of A,
+     * or a sweep down its rows for op(A) = Aᵀ; see {@link VectorGemv}.
+     */
+    @Override
+    protected void doSgemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                           float[] x, int xOffset, float beta, float[] y, int yOffset) {
+        VectorGemv g = VectorGemv.forBits(species.vectorBitSize());
+        if (trans) {
+            g.columnSweep(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+        } else {
+            g.rowDots(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset, gemvScratch.get());
+        }
     }
 
     @Override

@@ -111,6 +111,34 @@ public abstract class CheckedKernels implements Kernels {
                                     float[] b, int bOffset, int ldb,
                                     float beta, float[] c, int cOffset, int ldc);
 
+    // ---------------------------------------------------------------- GEMV
+
+    @Override
+    public final void sgemv(Transpose trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                            float[] x, int xOffset, float beta, float[] y, int yOffset) {
+        Objects.requireNonNull(trans, "trans");
+        checkSize("m", m);
+        checkSize("n", n);
+        boolean t = trans == Transpose.TRANSPOSE;
+        int xLength = t ? m : n;
+        int yLength = t ? n : m;
+        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, m, n);
+        checkVector("x", x, "xOffset", xOffset, xLength);
+        checkVector("y", y, "yOffset", yOffset, yLength);
+        if (yLength == 0) {
+            return;
+        }
+        if (alpha == 0f || xLength == 0) {
+            doScaleMatrix(1, yLength, beta, y, yOffset, yLength);
+            return;
+        }
+        doSgemv(t, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+    }
+
+    /** GEMV with valid arguments, m, n &gt; 0 and alpha != 0. */
+    protected abstract void doSgemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                                    float[] x, int xOffset, float beta, float[] y, int yOffset);
+
     // ---------------------------------------------------------------- element-wise
 
     @Override

@@ -16,7 +16,7 @@ class GeneratedWidthsTest {
     private static final Path DIR = Path.of("src/main/java/dev/lanes/kernel/simd");
 
     @ParameterizedTest
-    @CsvSource({"Elementwise,128", "Elementwise,512", "Gemm,128", "Gemm,512"})
+    @CsvSource({"Elementwise,128", "Elementwise,512", "Gemm,128", "Gemm,512", "Gemv,128", "Gemv,512"})
     void generatedWidthIsUpToDate(String family, int bits) throws IOException {
         String master = Files.readString(DIR.resolve(family + "256.java"));
         String expected = "// Generated from " + family + "256.java by ci/gen-widths: edit that file, then rerun the script.\n"
