@@ -24,6 +24,7 @@ module dev.lanes {
     exports dev.lanes.train;
     exports dev.lanes.io;
     exports dev.lanes.metrics;
+    exports dev.lanes.predict;
 
     opens dev.lanes.cli to info.picocli;
 }

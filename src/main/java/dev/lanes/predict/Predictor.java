@@ -1,0 +1,341 @@
+package dev.lanes.predict;
+
+import dev.lanes.data.Standardizer;
+import dev.lanes.io.Model;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.Transpose;
+import dev.lanes.nn.Activation;
+import dev.lanes.nn.Dense;
+import dev.lanes.nn.Dropout;
+import dev.lanes.nn.Layer;
+import dev.lanes.nn.Network;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The forward pass of a trained model, for a program that serves predictions: built once from a
+ * {@link Model} (network, preprocessing and class names travel together), then called from any
+ * number of threads.
+ *
+ * <p><b>Immutable and thread-safe.</b> A predictor copies the weights, biases and preprocessing
+ * statistics it is built from; later changes to the model do not reach it. Any number of threads
+ * may call it at once without locking: each thread works in scratch buffers of its own (a
+ * {@link ThreadLocal} per predictor, at most {@value #CHUNK_ROWS} rows × the widest layer × 2
+ * floats, plus the preprocessed input), made on its first call and grown only by a larger batch.
+ *
+ * <p><b>No allocation once warm.</b> After a thread's first call with a given batch size (and
+ * once the JIT has compiled the kernels), {@link #predict(float[], int, float[], int)},
+ * {@link #predictClass(float[])} and the batch method
+ * {@link #predict(float[], int, int, float[], int)} allocate nothing. The convenience methods
+ * that return a new array allocate only that array.
+ *
+ * <p><b>Batch of one.</b> A single row runs each dense layer as one matrix-vector product
+ * ({@link Kernels#sgemv}: weights read once, nothing packed) on the calling thread. A batch of
+ * more rows runs each layer as one matrix product ({@link Kernels#sgemm}) per chunk of at most
+ * {@value #CHUNK_ROWS} rows, which uses up to {@link Kernels#threads()} threads. Outputs are those
+ * of {@link Model#predict}: softmax probabilities for a softmax classifier, raw outputs
+ * otherwise; they equal the model's within float rounding (the summation order of a
+ * matrix-vector product differs from that of a matrix product).
+ *
+ * <p>Rows are raw features as the training data held them: {@link #inputs()} floats, row-major
+ * in a batch. Dropout layers are the identity at prediction and are left out.
+ */
+public final class Predictor {
+
+    /** Rows per matrix product in a batch; bounds each thread's scratch. */
+    public static final int CHUNK_ROWS = 256;
+
+    /** One dense layer: W (units×inputs, row-major), b (units) and σ. */
+    private record Stage(int inputs, int units, float[] weights, float[] biases, Activation activation) {
+    }
+
+    /** A thread's buffers: the preprocessed input and two activation buffers used in turn. */
+    private static final class Scratch {
+        float[] input = new float[0];
+        float[] ping = new float[0];
+        float[] pong = new float[0];
+        int rows;
+    }
+
+    private final Kernels kernels;
+    private final int inputs;
+    private final int outputs;
+    private final int widest;
+    private final float[] offset;
+    private final float[] divisor;
+    private final String preprocessingName;
+    private final Stage[] stages;
+    private final boolean softmax;
+    private final List<String> classNames;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private Predictor(Kernels kernels, Network network, Standardizer preprocessing, List<String> classNames) {
+        this.kernels = kernels;
+        this.inputs = network.inputs();
+        this.outputs = network.outputs();
+        this.classNames = List.copyOf(classNames);
+        this.offset = preprocessing == null ? null : preprocessing.mean();
+        this.divisor = preprocessing == null ? null : preprocessing.std();
+        this.preprocessingName = preprocessing == null ? "none" : preprocessing.kind().label();
+        List<Stage> list = new java.util.ArrayList<>();
+        int widest = 1;
+        for (int l = 0; l < network.depth(); l++) {
+            Layer layer = network.layer(l);
+            if (layer instanceof Dense d) {
+                list.add(new Stage(d.inputs(), d.units(), network.weights(l), network.biases(l), d.activation()));
+                widest = Math.max(widest, d.units());
+            } else if (!(layer instanceof Dropout)) {
+                throw new IllegalArgumentException("layer " + l + " is a " + layer.spec().kind()
+                        + " layer; the predictor runs dense and dropout layers only");
+            }
+        }
+        this.stages = list.toArray(new Stage[0]);
+        this.widest = widest;
+        this.softmax = network.spec().outputLayer().activation() == Activation.SOFTMAX;
+    }
+
+    /** A predictor of {@code model} on the kernels its network runs on. */
+    public static Predictor of(Model model) {
+        Objects.requireNonNull(model, "model");
+        return of(model, model.network().kernels());
+    }
+
+    /**
+     * A predictor of {@code model} on the given kernels; their {@link Kernels#threads()} bounds the
+     * threads one batch call uses.
+     *
+     * @throws IllegalArgumentException if the network has a layer kind other than dense and dropout
+     */
+    public static Predictor of(Model model, Kernels kernels) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(kernels, "kernels");
+        synchronized (model) {
+            return new Predictor(kernels, model.network(), model.preprocessing(), model.classNames());
+        }
+    }
+
+    /**
+     * Reads a model file ({@link Model#load(Path)}) and builds its predictor on
+     * {@link Kernels#best()}.
+     *
+     * @throws dev.lanes.io.ModelFileException naming the file and what is wrong with it
+     * @throws IOException                     if the file cannot be read
+     */
+    public static Predictor load(Path file) throws IOException {
+        return of(Model.load(file));
+    }
+
+    /** The number of raw features a row must have. */
+    public int inputs() {
+        return inputs;
+    }
+
+    /** The number of outputs per row: classes for a classifier, targets for regression. */
+    public int outputs() {
+        return outputs;
+    }
+
+    /** The class names, one per output; empty for regression. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The kernels this predictor runs on. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // One row
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * The outputs of one raw feature row, written to {@code out[outOffset, outOffset + outputs())}.
+     * Allocates nothing once warm.
+     *
+     * @param x {@link #inputs()} raw features at {@code xOffset}
+     * @throws IllegalArgumentException if an array is too short, or a preprocessed feature is not
+     *                                  finite (naming the feature)
+     */
+    public void predict(float[] x, int xOffset, float[] out, int outOffset) {
+        predict(x, xOffset, 1, out, outOffset);
+    }
+
+    /** The outputs of one raw feature row ({@link #inputs()} values), in a new array. */
+    public float[] predict(float[] row) {
+        Objects.requireNonNull(row, "row");
+        checkWidth(row.length);
+        float[] out = new float[outputs];
+        predict(row, 0, 1, out, 0);
+        return out;
+    }
+
+    /**
+     * The index of the largest output of one row (the first of equal ones): the predicted class.
+     * Allocates nothing once warm.
+     */
+    public int predictClass(float[] row) {
+        Objects.requireNonNull(row, "row");
+        checkWidth(row.length);
+        float[] y = run(row, 0, 1, 0, scratch.get());
+        return Model.argMax(y, 0, outputs);
+    }
+
+    /**
+     * The name of the predicted class of one row.
+     *
+     * @throws IllegalStateException if the model has no class names (regression)
+     */
+    public String predictClassName(float[] row) {
+        if (classNames.isEmpty()) {
+            throw new IllegalStateException("this model predicts " + outputs
+                    + " regression targets, not classes; use predict");
+        }
+        return classNames.get(predictClass(row));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Batches
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * The outputs of {@code rows} raw feature rows: {@code x} holds rows×{@link #inputs()} floats
+     * row-major from {@code xOffset} (not modified); {@code out} receives rows×{@link #outputs()}
+     * floats row-major from {@code outOffset}. Allocates nothing once this thread has seen a batch
+     * this large (up to {@value #CHUNK_ROWS} rows; larger batches run in chunks of that size).
+     *
+     * @throws IllegalArgumentException if rows is negative, an array is too short, or a
+     *                                  preprocessed feature is not finite (naming row and feature)
+     */
+    public void predict(float[] x, int xOffset, int rows, float[] out, int outOffset) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(out, "out");
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0 but was " + rows);
+        }
+        checkRange("x", x, xOffset, rows, inputs);
+        checkRange("out", out, outOffset, rows, outputs);
+        Scratch s = scratch.get();
+        for (int r = 0; r < rows; r += CHUNK_ROWS) {
+            int n = Math.min(CHUNK_ROWS, rows - r);
+            float[] y = run(x, xOffset + r * inputs, n, r, s);
+            System.arraycopy(y, 0, out, outOffset + r * outputs, n * outputs);
+        }
+    }
+
+    /** The outputs of {@code rows} rows stored row-major in {@code x}, in a new rows×outputs array. */
+    public float[] predict(float[] x, int rows) {
+        Objects.requireNonNull(x, "x");
+        if (rows < 0 || (long) rows * inputs != x.length) {
+            throw new IllegalArgumentException("x holds " + x.length + " values, not " + rows + " rows of "
+                    + inputs + " features");
+        }
+        float[] out = new float[rows * outputs];
+        predict(x, 0, rows, out, 0);
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * The forward pass of {@code rows} ≤ {@link #CHUNK_ROWS} rows; returns the buffer holding the
+     * rows×outputs result (from offset 0), which is the thread's scratch.
+     */
+    private float[] run(float[] x, int xOffset, int rows, int firstRow, Scratch s) {
+        ensure(s, rows);
+        float[] in = x;
+        int inOffset = xOffset;
+        if (offset != null) {
+            preprocess(x, xOffset, rows, firstRow, s.input);
+            in = s.input;
+            inOffset = 0;
+        }
+        float[] out = s.ping;
+        for (Stage st : stages) {
+            if (rows == 1) {
+                // z = W·x + b: b first, then the product added to it (beta = 1).
+                System.arraycopy(st.biases, 0, out, 0, st.units);
+                kernels.sgemv(Transpose.NONE, st.units, st.inputs, 1f, st.weights, 0, st.inputs,
+                        in, inOffset, 1f, out, 0);
+            } else {
+                // Z[B×m] = X[B×n]·W[m×n]ᵀ, then + b on every row
+                kernels.sgemm(Transpose.NONE, Transpose.TRANSPOSE, rows, st.units, st.inputs,
+                        1f, in, inOffset, st.inputs, st.weights, 0, st.inputs, 0f, out, 0, st.units);
+                kernels.addRowVector(rows, st.units, st.biases, 0, out, 0, st.units);
+            }
+            activate(st.activation, rows * st.units, out);
+            in = out;
+            inOffset = 0;
+            out = out == s.ping ? s.pong : s.ping;
+        }
+        if (softmax) {
+            kernels.softmaxRows(rows, outputs, in, 0, outputs);
+        }
+        return in;
+    }
+
+    private void activate(Activation a, int n, float[] x) {
+        switch (a) {
+            case SIGMOID -> kernels.sigmoid(n, x, 0);
+            case TANH -> kernels.tanh(n, x, 0);
+            case RELU -> kernels.relu(n, x, 0);
+            case GELU -> kernels.gelu(n, x, 0);
+            case SILU -> kernels.silu(n, x, 0);
+            case IDENTITY, SOFTMAX -> { }
+        }
+    }
+
+    /** (x − offset)/divisor per feature, as {@link Standardizer#transform} computes it. */
+    private void preprocess(float[] x, int xOffset, int rows, int firstRow, float[] dst) {
+        int f = inputs;
+        for (int r = 0; r < rows; r++) {
+            int src = xOffset + r * f;
+            int d = r * f;
+            for (int j = 0; j < f; j++) {
+                float v = (x[src + j] - offset[j]) / divisor[j];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("row " + (firstRow + r) + ", feature " + j + " is " + x[src + j]
+                            + ", which is not finite after " + preprocessingName);
+                }
+                dst[d + j] = v;
+            }
+        }
+    }
+
+    private void ensure(Scratch s, int rows) {
+        if (s.rows < rows) {
+            int r = Math.max(rows, Math.min(CHUNK_ROWS, 2 * s.rows));
+            s.input = offset == null ? s.input : new float[r * inputs];
+            s.ping = new float[r * widest];
+            s.pong = new float[r * widest];
+            s.rows = r;
+        }
+    }
+
+    private void checkWidth(int width) {
+        if (width != inputs) {
+            throw new IllegalArgumentException("the row has " + width + " features but the model takes " + inputs);
+        }
+    }
+
+    private static void checkRange(String name, float[] a, int offset, int rows, int cols) {
+        long need = (long) offset + (long) rows * cols;
+        if (offset < 0 || need > a.length) {
+            throw new IllegalArgumentException(name + " is too short: " + rows + " rows of " + cols + " at offset "
+                    + offset + " need " + need + " values but it has " + a.length);
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("Predictor[").append(inputs);
+        for (Stage s : stages) {
+            b.append('-').append(s.units).append(' ').append(s.activation.fileName());
+        }
+        return b.append(", preprocessing ").append(preprocessingName).append(", ").append(kernels.name())
+                .append(']').toString();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.lanes.predict;
+
+import dev.lanes.io.Model;
+import dev.lanes.kernel.KernelConfig;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.nn.Activation;
+import dev.lanes.nn.Loss;
+import dev.lanes.testsupport.JitSettling;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Once warm, single-row and batch predictions allocate nothing on the calling thread: measured
+ * with the JVM's per-thread allocation counter, repeated until the JIT has settled
+ * ({@link JitSettling}), never against a clock.
+ */
+class PredictorAllocationTest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** This thread's allocated bytes; the by-id form, which itself allocates nothing. */
+    private static long allocated(long thread) {
+        return THREADS.getThreadAllocatedBytes(thread);
+    }
+
+    @Test
+    void warmPredictionsAllocateNothing() {
+        Kernels simd1 = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null));
+        for (Kernels k : new Kernels[] {Kernels.reference(), simd1}) {
+            for (Activation act : new Activation[] {Activation.RELU, Activation.GELU}) {
+                check(k, act);
+            }
+        }
+    }
+
+    private static void check(Kernels k, Activation act) {
+        Model model = TestModels.model(40, new int[] {33, 20}, 10, act, Loss.CROSS_ENTROPY, 3, k);
+        Predictor p = Predictor.of(model);
+        Random rnd = new Random(1);
+        float[] row = TestModels.rows(rnd, 1, 40);
+        float[] batch = TestModels.rows(rnd, 19, 40);
+        float[] out = new float[19 * 10];
+        long me = Thread.currentThread().threadId();
+        long least = JitSettling.smallest(() -> {
+            long before = allocated(me);
+            for (int i = 0; i < 50; i++) {
+                p.predict(row, 0, out, 0);
+                p.predictClass(row);
+                p.predict(batch, 0, 19, out, 0);
+            }
+            return allocated(me) - before;
+        }, 0, 1000);
+        if (least != 0) {
+            fail(k.describe() + " " + act + ": every window of 50 predictions allocated, at least " + least + " bytes");
+        }
+    }
+}
