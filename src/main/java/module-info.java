@@ -25,6 +25,7 @@ module dev.lanes {
     exports dev.lanes.io;
     exports dev.lanes.metrics;
     exports dev.lanes.predict;
+    exports dev.lanes.onnx;
 
     opens dev.lanes.cli to info.picocli;
 }
