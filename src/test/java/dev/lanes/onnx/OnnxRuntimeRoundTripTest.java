@@ -34,11 +34,16 @@ class OnnxRuntimeRoundTripTest {
 
     /** Runs ONNX bytes on ONNX Runtime: rows×n in, rows×outputs out (row-major). */
     static float[] runOrt(byte[] model, float[] x, int rows, int n) throws OrtException {
+        return runOrt(model, x, rows, new long[] {rows, n});
+    }
+
+    /** As above, with the input tensor's shape given (rows first). */
+    static float[] runOrt(byte[] model, float[] x, int rows, long[] shape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
             try (OrtSession s = env.createSession(model, opts);
-                 OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {rows, n});
+                 OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
                  OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
                 float[][] y = (float[][]) r.get(0).getValue();
                 float[] flat = new float[rows * y[0].length];
