@@ -22,7 +22,7 @@ import java.util.logging.Logger;
         versionProvider = Main.Version.class,
         description = "Train, evaluate and run dense neural networks on the CPU with SIMD kernels.",
         subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
-            GradcheckCommand.class, BenchCommand.class,
+            GradcheckCommand.class, BenchCommand.class, ExportCommand.class, ImportCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,

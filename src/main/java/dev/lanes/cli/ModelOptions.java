@@ -7,6 +7,7 @@ import dev.lanes.io.ModelFile;
 import dev.lanes.io.StoredModel;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Network;
+import dev.lanes.onnx.Onnx;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.nio.file.Path;
 final class ModelOptions {
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "A model file written by 'lanes train' (a checkpoint works too).")
+            description = "A model file written by 'lanes train' (a checkpoint works too), or an ONNX file "
+                    + "(*.onnx) of a fully connected network.")
     Path model;
 
     /** A loaded model: the stored record, the network and its standardization. */
@@ -49,7 +51,7 @@ final class ModelOptions {
     }
 
     Loaded load(Kernels kernels) throws IOException {
-        StoredModel stored = ModelFile.readModel(model);
+        StoredModel stored = Onnx.isOnnxFile(model) ? Onnx.readStored(model) : ModelFile.readModel(model);
         Model m = Model.fromStored(stored, kernels, model);
         return new Loaded(model, stored, m.network(), m.preprocessing(), m);
     }
