@@ -1,0 +1,100 @@
+package dev.lanes.bench;
+
+import ai.onnxruntime.OrtException;
+import dev.lanes.io.Model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Lanes' predictor and ONNX Runtime side by side in one JVM: for each (batch, threads) point the
+ * two take turns, one short slice each, round after round (alternating which goes first), so a
+ * slow phase of the noisy machine hits both alike. Prints each one's median predictions/s, the
+ * median over rounds of the Lanes/ONNX Runtime ratio, and at batch 1 the median latency in µs.
+ *
+ * <pre>
+ * java --add-modules=jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.lanes.bench.InterleavedPredict \
+ *      [-rounds 20] [-slice 0.3] [-warmup 5]
+ * </pre>
+ */
+public final class InterleavedPredict {
+
+    private InterleavedPredict() {
+    }
+
+    public static void main(String[] args) throws OrtException {
+        int rounds = 20;
+        double slice = 0.3;
+        double warmup = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "-slice" -> slice = Double.parseDouble(args[++i]);
+                case "-warmup" -> warmup = Double.parseDouble(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        int all = Runtime.getRuntime().availableProcessors();
+        Model model = PredictCase.model();
+        System.out.printf(Locale.ROOT, "784-512-512-10 ReLU/softmax; %d rounds of %.2f s each; %d processors%n%n",
+                rounds, slice, all);
+        System.out.println("| batch | threads | Lanes predictions/s | ONNX Runtime predictions/s | Lanes / ORT (median of rounds) "
+                + "| Lanes µs/batch | ORT µs/batch |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int threads : new int[] {1, all}) {
+            for (int batch : new int[] {1, 32, 256}) {
+                try (PredictCase lanes = new PredictCase("lanes", batch, threads, model);
+                     PredictCase ort = new PredictCase("ort", batch, threads, model)) {
+                    measure(lanes, ort, batch, threads, rounds, slice, warmup);
+                }
+            }
+        }
+    }
+
+    private static void measure(PredictCase lanes, PredictCase ort, int batch, int threads, int rounds,
+                                double slice, double warmup) throws OrtException {
+        runFor(lanes, warmup);
+        runFor(ort, warmup);
+        double[] l = new double[rounds];
+        double[] o = new double[rounds];
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 0) {
+                l[r] = runFor(lanes, slice);
+                o[r] = runFor(ort, slice);
+            } else {
+                o[r] = runFor(ort, slice);
+                l[r] = runFor(lanes, slice);
+            }
+            ratio[r] = l[r] / o[r];
+        }
+        double lm = median(l);
+        double om = median(o);
+        System.out.printf(Locale.ROOT, "| %d | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f |%n", batch, threads,
+                lm * batch, om * batch, median(ratio), 1e6 / lm, 1e6 / om);
+    }
+
+    /** Calls per second over about {@code seconds}. */
+    private static double runFor(PredictCase c, double seconds) throws OrtException {
+        long budget = (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long calls = 0;
+        float sink = 0;
+        long now;
+        do {
+            sink += c.run();
+            calls++;
+            now = System.nanoTime();
+        } while (now - start < budget);
+        if (Float.isNaN(sink)) {
+            throw new IllegalStateException("NaN output");
+        }
+        return calls / ((now - start) / 1e9);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
