@@ -417,8 +417,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads the data and splits it. The whole data set is referenced only here, so once the parts
-     * (copies) exist it can be collected: large data is not held twice during training.
+     * Reads the data and splits it. The parts are views of the data set's one feature array
+     * ({@link Dataset#split}), so the values are held once, during the split and after it.
      */
     private Parts loadParts(CommandLine cl) {
         Dataset all = dataOptions.load(null);
