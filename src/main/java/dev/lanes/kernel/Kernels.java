@@ -76,6 +76,23 @@ public interface Kernels {
      */
     String describe();
 
+    /**
+     * The same kernels restricted to the calling thread: what the tasks of {@link #forEachTask}
+     * use, so a parallel region never nests a second one. {@code this} when {@link #threads()} is 1.
+     */
+    Kernels singleThreaded();
+
+    /**
+     * Runs {@code body.accept(t)} for every task t in 0..tasks−1 on up to {@link #threads()}
+     * threads, the caller among them, and returns when all are done. Which thread runs which task
+     * is not specified, so a body must give the same result wherever it runs; tasks may run
+     * concurrently and must write disjoint data. The first exception thrown by a task is rethrown
+     * after every task has finished. The reference kernels run the tasks in order on the caller.
+     * Once warm this allocates nothing on the library's own threads (an executor passed in
+     * {@link KernelConfig} may allocate in its queue).
+     */
+    void forEachTask(int tasks, java.util.function.IntConsumer body);
+
     // ------------------------------------------------------------------------------------------
     // GEMM
     // ------------------------------------------------------------------------------------------
@@ -189,6 +206,25 @@ public interface Kernels {
      */
     double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                float[] grad, int gradOffset);
+
+    /**
+     * The row-wise half of {@link #softmaxCrossEntropy}, for a slice of a batch: {@code Z}
+     * (rows×cols logits) is replaced by its row-wise softmax P, and {@code loss[lossOffset + i]}
+     * receives {@code −Σⱼ Yᵢⱼ·log Pᵢⱼ} of row i. Summing those in row order, in double, and
+     * dividing by the batch size gives exactly what {@link #softmaxCrossEntropy} returns; the
+     * gradient is then {@link #scaledDifference} of P and Y with scale 1/batch.
+     */
+    void softmaxCrossEntropyRows(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                 double[] loss, int lossOffset);
+
+    /**
+     * {@code out[i] = (a[i] − y[i])·scale} for n elements, rounded as written (difference, then
+     * product): the output error of both losses for any slice of a batch ({@code scale} = 2/B for
+     * MSE, 1/B for softmax cross-entropy), bit-identical to what {@link #mseLoss} and
+     * {@link #softmaxCrossEntropy} write. {@code out} may be {@code a}.
+     */
+    void scaledDifference(int n, float scale, float[] a, int aOffset, float[] y, int yOffset,
+                          float[] out, int outOffset);
 
     // ------------------------------------------------------------------------------------------
     // Kernels of the layers beyond dense + the classic activations, and of the optimizers. The

@@ -115,42 +115,63 @@ public final class Dense implements Layer {
         }
     }
 
-    /** Z = A_prev·Wᵀ + b, then A = σ(Z) in place (logits stay for SOFTMAX). */
+    /** Z = A_prev·Wᵀ + b, then A = σ(Z) in place (logits stay for SOFTMAX), for a range of rows. */
     @Override
-    public void forward(Kernels k, int rows, float[] in, int inOffset, float[] out, boolean training) {
-        // Z[B×m] = A_prev[B×n] · W[m×n]ᵀ
-        k.sgemm(NONE, TRANSPOSE, rows, units, inputs,
-                1f, in, inOffset, inputs, params, weightOffset, inputs, 0f, out, 0, units);
-        // Z[B×m] += b[m], broadcast over the rows
-        k.addRowVector(rows, units, params, biasOffset, out, 0, units);
+    public void forward(Kernels k, int first, int count, float[] in, int inOffset, float[] out, boolean training) {
+        int o = first * units;
+        // Z[count×m] = A_prev[count×n] · W[m×n]ᵀ
+        k.sgemm(NONE, TRANSPOSE, count, units, inputs,
+                1f, in, inOffset + first * inputs, inputs, params, weightOffset, inputs, 0f, out, o, units);
+        // Z += b, broadcast over the rows
+        k.addRowVector(count, units, params, biasOffset, out, o, units);
         if (activation.needsPreActivation()) {
-            System.arraycopy(out, 0, preActivation, 0, rows * units);
+            System.arraycopy(out, o, preActivation, o, count * units);
         }
-        // A[B×m] = σ(Z[B×m]), in place
-        activation.forward(k, rows * units, out, 0);
+        // A = σ(Z), in place
+        activation.forward(k, count * units, out, o);
     }
 
     /**
-     * Δ = dOut ∘ σ'(Z) (in place in dOut; for SOFTMAX dOut already is ∂C/∂Z), then the parameter
-     * gradients (eqs. (62), (63) summed over the batch; the 1/B already sits in Δ) and, when asked,
-     * dIn = Δ·W (eq. (59) before the previous layer's σ', which that layer applies itself).
+     * Δ = dOut ∘ σ'(Z) in place (for SOFTMAX dOut already is ∂C/∂Z), then dIn = Δ·W (eq. (59)
+     * before the previous layer's σ', which that layer applies itself), for a range of rows.
      */
     @Override
-    public void backward(Kernels k, int rows, float[] in, int inOffset, float[] out, float[] dOut,
-                         float[] grad, float[] dIn) {
+    public void backwardRows(Kernels k, int first, int count, float[] out, float[] delta, float[] dIn) {
+        int o = first * units;
         if (activation != Activation.SOFTMAX) {
-            // Δ[B×m] = dOut ∘ σ'(Z)
-            activation.backward(k, rows * units, out, 0, preActivation, 0, dOut, 0);
+            activation.backward(k, count * units, out, o, preActivation, o, delta, o);
         }
-        // dW[m×n] = Δ[B×m]ᵀ · A_prev[B×n]
-        k.sgemm(TRANSPOSE, NONE, units, inputs, rows,
-                1f, dOut, 0, units, in, inOffset, inputs, 0f, grad, weightOffset, inputs);
-        // db[m] = Σ_rows Δ[B×m]
-        k.columnSums(rows, units, dOut, 0, units, grad, biasOffset);
         if (dIn != null) {
-            // dA_prev[B×n] = Δ[B×m] · W[m×n]
-            k.sgemm(NONE, NONE, rows, inputs, units,
-                    1f, dOut, 0, units, params, weightOffset, inputs, 0f, dIn, 0, inputs);
+            // dA_prev[count×n] = Δ[count×m] · W[m×n]
+            k.sgemm(NONE, NONE, count, inputs, units,
+                    1f, delta, o, units, params, weightOffset, inputs, 0f, dIn, first * inputs, inputs);
         }
+    }
+
+    /** One unit per neuron: its row of W and its bias. */
+    @Override
+    public int gradientUnits() {
+        return units;
+    }
+
+    @Override
+    public long gradientWorkPerUnit(int rows) {
+        return (long) rows * (inputs + 1);
+    }
+
+    /**
+     * Rows {@code [from, to)} of dW = Δᵀ·A_prev and of db = Σ_rows Δ (eqs. (62), (63) summed over
+     * the batch; the 1/B already sits in Δ). Every gradient value is a sum over the whole batch in
+     * the same order whatever the range, so the split never changes a bit.
+     */
+    @Override
+    public void parameterGradients(Kernels k, int rows, float[] in, int inOffset, float[] delta, float[] grad,
+                                   int from, int to) {
+        int count = to - from;
+        // dW[from:to, n] = Δ[B, from:to]ᵀ · A_prev[B×n]
+        k.sgemm(TRANSPOSE, NONE, count, inputs, rows,
+                1f, delta, from, units, in, inOffset, inputs, 0f, grad, weightOffset + from * inputs, inputs);
+        // db[from:to] = Σ_rows Δ[B, from:to]
+        k.columnSums(rows, count, delta, from, units, grad, biasOffset + from);
     }
 }

@@ -28,6 +28,8 @@ public final class Dropout implements Layer {
     private long step;
     private float[] mask = new float[0];
     private int maskRows;
+    /** The SplitMix64 state before the first value of the current training batch's mask. */
+    private long streamStart;
 
     Dropout(DropoutSpec spec, int width) {
         if (width < 1) {
@@ -77,24 +79,34 @@ public final class Dropout implements Layer {
         }
     }
 
+    /** A training batch takes the next mask stream: one step per batch, however its rows are split. */
     @Override
-    public void forward(Kernels k, int rows, float[] in, int inOffset, float[] out, boolean training) {
-        int n = rows * width;
-        if (!training) {
-            System.arraycopy(in, inOffset, out, 0, n);
-            return;
+    public void beginBatch(int rows, boolean training) {
+        if (training) {
+            streamStart = mix(seed + step * GOLDEN);
+            step++;
+            maskRows = rows;
         }
-        fillMask(n);
-        maskRows = rows;
-        k.multiply(n, in, inOffset, mask, 0, out, 0);
     }
 
-    private void fillMask(int n) {
-        long s = mix(seed + step * GOLDEN);
-        step++;
+    @Override
+    public void forward(Kernels k, int first, int count, float[] in, int inOffset, float[] out, boolean training) {
+        int from = first * width;
+        int n = count * width;
+        if (!training) {
+            System.arraycopy(in, inOffset + from, out, from, n);
+            return;
+        }
+        fillMask(from, n);
+        k.multiply(n, in, inOffset + from, mask, from, out, from);
+    }
+
+    /** Mask values [from, from + n) of the batch: value i is drawn from mix(start + (i + 1)·γ). */
+    private void fillMask(int from, int n) {
+        long s = streamStart + from * GOLDEN;
         float keep = keepScale;
         long t = threshold;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             s += GOLDEN;
             mask[i] = (mix(s) >>> 40) >= t ? keep : 0f;
         }
@@ -107,10 +119,10 @@ public final class Dropout implements Layer {
     }
 
     @Override
-    public void backward(Kernels k, int rows, float[] in, int inOffset, float[] out, float[] dOut,
-                         float[] grad, float[] dIn) {
+    public void backwardRows(Kernels k, int first, int count, float[] out, float[] delta, float[] dIn) {
         if (dIn != null) {
-            k.multiply(rows * width, dOut, 0, mask, 0, dIn, 0);
+            int from = first * width;
+            k.multiply(count * width, delta, from, mask, from, dIn, from);
         }
     }
 

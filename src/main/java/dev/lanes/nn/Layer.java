@@ -54,28 +54,64 @@ public interface Layer {
     }
 
     /**
-     * Forward over a batch.
+     * Starts a batch of {@code rows} rows, before any {@link #forward} of its rows: a training batch
+     * advances the layer's random state (a dropout layer draws its mask stream here, once per batch,
+     * so the masks do not depend on how the rows are split).
+     */
+    default void beginBatch(int rows, boolean training) {
+    }
+
+    /**
+     * Forward over rows {@code [first, first + count)} of the current batch. The network splits a
+     * batch into row ranges and may run them on different threads at once, so a layer must give
+     * each row the same result whatever the split, and write only its own rows.
      *
-     * @param in       the input batch, rows×{@link #inputs()} at {@code inOffset}
-     * @param out      receives the output, rows×{@link #outputs()} from offset 0
+     * @param in       the input batch: row r (n values) at {@code inOffset + r·n}
+     * @param out      receives the output: row r (m values) at {@code r·m}
      * @param training true inside a training step (dropout drops), false for evaluation and
      *                 prediction (the layer must then be deterministic)
      */
-    void forward(Kernels k, int rows, float[] in, int inOffset, float[] out, boolean training);
+    void forward(Kernels k, int first, int count, float[] in, int inOffset, float[] out, boolean training);
 
     /**
-     * Backward over the batch of the last training forward.
+     * The row-wise half of backward, for rows {@code [first, first + count)} of the batch of the
+     * last training forward: turns ∂C/∂(output) into the layer's own error in place (a dense layer
+     * multiplies by σ′) and writes ∂C/∂(input) of those rows. Row ranges may run concurrently.
      *
-     * @param in         the input of that forward, rows×n at {@code inOffset}
-     * @param out        its output, rows×m from offset 0
-     * @param dOut       ∂C/∂(output), rows×m from offset 0; the layer may overwrite it
-     * @param grad       the flat gradient array: the layer writes ∂C/∂θ (overwriting) at the
-     *                   same offsets its parameters have in the parameter array
-     * @param dIn        receives ∂C/∂(input), rows×n from offset 0; null when nothing needs it
-     *                   (the first layer)
+     * @param out   the output of that forward: row r at {@code r·m}
+     * @param delta ∂C/∂(output) on entry, row r at {@code r·m}; the layer's error on return, which
+     *              {@link #parameterGradients} then reads
+     * @param dIn   receives ∂C/∂(input), row r at {@code r·n}; null when nothing needs it (the
+     *              first layer)
      */
-    void backward(Kernels k, int rows, float[] in, int inOffset, float[] out, float[] dOut,
-                  float[] grad, float[] dIn);
+    void backwardRows(Kernels k, int first, int count, float[] out, float[] delta, float[] dIn);
+
+    /**
+     * Into how many units the parameter gradients split ({@link #parameterGradients} computes a
+     * range of them); 0 for a layer without parameters. A dense layer's unit is one neuron: its
+     * row of W and its bias.
+     */
+    default int gradientUnits() {
+        return 0;
+    }
+
+    /** Multiply-adds of one unit of {@link #parameterGradients} over a batch of {@code rows}, to balance threads. */
+    default long gradientWorkPerUnit(int rows) {
+        return 0;
+    }
+
+    /**
+     * The parameter half of backward, over the whole batch of {@code rows}, for units
+     * {@code [from, to)}: writes ∂C/∂θ of those units (overwriting) into {@code grad} at the same
+     * offsets the parameters have in the flat parameter array. Disjoint unit ranges may run
+     * concurrently; each gradient value must not depend on the range it was computed in.
+     *
+     * @param in    the input of the last training forward: row r at {@code inOffset + r·n}
+     * @param delta the layer's error left by {@link #backwardRows}, row r at {@code r·m}
+     */
+    default void parameterGradients(Kernels k, int rows, float[] in, int inOffset, float[] delta, float[] grad,
+                                    int from, int to) {
+    }
 
     /**
      * The layer's random state (for example a dropout seed and step counter), saved in

@@ -28,8 +28,10 @@ import java.util.Random;
  * factor 2 that the notes' eq. (58) omits (see {@link Loss#MSE}).
  *
  * <h2>Threads</h2>
- * A network holds its own {@link Workspace} and is not thread-safe; the kernels may still use
- * several threads inside each call.
+ * A network holds its own {@link Workspace} and is not thread-safe, but each training step,
+ * evaluation and prediction runs on up to {@link Kernels#threads()} threads of its kernels: the
+ * batch in row shards, then the parameter gradients in pieces of units (see the package
+ * documentation). Every output, gradient and loss is bit-identical for every thread count.
  */
 public final class Network {
 
@@ -41,6 +43,7 @@ public final class Network {
     private final Kernels kernels;
     private final Workspace workspace;
     private final boolean softmaxOutput;
+    private final BatchPass pass;
 
     /** Chunk size for forward-only passes over large inputs, so memory stays bounded. */
     private static final int FORWARD_CHUNK = 1024;
@@ -67,6 +70,7 @@ public final class Network {
         }
         this.softmaxOutput = spec.outputLayer().activation() == Activation.SOFTMAX;
         this.workspace = new Workspace(sizes, layers);
+        this.pass = new BatchPass(layers, sizes, workspace, kernels, spec.loss(), softmaxOutput);
     }
 
     /** A freshly initialised network on {@link Kernels#best()}; see {@link #create(NetworkSpec, long, Kernels)}. */
@@ -295,28 +299,8 @@ public final class Network {
                     + " parameters, the network has " + layers.length + " and " + parameters.length);
         }
         workspace.ensureCapacity(rows);
-        int last = layers.length - 1;
-        forwardLayers(x, 0, rows, true);
-        float[] out = workspace.activations[last];
-        float[] delta = workspace.deltaA;
-        int mL = sizes[last + 1];
-        double loss;
-        if (spec.loss() == Loss.CROSS_ENTROPY) {
-            // P[B×m_L] = softmax(Z_L) in place; ∂C/∂Z_L[B×m_L] = (P − Y)/B, which the softmax
-            // output layer's backward takes as its error
-            loss = kernels.softmaxCrossEntropy(rows, mL, out, 0, y, 0, delta, 0);
-        } else {
-            // ∂C/∂A_L[B×m_L] = (2/B)(A_L − Y); the output layer applies its own σ'
-            loss = kernels.mseLoss(rows, mL, out, 0, y, 0, delta, 0);
-        }
-        float[] grad = g.flat();
-        for (int l = last; l >= 0; l--) {
-            float[] in = l == 0 ? x : workspace.activations[l - 1];
-            float[] dIn = l == 0 ? null : (delta == workspace.deltaA ? workspace.deltaB : workspace.deltaA);
-            layers[l].backward(kernels, rows, in, 0, workspace.activations[l], delta, grad, dIn);
-            delta = dIn;
-        }
-        return loss;
+        workspace.setRows(rows);
+        return pass.train(x, y, rows, g.flat());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -349,10 +333,8 @@ public final class Network {
         int mL = outputs();
         for (int r = 0; r < rows; r += chunk) {
             int n = Math.min(chunk, rows - r);
-            forwardLayers(x, xOffset + r * inputs(), n, false);
-            if (softmaxOutput) {
-                kernels.softmaxRows(n, mL, workspace.outputs(), 0, mL);
-            }
+            workspace.setRows(n);
+            pass.forward(x, xOffset + r * inputs(), null, 0, n, true);
             System.arraycopy(workspace.outputs(), 0, out, outOffset + r * mL, n * mL);
         }
     }
@@ -374,11 +356,20 @@ public final class Network {
         int correct = 0;
         for (int r = 0; r < rows; r += chunk) {
             int n = Math.min(chunk, rows - r);
-            forwardLayers(x, r * m0, n, false);
+            workspace.setRows(n);
+            pass.forward(x, r * m0, y, r * mL, n, false);
             float[] out = workspace.activations[last];
-            double chunkLoss = spec.loss() == Loss.CROSS_ENTROPY
-                    ? kernels.softmaxCrossEntropy(n, mL, out, 0, y, r * mL, null, 0)
-                    : kernels.mseLoss(n, mL, out, 0, y, r * mL, null, 0);
+            double chunkLoss;
+            if (spec.loss() == Loss.CROSS_ENTROPY) {
+                // the row losses in row order, as one softmaxCrossEntropy call over the chunk sums them
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += workspace.rowLoss[i];
+                }
+                chunkLoss = sum / n;
+            } else {
+                chunkLoss = kernels.mseLoss(n, mL, out, 0, y, r * mL, null, 0);
+            }
             total += chunkLoss * n;
             correct += countCorrect(out, 0, y, r * mL, n, mL);
         }
@@ -413,19 +404,6 @@ public final class Network {
             }
         }
         return best;
-    }
-
-    /**
-     * Runs the layers over {@code rows} examples into the workspace. A softmax output layer
-     * leaves its logits, for the fused cross-entropy kernel or {@link #predict}.
-     */
-    private void forwardLayers(float[] x, int xOffset, int rows, boolean training) {
-        workspace.setRows(rows);
-        for (int l = 0; l < layers.length; l++) {
-            float[] in = l == 0 ? x : workspace.activations[l - 1];
-            int off = l == 0 ? xOffset : 0;
-            layers[l].forward(kernels, rows, in, off, workspace.activations[l], training);
-        }
     }
 
     private void checkBatch(float[] x, float[] y, int rows) {

@@ -1,9 +1,11 @@
 package dev.lanes.nn;
 
 /**
- * The per-batch buffers of one {@link Network}: every layer's output (B×width) and two error
- * buffers that the backward pass uses in turn. They are sized for the largest batch seen so far
- * and reused, so training steps at a steady batch size allocate nothing.
+ * The per-batch buffers of one {@link Network}: every layer's output and error (B×width each), and
+ * the per-row losses. A layer's error must outlive the row-wise backward of the layers below it,
+ * because the parameter gradients are computed afterwards over the whole batch, so there is one
+ * error buffer per layer. They are sized for the largest batch seen so far and reused, so
+ * training steps at a steady batch size allocate nothing.
  *
  * <p>Not thread-safe: a network and its workspace serve one thread at a time.
  */
@@ -11,24 +13,18 @@ public final class Workspace {
 
     private final int[] sizes;
     private final Layer[] layers;
-    private final int maxWidth;
     private int capacity;
     private int rows;
     float[][] activations;   // [i] holds the output of layer i, capacity × width
-    float[] deltaA;
-    float[] deltaB;
+    float[][] deltas;        // [i] holds ∂C/∂(output of layer i), then layer i's own error
+    double[] rowLoss;        // loss of each row of the last batch, summed in row order
 
     Workspace(int[] sizes, Layer[] layers) {
         this.sizes = sizes.clone();
         this.layers = layers;
-        int mw = 0;
-        for (int i = 1; i < sizes.length; i++) {
-            mw = Math.max(mw, sizes[i]);
-        }
-        this.maxWidth = mw;
         this.activations = new float[sizes.length - 1][];
-        this.deltaA = new float[0];
-        this.deltaB = new float[0];
+        this.deltas = new float[sizes.length - 1][];
+        this.rowLoss = new double[0];
     }
 
     /** Grows the buffers so that a batch of {@code batch} rows fits; never shrinks them. */
@@ -38,9 +34,9 @@ public final class Workspace {
         }
         for (int l = 1; l < sizes.length; l++) {
             activations[l - 1] = new float[batch * sizes[l]];
+            deltas[l - 1] = new float[batch * sizes[l]];
         }
-        deltaA = new float[batch * maxWidth];
-        deltaB = new float[batch * maxWidth];
+        rowLoss = new double[batch];
         for (Layer layer : layers) {
             layer.ensureCapacity(batch);
         }

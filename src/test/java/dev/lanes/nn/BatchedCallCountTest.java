@@ -26,6 +26,14 @@ class BatchedCallCountTest {
         @Override public int vectorBits() { return k.vectorBits(); }
         @Override public int threads() { return 1; }
         @Override public String describe() { return "recording " + k.describe(); }
+        @Override public Kernels singleThreaded() { return this; }
+        @Override public void forEachTask(int tasks, java.util.function.IntConsumer body) {
+            calls.add("forEachTask " + tasks); k.forEachTask(tasks, body); }
+        @Override public void softmaxCrossEntropyRows(int rows, int cols, float[] z, int zo, float[] y, int yo,
+                                                      double[] loss, int lo) {
+            calls.add("softmaxCrossEntropyRows"); k.softmaxCrossEntropyRows(rows, cols, z, zo, y, yo, loss, lo); }
+        @Override public void scaledDifference(int n, float scale, float[] a, int ao, float[] y, int yo, float[] out, int oo) {
+            calls.add("scaledDifference"); k.scaledDifference(n, scale, a, ao, y, yo, out, oo); }
 
         @Override
         public void sgemm(Transpose transA, Transpose transB, int m, int n, int kk, float alpha, float[] a, int aOffset,
@@ -102,11 +110,13 @@ class BatchedCallCountTest {
                 "sgemm NONE,TRANSPOSE " + b + "x5x6", "addRowVector", "relu",
                 "sgemm NONE,TRANSPOSE " + b + "x4x5", "addRowVector", "relu",
                 "sgemm NONE,TRANSPOSE " + b + "x3x4", "addRowVector",
-                "softmaxCrossEntropy",
-                // backward, layer 3 then 2 then 1 (no input gradient)
-                "sgemm TRANSPOSE,NONE 3x4x" + b, "columnSums", "sgemm NONE,NONE " + b + "x4x3", "reluBackward",
-                "sgemm TRANSPOSE,NONE 4x5x" + b, "columnSums", "sgemm NONE,NONE " + b + "x5x4", "reluBackward",
-                "sgemm TRANSPOSE,NONE 5x6x" + b, "columnSums");
+                "softmaxCrossEntropyRows", "scaledDifference",
+                // row-wise backward, layer 3 then 2 then 1 (no input gradient)
+                "sgemm NONE,NONE " + b + "x4x3", "reluBackward", "sgemm NONE,NONE " + b + "x5x4", "reluBackward",
+                // parameter gradients, layer 1 then 2 then 3
+                "sgemm TRANSPOSE,NONE 5x6x" + b, "columnSums",
+                "sgemm TRANSPOSE,NONE 4x5x" + b, "columnSums",
+                "sgemm TRANSPOSE,NONE 3x4x" + b, "columnSums");
         assertEquals(expected, stepCalls(spec, b));
         assertEquals(expected.size(), stepCalls(spec, 1).size());
         assertEquals(expected.size(), stepCalls(spec, 100).size());
@@ -118,9 +128,11 @@ class BatchedCallCountTest {
         List<String> expected = List.of(
                 "sgemm NONE,TRANSPOSE 7x4x3", "addRowVector", "sigmoid",
                 "sgemm NONE,TRANSPOSE 7x2x4", "addRowVector", "sigmoid",
-                "mseLoss", "sigmoidBackward",
-                "sgemm TRANSPOSE,NONE 2x4x7", "columnSums", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
-                "sgemm TRANSPOSE,NONE 4x3x7", "columnSums");
+                "scaledDifference", "sigmoidBackward", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
+                "sgemm TRANSPOSE,NONE 4x3x7", "columnSums",
+                "sgemm TRANSPOSE,NONE 2x4x7", "columnSums",
+                // the loss value, summed once the gradients are done
+                "mseLoss");
         assertEquals(expected, stepCalls(spec, 7));
     }
 }

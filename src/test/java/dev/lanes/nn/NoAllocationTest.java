@@ -41,9 +41,12 @@ class NoAllocationTest {
      * @return the bytes allocated by the last round measured
      */
     private static long bytesPerSteps(Kernels k, Optimizer opt, NetworkSpec spec) {
+        return bytesPerSteps(k, opt, spec, 32);
+    }
+
+    private static long bytesPerSteps(Kernels k, Optimizer opt, NetworkSpec spec, int batch) {
         Network net = Network.create(spec, 1, k);
         Random rnd = new Random(1);
-        int batch = 32;
         float[] x = GradientAssert.randomInputs(rnd, batch, spec.inputs());
         float[] y = GradientAssert.randomTargets(rnd, batch, spec.outputs(), spec.loss());
         Gradients g = net.newGradients();
@@ -96,6 +99,17 @@ class NoAllocationTest {
             };
             check(bytesPerSteps(k, clipped, spec), k.name() + " gelu/silu/dropout adamw+clip");
             check(bytesPerSteps(k, new Momentum(0.1f, 0.9f, 0.01f), spec), k.name() + " gelu/silu/dropout momentum+decay");
+        }
+    }
+
+    @Test
+    void stepsSplitOverThreadsAllocateNothingOnTheTrainingThread() {
+        // 128 rows of this network are enough work for row shards and gradient pieces on 2-4 threads
+        NetworkSpec spec = NetworkSpec.builder(64).dense(128, Activation.RELU).dropout(0.1)
+                .dense(64, Activation.GELU).dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
+        for (int threads : new int[] {2, 4}) {
+            Kernels k = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, threads, null));
+            check(bytesPerSteps(k, Adam.adamW(0.001f, 0.01f), spec, 128), threads + " threads adamw");
         }
     }
 }

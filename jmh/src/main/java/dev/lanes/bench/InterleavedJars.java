@@ -20,7 +20,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJars \
- *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam,…]
+ *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam,…] [-model …]
+ *      [-threads N | -threadsOld N -threadsNew M] [-batch 256]
+ * </pre>
+ * Both jars may be the same file: {@code -threadsOld 1 -threadsNew 2} then measures scaling.
+ * <pre>
  * </pre>
  */
 public final class InterleavedJars {
@@ -38,15 +42,16 @@ public final class InterleavedJars {
         final float[] x;
         final float[] y;
         final boolean trainStep;
+        final int rows;
 
-        Build(Path jar, String model, String what) throws ReflectiveOperationException, java.io.IOException {
+        Build(Path jar, String model, String what, int threads, int batch) throws ReflectiveOperationException, java.io.IOException {
             ClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             Class<?> kernels = cl.loadClass("dev.lanes.kernel.Kernels");
             Class<?> config = cl.loadClass("dev.lanes.kernel.KernelConfig");
             Class<?> implEnum = cl.loadClass("dev.lanes.kernel.KernelConfig$Implementation");
             Object simd = enumValue(implEnum, "SIMD");
             Object cfg = config.getConstructor(implEnum, int.class, int.class,
-                    cl.loadClass("java.util.concurrent.ExecutorService")).newInstance(simd, 0, 1, null);
+                    cl.loadClass("java.util.concurrent.ExecutorService")).newInstance(simd, 0, threads, null);
             Object k = kernels.getMethod("create", config).invoke(null, cfg);
             if (!"simd".equals(kernels.getMethod("name").invoke(k))) {
                 throw new IllegalStateException("no SIMD kernels: " + kernels.getMethod("describe").invoke(k));
@@ -63,8 +68,8 @@ public final class InterleavedJars {
             gradients = netC.getMethod("newGradients").invoke(network);
             Class<?> gradC = cl.loadClass("dev.lanes.nn.Gradients");
             lossAndGradients = netC.getMethod("lossAndGradients", float[].class, float[].class, int.class, gradC);
-            int batch = TrainingStepBenchmark.BATCH;
             SplittableRandom rnd = new SplittableRandom(2);
+            rows = batch;
             x = new float[batch * TrainingStepBenchmark.SIZES[0]];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) rnd.nextDouble();
@@ -97,7 +102,7 @@ public final class InterleavedJars {
 
         void run() throws ReflectiveOperationException {
             if (trainStep) {
-                lossAndGradients.invoke(network, x, y, TrainingStepBenchmark.BATCH, gradients);
+                lossAndGradients.invoke(network, x, y, rows, gradients);
             }
             step.invoke(optimizer, network, gradients);
         }
@@ -121,6 +126,9 @@ public final class InterleavedJars {
         List<String> jars = new ArrayList<>();
         int rounds = 30;
         double slice = 0.5;
+        int threadsOld = 1;
+        int threadsNew = 1;
+        int batch = TrainingStepBenchmark.BATCH;
         List<String> whats = List.of("step");
         List<String> models = List.of("sigmoidMse", "reluSoftmaxCe");
         for (int i = 0; i < args.length; i++) {
@@ -129,15 +137,20 @@ public final class InterleavedJars {
                 case "-slice" -> slice = Double.parseDouble(args[++i]);
                 case "-what" -> whats = List.of(args[++i].split(","));
                 case "-model" -> models = List.of(args[++i].split(","));
+                case "-threads" -> threadsOld = threadsNew = Integer.parseInt(args[++i]);
+                case "-threadsOld" -> threadsOld = Integer.parseInt(args[++i]);
+                case "-threadsNew" -> threadsNew = Integer.parseInt(args[++i]);
+                case "-batch" -> batch = Integer.parseInt(args[++i]);
                 default -> jars.add(args[i]);
             }
         }
         if (jars.size() != 2) {
-            System.err.println("usage: InterleavedJars OLD.jar NEW.jar [-rounds N] [-slice S] [-what step,sgd,momentum,adam]");
+            System.err.println("usage: InterleavedJars OLD.jar NEW.jar [-rounds N] [-slice S] [-what step,sgd,momentum,adam]"
+                    + " [-model sigmoidMse,reluSoftmaxCe] [-threads N | -threadsOld N -threadsNew M] [-batch B]");
             System.exit(2);
         }
-        System.out.printf(Locale.ROOT, "%d rounds of %.2f s per build; old = %s, new = %s%n%n", rounds, slice,
-                jars.get(0), jars.get(1));
+        System.out.printf(Locale.ROOT, "%d rounds of %.2f s per build; old = %s on %d thread(s), new = %s on %d"
+                + " thread(s); batch %d%n%n", rounds, slice, jars.get(0), threadsOld, jars.get(1), threadsNew, batch);
         System.out.println("| what | model | old ms | new ms | new/old time (median of rounds) | old ns/param | new ns/param |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
         long params = 0;
@@ -147,8 +160,8 @@ public final class InterleavedJars {
         }
         for (String what : whats) {
             for (String model : what.equals("step") ? models : List.of("reluSoftmaxCe")) {
-                Build old = new Build(Path.of(jars.get(0)), model, what);
-                Build neu = new Build(Path.of(jars.get(1)), model, what);
+                Build old = new Build(Path.of(jars.get(0)), model, what, threadsOld, batch);
+                Build neu = new Build(Path.of(jars.get(1)), model, what, threadsNew, batch);
                 for (int w = 0; w < 6; w++) {
                     old.slice(1.0);
                     neu.slice(1.0);

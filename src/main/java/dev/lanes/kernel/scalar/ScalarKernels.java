@@ -192,35 +192,55 @@ public class ScalarKernels extends CheckedKernels {
     @Override
     protected double doSoftmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                            float[] grad, int gradOffset) {
+        // Per-row losses summed in row order: the same value a batch split into row slices gets
+        // from softmaxCrossEntropyRows.
         double total = 0;
         for (int i = 0; i < rows; i++) {
-            int row = zOffset + i * cols;
-            int yRow = yOffset + i * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, z[row + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(z[row + j] - max);
-            }
-            double logSum = Math.log(sum);
-            for (int j = 0; j < cols; j++) {
-                double logP = z[row + j] - max - logSum;
-                float yj = y[yRow + j];
-                if (yj != 0f) {
-                    total -= yj * logP;
-                }
-                z[row + j] = (float) Math.exp(logP);
-            }
+            total += softmaxRowLoss(cols, z, zOffset + i * cols, y, yOffset + i * cols);
         }
         if (grad != null) {
-            float inv = 1f / rows;
-            for (int i = 0; i < rows * cols; i++) {
-                grad[gradOffset + i] = (z[zOffset + i] - y[yOffset + i]) * inv;
-            }
+            doScaledDifference(rows * cols, 1f / rows, z, zOffset, y, yOffset, grad, gradOffset);
         }
         return total / rows;
+    }
+
+    @Override
+    protected void doSoftmaxCrossEntropyRows(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                             double[] loss, int lossOffset) {
+        for (int i = 0; i < rows; i++) {
+            loss[lossOffset + i] = softmaxRowLoss(cols, z, zOffset + i * cols, y, yOffset + i * cols);
+        }
+    }
+
+    /** Replaces one row of logits by its softmax and returns −Σⱼ yⱼ·log pⱼ, in double. */
+    private static double softmaxRowLoss(int cols, float[] z, int row, float[] y, int yRow) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, z[row + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            sum += Math.exp(z[row + j] - max);
+        }
+        double logSum = Math.log(sum);
+        double loss = 0;
+        for (int j = 0; j < cols; j++) {
+            double logP = z[row + j] - max - logSum;
+            float yj = y[yRow + j];
+            if (yj != 0f) {
+                loss -= yj * logP;
+            }
+            z[row + j] = (float) Math.exp(logP);
+        }
+        return loss;
+    }
+
+    @Override
+    protected void doScaledDifference(int n, float scale, float[] a, int aOffset, float[] y, int yOffset,
+                                      float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = (a[aOffset + i] - y[yOffset + i]) * scale;
+        }
     }
 
     // ---------------------------------------------------------------- layers and optimizers

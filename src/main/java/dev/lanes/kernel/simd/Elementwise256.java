@@ -548,42 +548,60 @@ final class Elementwise256 implements VectorElementwise {
     @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                       float[] grad, int gradOffset) {
-        // Per row: −Σⱼ yⱼ·log pⱼ = log(Σ e^(z − max))·Σⱼ yⱼ − Σⱼ yⱼ·(zⱼ − max). The two sums over
-        // j are scalar, in double and column order (deterministic across JIT tiers and widths);
-        // terms with yⱼ = 0 are dropped so a −∞ logit cannot make 0·∞.
+        // Row losses summed in row order, in double: the same value a batch split into row slices
+        // gets by summing what softmaxCrossEntropyRows writes.
         double total = 0;
         for (int i = 0; i < rows; i++) {
-            int row = zOffset + i * cols;
-            int yRow = yOffset + i * cols;
-            float max = rowMax(z, row, cols);
-            double dot = 0;
-            double ySum = 0;
-            for (int j = 0; j < cols; j++) {
-                float yj = y[yRow + j];
-                if (yj != 0f) {
-                    dot += (double) yj * (z[row + j] - max);
-                    ySum += yj;
-                }
-            }
-            float s = expShiftedRow(z, row, cols, max);
-            total += Math.log(s) * ySum - dot;
-            divideRow(z, row, cols, s);
+            total += softmaxRowLoss(cols, z, zOffset + i * cols, y, yOffset + i * cols);
         }
         if (grad != null) {
-            float inv = 1f / rows;
-            int n = rows * cols;
-            int i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += L) {
-                FloatVector.fromArray(F, z, zOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i)).mul(inv)
-                        .intoArray(grad, gradOffset + i);
-            }
-            if (i < n) {
-                VectorMask<Float> m = F.indexInRange(i, n);
-                FloatVector.fromArray(F, z, zOffset + i, m).sub(FloatVector.fromArray(F, y, yOffset + i, m)).mul(inv)
-                        .intoArray(grad, gradOffset + i, m);
-            }
+            scaledDifference(rows * cols, 1f / rows, z, zOffset, y, yOffset, grad, gradOffset);
         }
         return total / rows;
+    }
+
+    @Override
+    public void softmaxCrossEntropyRows(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                        double[] loss, int lossOffset) {
+        for (int i = 0; i < rows; i++) {
+            loss[lossOffset + i] = softmaxRowLoss(cols, z, zOffset + i * cols, y, yOffset + i * cols);
+        }
+    }
+
+    /**
+     * One row: −Σⱼ yⱼ·log pⱼ = log(Σ e^(z − max))·Σⱼ yⱼ − Σⱼ yⱼ·(zⱼ − max), and the row replaced by
+     * its softmax. The two sums over j are scalar, in double and column order (deterministic
+     * across JIT tiers and widths); terms with yⱼ = 0 are dropped so a −∞ logit cannot make 0·∞.
+     */
+    private static double softmaxRowLoss(int cols, float[] z, int row, float[] y, int yRow) {
+        float max = rowMax(z, row, cols);
+        double dot = 0;
+        double ySum = 0;
+        for (int j = 0; j < cols; j++) {
+            float yj = y[yRow + j];
+            if (yj != 0f) {
+                dot += (double) yj * (z[row + j] - max);
+                ySum += yj;
+            }
+        }
+        float s = expShiftedRow(z, row, cols, max);
+        divideRow(z, row, cols, s);
+        return Math.log(s) * ySum - dot;
+    }
+
+    @Override
+    public void scaledDifference(int n, float scale, float[] a, int aOffset, float[] y, int yOffset,
+                                 float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i)).mul(scale)
+                    .intoArray(out, outOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, a, aOffset + i, m).sub(FloatVector.fromArray(F, y, yOffset + i, m)).mul(scale)
+                    .intoArray(out, outOffset + i, m);
+        }
     }
 
     // ---------------------------------------------------------------- GELU and SiLU

@@ -51,6 +51,11 @@ sealed interface VectorElementwise permits Elementwise128, Elementwise256, Eleme
     double softmaxCrossEntropy(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
                                float[] grad, int gradOffset);
 
+    void softmaxCrossEntropyRows(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                 double[] loss, int lossOffset);
+
+    void scaledDifference(int n, float scale, float[] a, int aOffset, float[] y, int yOffset, float[] out, int outOffset);
+
     void multiply(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
 
     void sqrt(int n, float[] x, int xOffset);

@@ -304,6 +304,59 @@ public abstract class CheckedKernels implements Kernels {
     protected abstract double doSoftmaxCrossEntropy(int rows, int cols, float[] z, int zOffset,
                                                     float[] y, int yOffset, float[] grad, int gradOffset);
 
+    @Override
+    public final void softmaxCrossEntropyRows(int rows, int cols, float[] z, int zOffset, float[] y, int yOffset,
+                                              double[] loss, int lossOffset) {
+        checkLoss("z", rows, cols, z, "zOffset", zOffset, y, yOffset, null, 0);
+        if (rows == 0) {
+            return;
+        }
+        if (cols == 0) {
+            throw new IllegalArgumentException("cols must be > 0 for a softmax but was 0");
+        }
+        Objects.requireNonNull(loss, "loss");
+        if (lossOffset < 0 || (long) lossOffset + rows > loss.length) {
+            throw new IllegalArgumentException("loss holds " + loss.length + " values; " + rows
+                    + " from lossOffset=" + lossOffset + " do not fit");
+        }
+        doSoftmaxCrossEntropyRows(rows, cols, z, zOffset, y, yOffset, loss, lossOffset);
+    }
+
+    /** Row-wise softmax cross-entropy with valid arguments, rows, cols &gt; 0. */
+    protected abstract void doSoftmaxCrossEntropyRows(int rows, int cols, float[] z, int zOffset,
+                                                      float[] y, int yOffset, double[] loss, int lossOffset);
+
+    @Override
+    public final void scaledDifference(int n, float scale, float[] a, int aOffset, float[] y, int yOffset,
+                                       float[] out, int outOffset) {
+        checkSize("n", n);
+        checkVector("a", a, "aOffset", aOffset, n);
+        checkVector("y", y, "yOffset", yOffset, n);
+        checkVector("out", out, "outOffset", outOffset, n);
+        if (n > 0) {
+            doScaledDifference(n, scale, a, aOffset, y, yOffset, out, outOffset);
+        }
+    }
+
+    protected abstract void doScaledDifference(int n, float scale, float[] a, int aOffset, float[] y, int yOffset,
+                                               float[] out, int outOffset);
+
+    /** The calling thread alone: {@code this} unless an implementation runs several threads. */
+    @Override
+    public Kernels singleThreaded() {
+        return this;
+    }
+
+    /** In order, on the calling thread; implementations with threads override this. */
+    @Override
+    public void forEachTask(int tasks, java.util.function.IntConsumer body) {
+        checkSize("tasks", tasks);
+        Objects.requireNonNull(body, "body");
+        for (int t = 0; t < tasks; t++) {
+            body.accept(t);
+        }
+    }
+
     // ---------------------------------------------------------------- layers and optimizers
 
     @Override

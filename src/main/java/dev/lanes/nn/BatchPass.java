@@ -1,0 +1,302 @@
+package dev.lanes.nn;
+
+import dev.lanes.kernel.Kernels;
+
+import java.util.function.IntConsumer;
+
+/**
+ * How one batch runs on several threads: the forward pass, the loss and the row-wise half of the
+ * backward pass in row shards, then the parameter gradients split by units.
+ *
+ * <h2>Two parallel regions per training step</h2>
+ * <ol>
+ *   <li><b>Rows.</b> Every operation up to the parameter gradients is row-local: row r of a
+ *       layer's output needs only row r of its input, and row r of ∂C/∂(input) only row r of the
+ *       layer's error. So the batch is cut into shards of consecutive rows and each task runs,
+ *       for its shard, every layer's forward (GEMM, bias and activation), the loss's output error,
+ *       and every layer's row-wise backward (σ′ and Δ·W) down to the first layer, with no barrier
+ *       between layers.</li>
+ *   <li><b>Units.</b> A layer's weight gradient Δᵀ·A sums over all rows, so it waits for the whole
+ *       first region; it is then cut by output units (rows of dW, entries of db), across all
+ *       layers at once, into pieces of about equal work.</li>
+ * </ol>
+ *
+ * <h2>Same bits for every thread count</h2>
+ * No value is ever summed across a cut: a shard's GEMM rows are the same products over the same
+ * k blocks as the whole batch's, and a unit's gradient is summed over the whole batch in row
+ * order. So the outputs, errors and gradients do not depend on the number of shards or pieces,
+ * and equal those of one thread. The loss is summed row by row in order by the caller. A shard
+ * or piece never has a single row or unit unless the whole batch or layer has (a one-row product
+ * takes another GEMM path, with another order of summation).
+ *
+ * <p>Not thread-safe, like the network it belongs to; allocates nothing once the workspace holds
+ * the batch.
+ */
+final class BatchPass {
+
+    /** Shards are at least this many rows. */
+    static final int MIN_SHARD_ROWS = 16;
+    /**
+     * A shard or piece must hold at least this many multiply-adds (~10 µs on one core) to be worth
+     * a hand-off to another thread; smaller batches run on fewer threads, so more threads never
+     * make a small batch slower.
+     */
+    static final long MIN_TASK_WORK = 1L << 20;
+    /** Pieces of a layer's parameter gradients are at least this many units. */
+    static final int MIN_PIECE_UNITS = 8;
+
+    private final Layer[] layers;
+    private final int[] sizes;
+    private final Workspace workspace;
+    private final Kernels kernels;
+    private final Kernels single;
+    private final Loss loss;
+    private final boolean softmaxOutput;
+    /** Multiply-adds per row of a forward pass. */
+    private final long forwardWorkPerRow;
+
+    private final RowsTask rowsTask = new RowsTask();
+    private final GradientTask gradientTask = new GradientTask();
+    /** The pieces of the parameter gradients: layer, first unit, end unit. */
+    private final int[] pieceLayer;
+    private final int[] pieceFrom;
+    private final int[] pieceTo;
+    private final int[] pieceRun;
+
+    BatchPass(Layer[] layers, int[] sizes, Workspace workspace, Kernels kernels, Loss loss, boolean softmaxOutput) {
+        this.layers = layers;
+        this.sizes = sizes;
+        this.workspace = workspace;
+        this.kernels = kernels;
+        this.single = kernels.singleThreaded();
+        this.loss = loss;
+        this.softmaxOutput = softmaxOutput;
+        long w = 0;
+        for (Layer l : layers) {
+            w += l.gradientWorkPerUnit(1) * l.gradientUnits();
+        }
+        this.forwardWorkPerRow = Math.max(1, w);
+        // a piece ends at a layer end or near a run boundary (at most two pieces per boundary)
+        int maxPieces = 2 * (layers.length + Math.max(1, kernels.threads()));
+        this.pieceLayer = new int[maxPieces];
+        this.pieceFrom = new int[maxPieces];
+        this.pieceTo = new int[maxPieces];
+        this.pieceRun = new int[maxPieces];
+    }
+
+    /** The number of row shards for a batch, each doing {@code passes} times a forward's work per row. */
+    int shards(int rows, int passes) {
+        int threads = kernels.threads();
+        if (threads <= 1 || rows < 2 * MIN_SHARD_ROWS) {
+            return 1;
+        }
+        long byWork = (long) rows * forwardWorkPerRow * passes / MIN_TASK_WORK;
+        return (int) Math.max(1, Math.min(threads, Math.min(rows / MIN_SHARD_ROWS, byWork)));
+    }
+
+    /** First row of shard s of n over a batch of rows. */
+    private static int shardStart(int rows, int s, int n) {
+        return (int) ((long) rows * s / n);
+    }
+
+    /**
+     * Forward, loss and backward of a training batch; returns the batch cost and leaves ∂C/∂θ in
+     * {@code grad}. The workspace must hold the batch.
+     */
+    double train(float[] x, float[] y, int rows, float[] grad) {
+        for (Layer l : layers) {
+            l.beginBatch(rows, true);
+        }
+        RowsTask t = rowsTask;
+        t.set(x, 0, y, 0, rows, true, shards(rows, 3));
+        run(t.shards, t);
+        t.clear();
+        computeParameterGradients(x, rows, grad);
+        int last = layers.length - 1;
+        if (loss == Loss.CROSS_ENTROPY) {
+            double total = 0;
+            double[] rl = workspace.rowLoss;
+            for (int r = 0; r < rows; r++) {
+                total += rl[r];
+            }
+            return total / rows;
+        }
+        return kernels.mseLoss(rows, sizes[last + 1], workspace.activations[last], 0, y, 0, null, 0);
+    }
+
+    /**
+     * Forward only (evaluation and prediction mode) of rows × m₀ inputs at {@code xOffset}. With
+     * {@code y} (targets at {@code yOffset}) and a cross-entropy loss, the outputs become
+     * probabilities and each row's loss is left in the workspace; otherwise a softmax output layer
+     * is turned into probabilities when {@code probabilities} is set.
+     */
+    void forward(float[] x, int xOffset, float[] y, int yOffset, int rows, boolean probabilities) {
+        for (Layer l : layers) {
+            l.beginBatch(rows, false);
+        }
+        RowsTask t = rowsTask;
+        t.set(x, xOffset, y, yOffset, rows, false, shards(rows, 1));
+        t.probabilities = probabilities;
+        run(t.shards, t);
+        t.clear();
+    }
+
+    private void run(int tasks, IntConsumer body) {
+        if (tasks == 1) {
+            body.accept(0);
+        } else {
+            kernels.forEachTask(tasks, body);
+        }
+    }
+
+    /** Region 1: one shard of rows through every layer and back. */
+    private final class RowsTask implements IntConsumer {
+        float[] x;
+        int xOffset;
+        float[] y;
+        int yOffset;
+        int rows;
+        boolean training;
+        boolean probabilities;
+        int shards;
+
+        void set(float[] x, int xOffset, float[] y, int yOffset, int rows, boolean training, int shards) {
+            this.x = x;
+            this.xOffset = xOffset;
+            this.y = y;
+            this.yOffset = yOffset;
+            this.rows = rows;
+            this.training = training;
+            this.shards = shards;
+            this.probabilities = false;
+        }
+
+        void clear() {
+            x = null;
+            y = null;
+        }
+
+        @Override
+        public void accept(int s) {
+            int first = shardStart(rows, s, shards);
+            int count = shardStart(rows, s + 1, shards) - first;
+            if (count == 0) {
+                return;
+            }
+            Kernels k = shards == 1 ? kernels : single;
+            Workspace w = workspace;
+            int last = layers.length - 1;
+            for (int l = 0; l <= last; l++) {
+                float[] in = l == 0 ? x : w.activations[l - 1];
+                layers[l].forward(k, first, count, in, l == 0 ? xOffset : 0, w.activations[l], training);
+            }
+            int mL = sizes[last + 1];
+            float[] out = w.activations[last];
+            int o = first * mL;
+            if (!training) {
+                if (y != null && loss == Loss.CROSS_ENTROPY) {
+                    k.softmaxCrossEntropyRows(count, mL, out, o, y, yOffset + o, w.rowLoss, first);
+                } else if (probabilities && softmaxOutput) {
+                    k.softmaxRows(count, mL, out, o, mL);
+                }
+                return;
+            }
+            float[] delta = w.deltas[last];
+            if (loss == Loss.CROSS_ENTROPY) {
+                // P = softmax(Z_L) in place, each row's loss kept; ∂C/∂Z_L = (P − Y)/B, which the
+                // softmax output layer's backward takes as its error
+                k.softmaxCrossEntropyRows(count, mL, out, o, y, o, w.rowLoss, first);
+                k.scaledDifference(count * mL, 1f / rows, out, o, y, o, delta, o);
+            } else {
+                // ∂C/∂A_L = (2/B)(A_L − Y); the output layer applies its own σ'
+                k.scaledDifference(count * mL, 2f / rows, out, o, y, o, delta, o);
+            }
+            for (int l = last; l >= 0; l--) {
+                layers[l].backwardRows(k, first, count, w.activations[l], w.deltas[l],
+                        l == 0 ? null : w.deltas[l - 1]);
+            }
+        }
+    }
+
+    /**
+     * Region 2: cuts the parameter gradients of all layers into one run of pieces per thread, of
+     * equal work (multiply-adds), and runs them. Layers are laid end to end in layer order and
+     * cut at every 1/threads of the total, at a multiple of {@link #MIN_PIECE_UNITS} units, so a
+     * thread's run is the tail of one layer and the head of the next rather than small pieces of
+     * every layer (each piece packs the layer's whole input again).
+     */
+    private void computeParameterGradients(float[] x, int rows, float[] grad) {
+        long total = 0;
+        for (Layer l : layers) {
+            total += l.gradientWorkPerUnit(rows) * l.gradientUnits();
+        }
+        int runs = (int) Math.max(1, Math.min(kernels.threads(), total / MIN_TASK_WORK));
+        int pieces = 0;
+        long before = 0;
+        for (int l = 0; l < layers.length; l++) {
+            int units = layers[l].gradientUnits();
+            if (units == 0) {
+                continue;
+            }
+            long perUnit = Math.max(1, layers[l].gradientWorkPerUnit(rows));
+            int from = 0;
+            while (from < units) {
+                // the run the unit `from` falls in, and where that run ends within this layer
+                int run = (int) Math.min(runs - 1, (before + from * perUnit) * runs / Math.max(1, total));
+                long runEnd = total * (run + 1) / runs;
+                long cut = (runEnd - before + perUnit - 1) / perUnit;
+                int to = (int) Math.min(units, Math.max(from + 1, cut));
+                if (to < units) {
+                    to = Math.min(units, (to + MIN_PIECE_UNITS / 2) / MIN_PIECE_UNITS * MIN_PIECE_UNITS);
+                    if (to - from < MIN_PIECE_UNITS) {
+                        to = Math.min(units, from + MIN_PIECE_UNITS);
+                    }
+                    if (units - to < MIN_PIECE_UNITS) {
+                        to = units;
+                    }
+                }
+                pieceLayer[pieces] = l;
+                pieceFrom[pieces] = from;
+                pieceTo[pieces] = to;
+                pieceRun[pieces] = run;
+                pieces++;
+                from = to;
+            }
+            before += units * perUnit;
+        }
+        GradientTask t = gradientTask;
+        t.x = x;
+        t.rows = rows;
+        t.grad = grad;
+        t.pieces = pieces;
+        t.parallel = runs > 1;
+        if (t.parallel) {
+            kernels.forEachTask(runs, t);
+        } else {
+            t.accept(0);
+        }
+        t.x = null;
+        t.grad = null;
+    }
+
+    private final class GradientTask implements IntConsumer {
+        float[] x;
+        int rows;
+        float[] grad;
+        int pieces;
+        boolean parallel;
+
+        @Override
+        public void accept(int run) {
+            Kernels k = parallel ? single : kernels;
+            for (int p = 0; p < pieces; p++) {
+                if (parallel && pieceRun[p] != run) {
+                    continue;
+                }
+                int l = pieceLayer[p];
+                float[] in = l == 0 ? x : workspace.activations[l - 1];
+                layers[l].parameterGradients(k, rows, in, 0, workspace.deltas[l], grad, pieceFrom[p], pieceTo[p]);
+            }
+        }
+    }
+}
