@@ -20,7 +20,7 @@ import java.util.Random;
  * Batches are row-major with the layer's width as leading dimension, from offset 0 unless an
  * offset is given. The network owns every output and error buffer; a layer may keep per-batch
  * buffers of its own (a dropout mask, a pre-activation) sized by {@link #ensureCapacity}, and must
- * allocate nothing in {@link #forward} and {@link #backward}.
+ * allocate nothing in {@link #forward}, {@link #backwardRows} and {@link #parameterGradients}.
  *
  * <h2>Adding a kind</h2>
  * A new kind is a class implementing this interface plus a {@link LayerSpec} that creates it;
