@@ -14,7 +14,8 @@ final class KernelOptions {
     KernelConfig.Implementation implementation;
 
     @Option(names = "--threads", converter = Ranges.Threads.class, paramLabel = "N", defaultValue = "0",
-            description = "Threads one kernel call may use; 0 = all processors (default).")
+            description = "Threads a training step, evaluation or prediction may use (results are the same "
+                    + "bits for every count); 0 = all processors (default).")
     int threads;
 
     /** The kernels these options describe; exits with a usage error for a negative thread count. */

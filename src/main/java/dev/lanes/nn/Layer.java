@@ -22,6 +22,12 @@ import java.util.Random;
  * buffers of its own (a dropout mask, a pre-activation) sized by {@link #ensureCapacity}, and must
  * allocate nothing in {@link #forward}, {@link #backwardRows} and {@link #parameterGradients}.
  *
+ * <h2>Threads</h2>
+ * A batch runs in two parallel phases (see {@link Network}): row ranges through {@link #forward}
+ * and {@link #backwardRows}, possibly on several threads at once, then ranges of units through
+ * {@link #parameterGradients}. A layer must write only the rows or units it is given, and give
+ * every value the same bits whatever the ranges, so results never depend on the thread count.
+ *
  * <h2>Adding a kind</h2>
  * A new kind is a class implementing this interface plus a {@link LayerSpec} that creates it;
  * register the spec's kind in {@link LayerSpecs} so model files can name it.

@@ -291,6 +291,28 @@ class CliTest {
                 "--out", part.toString()), "is not the data the checkpoint");
     }
 
+    @Test
+    void trainOnOneAndOnFourThreadsWritesIdenticalParameters() throws IOException {
+        // Layers wide enough and batches large enough that the step is cut into row shards and
+        // gradient pieces on four threads; dropout too, whose masks must not depend on the split.
+        StoredModel[] models = new StoredModel[3];
+        String[] threads = {"1", "4", "3"};
+        for (int i = 0; i < threads.length; i++) {
+            Path out = dir.resolve("threads-" + threads[i] + ".lanes");
+            Run r = lanes("train", "--layers", "64-256-256-10", "--batch", "256", "--epochs", "2", "--dropout", "0.1",
+                    "--threads", threads[i], "--out", out.toString(), "--no-plot", "--progress", "log");
+            assertEquals(0, r.code(), r::toString);
+            models[i] = ModelFile.readModel(out);
+        }
+        for (int i = 1; i < models.length; i++) {
+            for (int l = 0; l < models[0].layers().size(); l++) {
+                String what = threads[i] + " threads, layer " + (l + 1);
+                assertArrayEquals(models[0].layers().get(l).weights(), models[i].layers().get(l).weights(), what);
+                assertArrayEquals(models[0].layers().get(l).biases(), models[i].layers().get(l).biases(), what);
+            }
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code model}: {@code sigmoidMse} (sigmoid everywhere, MSE, as in the notes) or
  * {@code reluSoftmaxCe} (ReLU hidden, softmax with cross-entropy). {@code impl}: the scalar
- * {@code reference}, SIMD on one thread ({@code simd1}) or on all processors ({@code simdAll}).
+ * {@code reference}, SIMD on one thread ({@code simd1}), two ({@code simd2}) or all processors
+ * ({@code simdAll}). {@code batch}: rows per step (256 by default; {@code -p batch=64,256,1024}).
+ * Forks run one after another, so on a noisy machine compare thread counts with
+ * {@code InterleavedJars LANES.jar LANES.jar -threadsOld 1 -threadsNew 2}, which alternates them.
  * After warm-up a step allocates nothing; run with {@code -prof gc} to see it.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -55,6 +58,10 @@ public class TrainingStepBenchmark {
     @Param({"sigmoidMse", "reluSoftmaxCe"})
     public String model;
 
+    /** Rows per mini-batch; samples/s = batch × the score. */
+    @Param({"256"})
+    public int batch;
+
     private Network network;
     private Gradients gradients;
     private Sgd sgd;
@@ -66,6 +73,7 @@ public class TrainingStepBenchmark {
         Kernels k = switch (impl) {
             case "reference" -> Kernels.reference();
             case "simd1" -> simd(1);
+            case "simd2" -> simd(2);
             case "simdAll" -> simd(Runtime.getRuntime().availableProcessors());
             default -> throw new IllegalArgumentException("impl: " + impl);
         };
@@ -79,12 +87,12 @@ public class TrainingStepBenchmark {
         // A small rate keeps the weights (and so the work per step) stable over millions of steps.
         sgd = new Sgd(1e-3f);
         SplittableRandom rnd = new SplittableRandom(2);
-        x = new float[BATCH * SIZES[0]];
+        x = new float[batch * SIZES[0]];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextDouble();
         }
-        y = new float[BATCH * 10];
-        for (int r = 0; r < BATCH; r++) {
+        y = new float[batch * 10];
+        for (int r = 0; r < batch; r++) {
             y[r * 10 + rnd.nextInt(10)] = 1f;
         }
     }
@@ -100,7 +108,7 @@ public class TrainingStepBenchmark {
 
     @Benchmark
     public double step() {
-        double loss = network.lossAndGradients(x, y, BATCH, gradients);
+        double loss = network.lossAndGradients(x, y, batch, gradients);
         sgd.step(network, gradients);
         return loss;
     }

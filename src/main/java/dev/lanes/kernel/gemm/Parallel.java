@@ -137,28 +137,57 @@ public final class Parallel {
         }
     }
 
-    /** The library's helpers, created on demand and never stopped (daemon threads). */
+    /**
+     * The library's helpers, created on demand up to one fewer than the processors, and never
+     * stopped (daemon threads). More would only take turns on the same processors: a call never
+     * needs a helper (its caller runs every task no helper claims), so when every helper is busy
+     * the caller simply does more itself.
+     */
     private static final class Pool {
         /** Grown only under the lock; read without it. */
         private static volatile Helper[] helpers = new Helper[0];
+        private static final int MAX_HELPERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        /** How long a hand-off waits for a helper that is just finishing its last job. */
+        private static final long IDLE_WAIT_NANOS = 20_000;
 
-        /** Hands the fork to an idle helper, creating one if none is idle. */
-        static void handOff(Fork fork) {
-            Helper[] hs = helpers;
-            for (Helper h : hs) {
-                if (h.job.compareAndSet(null, fork)) {
-                    LockSupport.unpark(h);
-                    return;
-                }
+        /**
+         * Hands the fork to an idle helper, creating one if none is idle and the pool may grow;
+         * false when no helper could take it.
+         */
+        static boolean handOff(Fork fork) {
+            if (tryIdle(fork)) {
+                return true;
             }
             synchronized (Pool.class) {
-                Helper h = new Helper(helpers.length + 1);
-                h.job.set(fork);
-                Helper[] grown = java.util.Arrays.copyOf(helpers, helpers.length + 1);
-                grown[grown.length - 1] = h;
-                helpers = grown;
-                h.start();
+                if (helpers.length < MAX_HELPERS) {
+                    Helper h = new Helper(helpers.length + 1);
+                    h.job.set(fork);
+                    Helper[] grown = java.util.Arrays.copyOf(helpers, helpers.length + 1);
+                    grown[grown.length - 1] = h;
+                    helpers = grown;
+                    h.start();
+                    return true;
+                }
             }
+            // A helper that has just run this caller's previous call may not have let go of it yet.
+            long deadline = System.nanoTime() + IDLE_WAIT_NANOS;
+            while (System.nanoTime() - deadline < 0) {
+                if (tryIdle(fork)) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            }
+            return false;
+        }
+
+        private static boolean tryIdle(Fork fork) {
+            for (Helper h : helpers) {
+                if (h.job.compareAndSet(null, fork)) {
+                    LockSupport.unpark(h);
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -197,7 +226,9 @@ public final class Parallel {
             try {
                 for (int h = 0; h < helpers; h++) {
                     if (executor == null) {
-                        Pool.handOff(fork);
+                        if (!Pool.handOff(fork)) {
+                            break; // every helper is busy: the caller does the rest
+                        }
                     } else {
                         executor.execute(fork);
                     }
