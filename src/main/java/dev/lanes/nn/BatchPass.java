@@ -34,8 +34,13 @@ import java.util.function.IntConsumer;
  */
 final class BatchPass {
 
-    /** Shards are at least this many rows. */
-    static final int MIN_SHARD_ROWS = 16;
+    /**
+     * Shards are at least this many rows: each shard packs every layer's W again (~0.1 ms for
+     * 784-512-512-10), which 64 rows amortize. Measured on 2 vCPUs, interleaved: a batch of 64 in
+     * two shards of 32 rows was 1.08–1.15× slower than on one thread; at 128 rows per shard two
+     * threads were 1.2–1.3× faster.
+     */
+    static final int MIN_SHARD_ROWS = 64;
     /**
      * A shard or piece must hold at least this many multiply-adds (~10 µs on one core) to be worth
      * a hand-off to another thread; smaller batches run on fewer threads, so more threads never

@@ -31,7 +31,7 @@ class ParallelUpdateTest {
     @Test
     void splitUpdatesAreBitIdenticalToOneThread() {
         SplittableRandom rnd = new SplittableRandom(5);
-        int n = VectorKernels.PARALLEL_UPDATE * 3 + 77;
+        int n = VectorKernels.PARALLEL_UPDATE + 77;
         int off = 13;
         float[] g = random(rnd, n + 2 * off);
         float[] p0 = random(rnd, n + 2 * off);
