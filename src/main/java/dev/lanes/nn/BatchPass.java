@@ -47,6 +47,12 @@ final class BatchPass {
      * make a small batch slower.
      */
     static final long MIN_TASK_WORK = 1L << 20;
+    /**
+     * A gradient run is at least this many multiply-adds (~0.4 ms on one core). Measured on 2
+     * vCPUs, interleaved: a 64-row batch of 784-512-512-10 (43M multiply-adds of gradients) in two
+     * runs of ~21M was slower than in one.
+     */
+    static final long MIN_RUN_WORK = 1L << 25;
     /** Pieces of a layer's parameter gradients are at least this many units. */
     static final int MIN_PIECE_UNITS = 8;
 
@@ -97,6 +103,20 @@ final class BatchPass {
         }
         long byWork = (long) rows * forwardWorkPerRow * passes / MIN_TASK_WORK;
         return (int) Math.max(1, Math.min(threads, Math.min(rows / MIN_SHARD_ROWS, byWork)));
+    }
+
+    /** The number of gradient runs for {@code total} multiply-adds of parameter gradients. */
+    int gradientRuns(long total) {
+        return (int) Math.max(1, Math.min(kernels.threads(), total / MIN_RUN_WORK));
+    }
+
+    /** The multiply-adds of the parameter gradients of a batch of rows. */
+    long gradientWork(int rows) {
+        long total = 0;
+        for (Layer l : layers) {
+            total += l.gradientWorkPerUnit(rows) * l.gradientUnits();
+        }
+        return total;
     }
 
     /** First row of shard s of n over a batch of rows. */
@@ -188,7 +208,10 @@ final class BatchPass {
             if (count == 0) {
                 return;
             }
-            Kernels k = shards == 1 ? kernels : single;
+            // One shard runs on the calling thread alone: letting its products split themselves
+            // over threads instead (each a fork/join, each thread packing a whole operand) was
+            // slower than one thread for a 64-row batch here.
+            Kernels k = single;
             Workspace w = workspace;
             int last = layers.length - 1;
             for (int l = 0; l <= last; l++) {
@@ -231,11 +254,8 @@ final class BatchPass {
      * every layer (each piece packs the layer's whole input again).
      */
     private void computeParameterGradients(float[] x, int rows, float[] grad) {
-        long total = 0;
-        for (Layer l : layers) {
-            total += l.gradientWorkPerUnit(rows) * l.gradientUnits();
-        }
-        int runs = (int) Math.max(1, Math.min(kernels.threads(), total / MIN_TASK_WORK));
+        long total = gradientWork(rows);
+        int runs = gradientRuns(total);
         int pieces = 0;
         long before = 0;
         for (int l = 0; l < layers.length; l++) {
@@ -293,7 +313,7 @@ final class BatchPass {
 
         @Override
         public void accept(int run) {
-            Kernels k = parallel ? single : kernels;
+            Kernels k = single;
             for (int p = 0; p < pieces; p++) {
                 if (parallel && pieceRun[p] != run) {
                     continue;

@@ -88,9 +88,9 @@ class ParallelStepTest {
 
     @Test
     void reluSoftmaxWithDropoutAndAdamWIsBitIdenticalForEveryThreadCount() {
-        NetworkSpec spec = Network.builder(200).dense(96, Activation.RELU).dropout(0.2)
-                .dense(64, Activation.GELU).dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
-        // 1100 rows: up to 16 shards of at least 64 rows
+        NetworkSpec spec = Network.builder(400).dense(256, Activation.RELU).dropout(0.2)
+                .dense(256, Activation.GELU).dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
+        // 1100 rows: up to 16 shards of at least 64 rows, and 5 gradient runs
         Outcome one = run(spec, simd(1), 1100, 4, Adam.adamW(1e-3f, 0.01f), 1.0);
         for (int t : THREADS) {
             assertSameBits(one, run(spec, simd(t), 1100, 4, Adam.adamW(1e-3f, 0.01f), 1.0), t + " threads");
@@ -109,15 +109,15 @@ class ParallelStepTest {
 
     @Test
     void anExecutorOfTheEmbeddingProgramGivesTheSameBits() throws Exception {
-        NetworkSpec spec = NetworkSpec.of(new int[] {200, 128, 64, 10}, Activation.SILU, Activation.SOFTMAX,
+        NetworkSpec spec = NetworkSpec.of(new int[] {784, 256, 256, 10}, Activation.SILU, Activation.SOFTMAX,
                 Loss.CROSS_ENTROPY);
-        Outcome one = run(spec, simd(1), 256, 4, new Adam(1e-3f), 0);
+        Outcome one = run(spec, simd(1), 512, 3, new Adam(1e-3f), 0);
         for (int poolSize : new int[] {1, 2, 5}) {
             ExecutorService pool = Executors.newFixedThreadPool(poolSize);
             try {
                 Kernels k = Kernels.create(KernelConfig.defaults().withImplementation(KernelConfig.Implementation.SIMD)
                         .withThreads(4).withExecutor(pool));
-                assertSameBits(one, run(spec, k, 256, 4, new Adam(1e-3f), 0), "executor of " + poolSize);
+                assertSameBits(one, run(spec, k, 512, 3, new Adam(1e-3f), 0), "executor of " + poolSize);
             } finally {
                 pool.shutdown();
             }
@@ -134,6 +134,14 @@ class ParallelStepTest {
         assertEquals(2, p.shards(128, 3));
         assertEquals(1, p.shards(127, 3), "fewer than two shards' worth of rows");
         assertEquals(1, p.shards(64, 3));
+        assertEquals(4, p.gradientRuns(p.gradientWork(256)), "171M multiply-adds of gradients");
+        assertEquals(1, p.gradientRuns(p.gradientWork(32)));
+        NetworkSpec wide = Network.builder(400).dense(256, Activation.RELU).dropout(0.2)
+                .dense(256, Activation.GELU).dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
+        Network w = Network.create(wide, 1, simd(16));
+        BatchPass pw = new BatchPass(layersOf(w), wide.sizes(), w.workspace(), w.kernels(), wide.loss(), true);
+        assertEquals(16, pw.shards(1100, 3), "the determinism test above really runs 16 shards");
+        assertTrue(pw.gradientRuns(pw.gradientWork(1093)) >= 3, "... and several gradient runs");
         NetworkSpec tiny = NetworkSpec.of(new int[] {64, 64, 10}, Activation.RELU, Activation.SOFTMAX,
                 Loss.CROSS_ENTROPY);
         Network small = Network.create(tiny, 1, simd(4));
