@@ -3,6 +3,7 @@ package dev.lanes.cli;
 import dev.lanes.io.Models;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.Loss;
+import dev.lanes.optim.LearningRateSchedule;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -14,8 +15,9 @@ import java.util.function.Function;
 
 /**
  * The typed choices every command shares: one converter and one list of names per kind, so
- * activations, losses, optimizers and output formats are spelled, matched (case-insensitively,
- * '-' and '_' alike) and listed in {@code --help} the same way everywhere.
+ * activations, losses, optimizers, learning-rate schedules, preprocessing, progress display and
+ * output formats are spelled, matched (case-insensitively, '-' and '_' alike) and listed in
+ * {@code --help} the same way everywhere.
  */
 final class Choices {
 
@@ -34,6 +36,24 @@ final class Choices {
     /** How {@code predict} writes its results. */
     enum Format {
         CSV, JSON
+    }
+
+    /** The input preprocessing of {@code train}; {@code AUTO} is resolved from the data's format. */
+    enum Preprocess {
+        AUTO, STANDARDIZE, MIN_MAX, NONE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** How {@code train} shows its progress. */
+    enum Progress {
+        AUTO, BAR, LOG;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private static String key(String s) {
@@ -110,6 +130,48 @@ final class Choices {
         @Override
         public Iterator<String> iterator() {
             return names(OptimizerName.values(), OptimizerName::label);
+        }
+    }
+
+    static final class ScheduleConverter implements ITypeConverter<LearningRateSchedule> {
+        @Override
+        public LearningRateSchedule convert(String value) {
+            return parse(value, LearningRateSchedule.values(), LearningRateSchedule::label, "one of");
+        }
+    }
+
+    static final class Schedules implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return names(LearningRateSchedule.values(), LearningRateSchedule::label);
+        }
+    }
+
+    static final class PreprocessConverter implements ITypeConverter<Preprocess> {
+        @Override
+        public Preprocess convert(String value) {
+            return parse(value, Preprocess.values(), Preprocess::label, "one of");
+        }
+    }
+
+    static final class Preprocessings implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return names(Preprocess.values(), Preprocess::label);
+        }
+    }
+
+    static final class ProgressConverter implements ITypeConverter<Progress> {
+        @Override
+        public Progress convert(String value) {
+            return parse(value, Progress.values(), Progress::label, "one of");
+        }
+    }
+
+    static final class Progresses implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return names(Progress.values(), Progress::label);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
 import dev.lanes.optim.Adam;
+import dev.lanes.optim.LearningRateSchedule;
 import dev.lanes.optim.Momentum;
 import dev.lanes.optim.Optimizer;
 import dev.lanes.optim.Sgd;
@@ -106,6 +107,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate (default: 0.001 for adam, 0.1 for sgd and momentum).")
     Float learningRate;
 
+    @Option(names = "--lr-schedule", defaultValue = "cosine", paramLabel = "NAME",
+            converter = Choices.ScheduleConverter.class, completionCandidates = Choices.Schedules.class,
+            description = "How the learning rate changes over the run: ${COMPLETION-CANDIDATES}. cosine (default) "
+                    + "anneals it after every batch from --lr down to nearly 0 at the end of --epochs; constant "
+                    + "keeps --lr. A cosine run is resumed with the same --epochs.")
+    LearningRateSchedule schedule;
+
     @Option(names = "--momentum", converter = Ranges.Momentum.class, defaultValue = "0.9", paramLabel = "MU",
             description = "Momentum coefficient of --optimizer momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
@@ -146,12 +154,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Same as --preprocess none.")
     boolean noStandardize;
 
-    @Option(names = "--preprocess", paramLabel = "auto|standardize|min-max|none", defaultValue = "auto",
-            description = "Input preprocessing fitted on the training part and kept in the model: standardize "
-                    + "(mean 0, deviation 1, with a variance floor), min-max (each feature's training range to "
-                    + "[0, 1]) or none. auto (default): none for IDX images, whose pixels the reader already "
-                    + "scales to [0, 1]; standardize otherwise.")
-    String preprocess;
+    @Option(names = "--preprocess", paramLabel = "NAME", defaultValue = "auto",
+            converter = Choices.PreprocessConverter.class, completionCandidates = Choices.Preprocessings.class,
+            description = "Input preprocessing, one of ${COMPLETION-CANDIDATES}, fitted on the training part and "
+                    + "kept in the model: standardize (mean 0, deviation 1, with a variance floor), min-max (each "
+                    + "feature's training range to [0, 1]) or none. auto (default): none for IDX images, whose "
+                    + "pixels the reader already scales to [0, 1]; standardize otherwise.")
+    Choices.Preprocess preprocess;
 
     @Option(names = "--out", defaultValue = "model.lanes", paramLabel = "FILE",
             description = "The model file to write (default: ${DEFAULT-VALUE}); the checkpoint is FILE.ckpt, the plot FILE.png.")
@@ -164,10 +173,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-plot", negatable = false, description = "Do not write the PNG plot.")
     boolean noPlot;
 
-    @Option(names = "--progress", paramLabel = "auto|bar|log", defaultValue = "auto",
-            description = "auto (default): a progress bar on a terminal, redrawn at most 10 times a second and "
-                    + "replaced by one summary line per epoch; bar: always; log: only the summary lines.")
-    String progress;
+    @Option(names = "--progress", paramLabel = "NAME", defaultValue = "auto",
+            converter = Choices.ProgressConverter.class, completionCandidates = Choices.Progresses.class,
+            description = "Progress display, one of ${COMPLETION-CANDIDATES}. auto (default): a progress bar on a "
+                    + "terminal, redrawn at most 10 times a second and replaced by one summary line per epoch; "
+                    + "bar: always; log: only the summary lines.")
+    Choices.Progress progress;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -176,6 +187,9 @@ final class TrainCommand implements Callable<Integer> {
     private static final List<String> RUN_SETTINGS = List.of("--layers", "--activation", "--output-activation",
             "--loss", "--optimizer", "--lr", "--momentum", "--batch", "--seed", "--validation", "--test",
             "--no-standardize");
+
+    /** Checkpoint key of the epoch count a non-constant learning-rate schedule spans. */
+    private static final String SCHEDULE_EPOCHS = "lr-schedule.epochs";
 
     /** Checkpoint key of the per-epoch metrics so far, so the plot of a resumed run shows every epoch. */
     private static final String HISTORY = "history";
@@ -260,7 +274,8 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer opt = optimizer();
         Progress listener = new Progress(cl, train.size(), epochs, classes);
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)
-                .listener(listener).earlyStopping(patience, 0).clipNorm(clipNorm).build();
+                .learningRateSchedule(schedule).listener(listener).earlyStopping(patience, 0).clipNorm(clipNorm)
+                .build();
         Path ckpt = sibling(out, ".ckpt");
         List<String> classNames = classes ? train.classNames() : List.of();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -289,11 +304,11 @@ final class TrainCommand implements Callable<Integer> {
                 testSet == null ? 0 : testSet.size(), testData == null ? "" : " in " + testData
                         + (testLabels == null ? "" : " + " + testLabels), train.features(),
                 classes ? train.classes() + " classes" : train.outputs() + " targets");
-        o.printf("preprocessing: %s%s%n", prep, preprocess.equals("auto")
+        o.printf("preprocessing: %s%s%n", prep, preprocess == Choices.Preprocess.AUTO
                 ? (dataOptions.labels != null ? " (auto: IDX pixels are already scaled to [0, 1])"
                         : " (auto; --preprocess min-max|none to change)") : "");
-        o.printf("network: %s, %,d parameters; optimizer %s, batch %d, seed %d%n", netSpec,
-                netSpec.parameterCount(), opt, batch, seed);
+        o.printf("network: %s, %,d parameters; optimizer %s, %s learning rate, batch %d, seed %d%n", netSpec,
+                netSpec.parameterCount(), opt, schedule.label(), batch, seed);
         o.printf("kernels: %s%n", kernels.describe());
         TrainingResult result = null;
         int epochsDone;
@@ -314,7 +329,8 @@ final class TrainCommand implements Callable<Integer> {
                     o.printf("the checkpoint %s holds the finished run (%d epochs); writing its model%n",
                             resume, state.epochsCompleted());
                     Trainer finish = Trainer.builder().epochs(state.epochsCompleted()).batchSize(batch).seed(seed)
-                            .optimizer(opt).listener(listener).earlyStopping(patience, 0).clipNorm(clipNorm).build();
+                            .optimizer(opt).learningRateSchedule(schedule).listener(listener)
+                            .earlyStopping(patience, 0).clipNorm(clipNorm).build();
                     try {
                         result = finish.resume(net, state, train, val);
                     } catch (IllegalArgumentException e) {
@@ -401,8 +417,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads the data and splits it. The whole data set is referenced only here, so once the parts
-     * (copies) exist it can be collected: large data is not held twice during training.
+     * Reads the data and splits it. The parts are views of the data set's one feature array
+     * ({@link Dataset#split}), so the values are held once, during the split and after it.
      */
     private Parts loadParts(CommandLine cl) {
         Dataset all = dataOptions.load(null);
@@ -469,12 +485,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (layers != null && Arrays.stream(layers).anyMatch(n -> n < 1)) {
             bad.add("--layers widths must be positive but were " + Arrays.toString(layers));
-        }
-        if (!List.of("auto", "bar", "log").contains(progress)) {
-            bad.add("--progress must be auto, bar or log but was '" + progress + "'");
-        }
-        if (!List.of("auto", "standardize", "min-max", "none").contains(preprocess)) {
-            bad.add("--preprocess must be auto, standardize, min-max or none but was '" + preprocess + "'");
         }
         if (!(dropout >= 0 && dropout < 1)) {
             bad.add("--dropout must be in [0, 1) but was " + dropout);
@@ -603,6 +613,8 @@ final class TrainCommand implements Callable<Integer> {
         c.put("--test", Double.toString(test));
         c.put("--no-standardize", Boolean.toString(noStandardize));
         c.put("--preprocess", preprocessing());
+        c.put("--lr-schedule", schedule.label());
+        c.put(SCHEDULE_EPOCHS, Integer.toString(epochs));
         c.put("--patience", Integer.toString(patience));
         c.put("--dropout", Double.toString(dropout));
         c.put("--weight-decay", Float.toString(weightDecayUsed()));
@@ -616,10 +628,10 @@ final class TrainCommand implements Callable<Integer> {
         if (noStandardize) {
             return "none";
         }
-        if (preprocess.equals("auto")) {
+        if (preprocess == Choices.Preprocess.AUTO) {
             return dataOptions.labels != null ? "none" : "standardize";
         }
-        return preprocess;
+        return preprocess.label();
     }
 
     private float learningRateUsed() {
@@ -663,8 +675,13 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--preprocess " + given + " differs from the value "
                         + savedPrep + " of the checkpoint " + resume + "; a resumed run keeps its settings");
             }
-            preprocess = savedPrep;
+            try {
+                preprocess = new Choices.PreprocessConverter().convert(savedPrep);
+            } catch (RuntimeException e) {
+                throw CliException.badInput(resume + ": malformed setting --preprocess=" + excerpt(savedPrep), e);
+            }
         }
+        adoptSchedule(cl, saved);
         String p = saved.get("--patience");
         if (p != null && !pr.hasMatchedOption("--patience")) {
             try {
@@ -694,6 +711,43 @@ final class TrainCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw CliException.badInput(resume + ": malformed setting " + option + "=" + value, e);
             }
+        }
+    }
+
+    /**
+     * Takes the learning-rate schedule from a checkpoint (one written before schedules existed ran
+     * at a constant rate). A schedule other than constant spans the epochs the run asked for, so
+     * it can only be resumed up to that same count.
+     */
+    private void adoptSchedule(CommandLine cl, Map<String, String> saved) {
+        CommandLine.ParseResult pr = cl.getParseResult();
+        String value = saved.getOrDefault("--lr-schedule", LearningRateSchedule.CONSTANT.label());
+        LearningRateSchedule had;
+        try {
+            had = new Choices.ScheduleConverter().convert(value);
+        } catch (RuntimeException e) {
+            throw CliException.badInput(resume + ": malformed setting --lr-schedule=" + excerpt(value), e);
+        }
+        if (pr.hasMatchedOption("--lr-schedule") && schedule != had) {
+            throw new CommandLine.ParameterException(cl, "--lr-schedule " + schedule.label() + " differs from the value "
+                    + had.label() + " of the checkpoint " + resume + "; a resumed run keeps its settings");
+        }
+        schedule = had;
+        if (had == LearningRateSchedule.CONSTANT) {
+            return;
+        }
+        String span = saved.get(SCHEDULE_EPOCHS);
+        int spanEpochs;
+        try {
+            spanEpochs = Integer.parseInt(String.valueOf(span));
+        } catch (NumberFormatException e) {
+            throw CliException.badInput(resume + ": malformed setting " + SCHEDULE_EPOCHS + "=" + excerpt(String.valueOf(span)), e);
+        }
+        if (spanEpochs != epochs) {
+            throw new CommandLine.ParameterException(cl, "--epochs " + epochs + " differs from the " + spanEpochs
+                    + " epochs of the run in the checkpoint " + resume + ": its " + had.label()
+                    + " learning-rate schedule spans exactly those; resume with --epochs " + spanEpochs
+                    + " (a run can be extended only with --lr-schedule constant)");
         }
     }
 
@@ -839,7 +893,8 @@ final class TrainCommand implements Callable<Integer> {
             this.trainRows = trainRows;
             this.totalEpochs = totalEpochs;
             java.io.Console console = System.console();
-            this.bar = progress.equals("bar") || (progress.equals("auto") && console != null && console.isTerminal());
+            this.bar = progress == Choices.Progress.BAR
+                    || (progress == Choices.Progress.AUTO && console != null && console.isTerminal());
         }
 
         @Override

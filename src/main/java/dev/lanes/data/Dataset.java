@@ -18,6 +18,11 @@ import java.util.SplittableRandom;
  * <p>Every value is checked on construction: features and targets must be finite, labels in range,
  * array lengths consistent. The factories copy their arguments, so later changes to the caller's
  * arrays do not affect the dataset.
+ *
+ * <p>{@link #subset} and {@link #split} do not copy rows: their results are views that share this
+ * dataset's (never modified) arrays and keep only a row index each, so splitting a large data set
+ * into training, validation and test parts holds its values once. The shared arrays stay in memory
+ * as long as any view of them is reachable.
  */
 public final class Dataset {
 
@@ -29,6 +34,7 @@ public final class Dataset {
     private final float[] y;          // size × outputs, row-major (one-hot for classification)
     private final int[] labels;       // null for regression
     private final List<String> classNames;  // empty for regression
+    private final int[] rows;         // null: row i is row i of x, y, labels; else row rows[i] of them
 
     /** The two parts of a {@link #split(double, long)}. */
     public record Split(Dataset first, Dataset second) {
@@ -42,14 +48,21 @@ public final class Dataset {
     // Takes ownership of the arrays: callers have validated them and must not keep references.
     private Dataset(String name, int features, int outputs, float[] x, float[] y, int[] labels,
                     List<String> classNames) {
+        this(name, features, outputs, x, y, labels, classNames, null);
+    }
+
+    // A view when rows != null: rows[i] is the row of x, y and labels that is row i here.
+    private Dataset(String name, int features, int outputs, float[] x, float[] y, int[] labels,
+                    List<String> classNames, int[] rows) {
         this.name = name;
         this.features = features;
         this.outputs = outputs;
-        this.size = x.length / features;
+        this.size = rows == null ? x.length / features : rows.length;
         this.x = x;
         this.y = y;
         this.labels = labels;
         this.classNames = classNames;
+        this.rows = rows;
     }
 
     /**
@@ -149,35 +162,35 @@ public final class Dataset {
     /** The class index of row {@code i}, or -1 for regression. */
     public int label(int i) {
         Objects.checkIndex(i, size);
-        return labels != null ? labels[i] : -1;
+        return labels != null ? labels[at(i)] : -1;
     }
 
     /** Feature {@code j} of row {@code i}. */
     public float feature(int i, int j) {
         Objects.checkIndex(i, size);
         Objects.checkIndex(j, features);
-        return x[i * features + j];
+        return x[at(i) * features + j];
     }
 
     /** Target {@code j} of row {@code i} (for classification, 1 if {@code j == label(i)}, else 0). */
     public float target(int i, int j) {
         Objects.checkIndex(i, size);
         Objects.checkIndex(j, outputs);
-        return y[i * outputs + j];
+        return y[at(i) * outputs + j];
     }
 
     /** Copies the {@link #features()} values of row {@code i} to {@code dst[dstOffset ...]}. */
     public void copyFeatures(int i, float[] dst, int dstOffset) {
         Objects.checkIndex(i, size);
         Objects.checkFromIndexSize(dstOffset, features, dst.length);
-        System.arraycopy(x, i * features, dst, dstOffset, features);
+        System.arraycopy(x, at(i) * features, dst, dstOffset, features);
     }
 
     /** Copies the {@link #outputs()} target values of row {@code i} to {@code dst[dstOffset ...]}. */
     public void copyTargets(int i, float[] dst, int dstOffset) {
         Objects.checkIndex(i, size);
         Objects.checkFromIndexSize(dstOffset, outputs, dst.length);
-        System.arraycopy(y, i * outputs, dst, dstOffset, outputs);
+        System.arraycopy(y, at(i) * outputs, dst, dstOffset, outputs);
     }
 
     /**
@@ -190,12 +203,12 @@ public final class Dataset {
 
     /** A copy of the whole feature matrix, row-major {@code size × features}. */
     public float[] featureMatrix() {
-        return x.clone();
+        return rows == null ? x.clone() : gather(x, features);
     }
 
     /** A copy of the whole target matrix, row-major {@code size × outputs}. */
     public float[] targetMatrix() {
-        return y.clone();
+        return rows == null ? y.clone() : gather(y, outputs);
     }
 
     /** A copy of the labels (length {@code size}); throws for regression. */
@@ -203,12 +216,20 @@ public final class Dataset {
         if (labels == null) {
             throw new IllegalStateException(name + " is a regression dataset and has no labels");
         }
-        return labels.clone();
+        if (rows == null) {
+            return labels.clone();
+        }
+        int[] l = new int[size];
+        for (int i = 0; i < size; i++) {
+            l[i] = labels[rows[i]];
+        }
+        return l;
     }
 
     /**
      * A dataset of rows {@code indices[0], indices[1], ...} of this one, in that order. Indices may
-     * repeat (e.g. for bootstrap samples). Same name, class count and class names.
+     * repeat (e.g. for bootstrap samples). Same name, class count and class names. A view: it
+     * shares this dataset's values and holds only a copy of the indices.
      */
     public Dataset subset(int[] indices) {
         Objects.requireNonNull(indices, "indices");
@@ -218,24 +239,18 @@ public final class Dataset {
                         + ", outside [0, " + size + ")");
             }
         }
-        float[] sx = new float[Math.multiplyExact(indices.length, features)];
-        float[] sy = new float[Math.multiplyExact(indices.length, outputs)];
-        int[] sl = labels != null ? new int[indices.length] : null;
+        int[] view = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
-            int i = indices[k];
-            System.arraycopy(x, i * features, sx, k * features, features);
-            System.arraycopy(y, i * outputs, sy, k * outputs, outputs);
-            if (sl != null) {
-                sl[k] = labels[i];
-            }
+            view[k] = at(indices[k]);
         }
-        return new Dataset(name, features, outputs, sx, sy, sl, classNames);
+        return new Dataset(name, features, outputs, x, y, labels, classNames, view);
     }
 
     /**
      * Splits the rows at random: a seeded shuffle, then a cut. The second part gets
      * {@code round(secondFraction * size())} rows, the first the rest; within each part rows keep
-     * their original relative order. The same seed always gives the same split.
+     * their original relative order. The same seed always gives the same split. Both parts are
+     * views that share this dataset's values ({@link #subset}).
      *
      * @param secondFraction fraction of rows for the second part (e.g. the test set), in [0, 1]
      * @param seed           seed of the shuffle
@@ -299,7 +314,7 @@ public final class Dataset {
     /** The same data under another name. */
     public Dataset withName(String newName) {
         checkName(newName);
-        return new Dataset(newName, features, outputs, x, y, labels, classNames);
+        return new Dataset(newName, features, outputs, x, y, labels, classNames, rows);
     }
 
     /** The same classification data with other class names (one distinct name per class). */
@@ -308,7 +323,7 @@ public final class Dataset {
             throw new IllegalStateException(name + " is a regression dataset and has no classes");
         }
         Objects.requireNonNull(names, "names");
-        return new Dataset(name, features, outputs, x, y, labels, checkClassNames(names, outputs));
+        return new Dataset(name, features, outputs, x, y, labels, checkClassNames(names, outputs), rows);
     }
 
     /** Number of rows of each class (length {@code classes()}); throws for regression. */
@@ -317,8 +332,8 @@ public final class Dataset {
             throw new IllegalStateException(name + " is a regression dataset and has no classes");
         }
         int[] counts = new int[outputs];
-        for (int l : labels) {
-            counts[l]++;
+        for (int i = 0; i < size; i++) {
+            counts[labels[at(i)]]++;
         }
         return counts;
     }
@@ -331,13 +346,33 @@ public final class Dataset {
 
     // ---- package-private access for Standardizer and the readers (no copies) ----
 
-    float[] rawFeatures() {
+    /** The feature array this dataset reads, shared with its views; row i is at {@link #offset}(i). */
+    float[] storage() {
         return x;
     }
 
-    /** Same targets/labels/names, new features (owned, validated by the caller's construction). */
+    /** Where row {@code i}'s features start in {@link #storage()}. */
+    int offset(int i) {
+        return at(i) * features;
+    }
+
+    /** Whether this dataset is a view of another's arrays (a subset or part of a split). */
+    boolean isView() {
+        return rows != null;
+    }
+
+    /**
+     * Same name, class names and rows, new features {@code newX} ({@code size × features},
+     * row-major, owned, validated by the caller). Targets and labels are shared when this dataset
+     * is not a view, else gathered into arrays of its own (a small copy: one row of targets is
+     * {@code outputs} values against {@code features}).
+     */
     Dataset withFeaturesUnchecked(float[] newX) {
-        return new Dataset(name, features, outputs, newX, y, labels, classNames);
+        if (rows == null) {
+            return new Dataset(name, features, outputs, newX, y, labels, classNames);
+        }
+        return new Dataset(name, features, outputs, newX, gather(y, outputs), labels == null ? null : labels(),
+                classNames);
     }
 
     /** Classification dataset taking ownership of its arrays, which the caller has validated. */
@@ -362,9 +397,24 @@ public final class Dataset {
         }
         int[] fill = new int[outputs];
         for (int i = 0; i < size; i++) {
-            byClass[labels[i]][fill[labels[i]]++] = i;
+            int l = labels[at(i)];
+            byClass[l][fill[l]++] = i;
         }
         return byClass;
+    }
+
+    /** The row of x, y and labels that is row i here (i already checked). */
+    private int at(int i) {
+        return rows == null ? i : rows[i];
+    }
+
+    /** This dataset's rows of {@code a} (row width {@code width}), as a new compact array. */
+    private float[] gather(float[] a, int width) {
+        float[] out = new float[Math.multiplyExact(size, width)];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(a, at(i) * width, out, i * width, width);
+        }
+        return out;
     }
 
     static void shuffle(int[] a, SplittableRandom random) {

@@ -79,10 +79,10 @@ public final class Standardizer {
             throw new IllegalArgumentException("cannot fit a standardizer on " + train.name()
                     + ": it has no rows");
         }
-        float[] x = train.rawFeatures();
+        float[] x = train.storage();
         double[] sum = new double[f];
         for (int i = 0; i < n; i++) {
-            int row = i * f;
+            int row = train.offset(i);
             for (int j = 0; j < f; j++) {
                 sum[j] += x[row + j];
             }
@@ -94,7 +94,7 @@ public final class Standardizer {
         // Two passes: the one-pass E[x²] - E[x]² loses everything for features with large offsets.
         double[] sq = new double[f];
         for (int i = 0; i < n; i++) {
-            int row = i * f;
+            int row = train.offset(i);
             for (int j = 0; j < f; j++) {
                 double d = x[row + j] - m[j];
                 sq[j] += d * d;
@@ -132,13 +132,13 @@ public final class Standardizer {
             throw new IllegalArgumentException("cannot fit a min-max scaler on " + train.name()
                     + ": it has no rows");
         }
-        float[] x = train.rawFeatures();
+        float[] x = train.storage();
         float[] min = new float[f];
         float[] max = new float[f];
-        System.arraycopy(x, 0, min, 0, f);
-        System.arraycopy(x, 0, max, 0, f);
+        System.arraycopy(x, train.offset(0), min, 0, f);
+        System.arraycopy(x, train.offset(0), max, 0, f);
         for (int i = 1; i < n; i++) {
-            int row = i * f;
+            int row = train.offset(i);
             for (int j = 0; j < f; j++) {
                 float v = x[row + j];
                 if (v < min[j]) {
@@ -205,7 +205,7 @@ public final class Standardizer {
     public Dataset apply(Dataset d) {
         Objects.requireNonNull(d, "d");
         checkFeatures(d.features(), d.name());
-        float[] x = d.rawFeatures().clone();
+        float[] x = d.featureMatrix();
         transform(x, 0, d.size());
         for (int k = 0; k < x.length; k++) {
             if (!Float.isFinite(x[k])) {

@@ -17,6 +17,7 @@ import java.util.List;
 public final class Adam implements Optimizer {
 
     private final float learningRate;
+    private float rate;                 // learningRate × the schedule's factor
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -47,6 +48,7 @@ public final class Adam implements Optimizer {
         }
         Optimizers.checkWeightDecay(weightDecay);
         this.learningRate = learningRate;
+        this.rate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -75,12 +77,19 @@ public final class Adam implements Optimizer {
         steps++;
         float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, steps)));
         float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, steps)));
-        network.kernels().adamUpdate(m.length, learningRate, beta1, beta2, c1, c2, epsilon, weightDecay,
+        network.kernels().adamUpdate(m.length, rate, beta1, beta2, c1, c2, epsilon, weightDecay,
                 g.flat(), m, v, network.parameters(), 0);
     }
 
     @Override
+    public void learningRateFactor(float factor) {
+        Optimizers.checkFactor(factor);
+        rate = learningRate * factor;
+    }
+
+    @Override
     public void reset() {
+        rate = learningRate;
         m = null;
         v = null;
         steps = 0;

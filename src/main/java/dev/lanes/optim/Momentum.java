@@ -14,6 +14,7 @@ import java.util.List;
 public final class Momentum implements Optimizer {
 
     private final float learningRate;
+    private float rate;                 // learningRate × the schedule's factor
     private final float momentum;
     private final float weightDecay;
     private float[] velocity;
@@ -39,6 +40,7 @@ public final class Momentum implements Optimizer {
         }
         Optimizers.checkWeightDecay(weightDecay);
         this.learningRate = learningRate;
+        this.rate = learningRate;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
     }
@@ -55,13 +57,20 @@ public final class Momentum implements Optimizer {
             velocity = new float[network.parameterCount()];
         }
         Optimizers.checkSize(velocity, network, "momentum state");
-        network.kernels().momentumUpdate(velocity.length, learningRate, momentum, weightDecay,
+        network.kernels().momentumUpdate(velocity.length, rate, momentum, weightDecay,
                 g.flat(), velocity, network.parameters(), 0);
         steps++;
     }
 
     @Override
+    public void learningRateFactor(float factor) {
+        Optimizers.checkFactor(factor);
+        rate = learningRate * factor;
+    }
+
+    @Override
     public void reset() {
+        rate = learningRate;
         velocity = null;
         steps = 0;
     }

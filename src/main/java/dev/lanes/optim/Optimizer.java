@@ -21,6 +21,25 @@ public interface Optimizer {
     /** Applies one update to every W and b of {@code network} using {@code gradients}. */
     void step(Network network, Gradients gradients);
 
+    /**
+     * Multiplies the learning rate given at construction by {@code factor} for the following
+     * steps, until called again; 1 restores it. A {@link LearningRateSchedule} sets it before every
+     * step. The factor is not part of {@link #state()}: the schedule sets it again on resumption.
+     *
+     * <p>The default implementation accepts only 1: an optimizer that does not override it cannot
+     * be scheduled.
+     *
+     * @param factor in (0, 1]
+     * @throws IllegalArgumentException if {@code factor} is outside (0, 1]
+     * @throws UnsupportedOperationException from the default implementation for a factor other than 1
+     */
+    default void learningRateFactor(float factor) {
+        Optimizers.checkFactor(factor);
+        if (factor != 1f) {
+            throw new UnsupportedOperationException("the optimizer " + name() + " has no adjustable learning rate");
+        }
+    }
+
     /** Forgets all state, as if no step had been taken. */
     void reset();
 

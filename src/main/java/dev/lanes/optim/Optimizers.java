@@ -17,6 +17,12 @@ final class Optimizers {
         }
     }
 
+    static void checkFactor(float factor) {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException("the learning-rate factor must be in (0, 1] but was " + factor);
+        }
+    }
+
     static void checkLearningRate(float learningRate) {
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be finite and > 0 but was " + learningRate);

@@ -14,6 +14,7 @@ import java.util.List;
 public final class Sgd implements Optimizer {
 
     private final float learningRate;
+    private float rate;                 // learningRate × the schedule's factor
     private final float weightDecay;
     private long steps;
 
@@ -30,6 +31,7 @@ public final class Sgd implements Optimizer {
         Optimizers.checkLearningRate(learningRate);
         Optimizers.checkWeightDecay(weightDecay);
         this.learningRate = learningRate;
+        this.rate = learningRate;
         this.weightDecay = weightDecay;
     }
 
@@ -49,15 +51,22 @@ public final class Sgd implements Optimizer {
         Kernels k = network.kernels();
         float[] theta = network.parameters();
         if (weightDecay != 0f) {
-            k.scale(theta.length, 1f - learningRate * weightDecay, theta, 0);
+            k.scale(theta.length, 1f - rate * weightDecay, theta, 0);
         }
         // θ −= η·∂C/∂θ over every W and b at once
-        k.axpy(theta.length, -learningRate, g.flat(), 0, theta, 0);
+        k.axpy(theta.length, -rate, g.flat(), 0, theta, 0);
         steps++;
     }
 
     @Override
+    public void learningRateFactor(float factor) {
+        Optimizers.checkFactor(factor);
+        rate = learningRate * factor;
+    }
+
+    @Override
     public void reset() {
+        rate = learningRate;
         steps = 0;
     }
 

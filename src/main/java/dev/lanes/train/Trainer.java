@@ -6,6 +6,7 @@ import dev.lanes.nn.Evaluation;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 import dev.lanes.optim.GradientClipping;
+import dev.lanes.optim.LearningRateSchedule;
 import dev.lanes.optim.Optimizer;
 
 import java.util.ArrayList;
@@ -19,7 +20,9 @@ import java.util.Objects;
  * validation loss has not improved by more than {@code minDelta} for {@code patience} epochs, and
  * the network then gets back the weights of its best epoch (a copy of the flat parameters kept
  * whenever the validation loss improves). With {@code clipNorm} the global gradient norm of each
- * batch is clipped before the optimizer step.
+ * batch is clipped before the optimizer step. A {@link LearningRateSchedule} sets the optimizer's
+ * learning-rate factor before every step, from the step's place among the
+ * {@code epochs × batches} steps of the whole run (early stopping does not shorten the schedule).
  *
  * <p>A non-finite batch loss stops training with a {@link TrainingDivergedException} naming the
  * epoch and batch. {@link #checkpoint()} captures a {@link TrainingState} from which
@@ -43,6 +46,7 @@ public final class Trainer {
     private final double minDelta;
     private final boolean restoreBest;
     private final double clipNorm;
+    private final LearningRateSchedule schedule;
 
     // The run in progress (or last finished), for checkpoint().
     private Network network;
@@ -62,9 +66,13 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.restoreBest = b.restoreBest;
         this.clipNorm = b.clipNorm;
+        this.schedule = b.schedule;
     }
 
-    /** A builder with 10 epochs, batch size 32, seed 0, no listener and no early stopping. */
+    /**
+     * A builder with 10 epochs, batch size 32, seed 0, a constant learning rate, no listener and
+     * no early stopping.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -155,6 +163,7 @@ public final class Trainer {
         }
         List<EpochResult> results = new ArrayList<>();
         boolean stopped = false;
+        long totalSteps = (long) epochs * count;
 
         for (int epoch = epochsCompleted + 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
@@ -172,6 +181,7 @@ public final class Trainer {
                 if (clipNorm > 0) {
                     GradientClipping.clipGlobalNorm(net.kernels(), g, clipNorm);
                 }
+                optimizer.learningRateFactor(schedule.factor((epoch - 1L) * count + b, totalSteps));
                 optimizer.step(net, g);
                 if (listener != null) {
                     listener.batchEnd(epoch, b + 1, count, loss);
@@ -248,6 +258,7 @@ public final class Trainer {
         private double minDelta;
         private boolean restoreBest = true;
         private double clipNorm;
+        private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
 
         private Builder() {
         }
@@ -321,6 +332,17 @@ public final class Trainer {
                 throw new IllegalArgumentException("clipNorm must be finite and >= 0 but was " + maxNorm);
             }
             this.clipNorm = maxNorm;
+            return this;
+        }
+
+        /**
+         * How the learning rate changes over the run (default {@link LearningRateSchedule#CONSTANT}).
+         * The schedule spans all {@link #epochs} epochs, so a resumed run must ask for the same
+         * epoch count to repeat the uninterrupted run. A schedule other than {@code CONSTANT} needs
+         * an optimizer that implements {@link Optimizer#learningRateFactor} (Sgd, Momentum and Adam do).
+         */
+        public Builder learningRateSchedule(LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
 

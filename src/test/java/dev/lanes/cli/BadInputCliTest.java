@@ -51,8 +51,9 @@ class BadInputCliTest {
     static void trainOnce() throws IOException {
         blobs = Files.writeString(dir.resolve("blobs.csv"), CliTest.blobCsv(90, 7));
         model = dir.resolve("good.lanes");
+        // A constant rate, so the checkpoint can be resumed up to other epoch counts below.
         CliTest.Run r = CliTest.lanes("train", "--data", blobs.toString(), "--epochs", "2", "--layers", "2,8,3",
-                "--lr", "0.05", "--out", model.toString(), "--no-plot");
+                "--lr", "0.05", "--lr-schedule", "constant", "--out", model.toString(), "--no-plot");
         assertEquals(0, r.code(), r::toString);
         ckpt = dir.resolve("good.lanes.ckpt");
         outDir = Files.createDirectory(dir.resolve("out"));
@@ -135,8 +136,15 @@ class BadInputCliTest {
                 "--layers", "2,8,3", "--activation", "swish"));
         t.add(new Case("train --loss hinge", 2, "Invalid value for option '--loss': expected one of", "train", "--data", data,
                 "--loss", "hinge"));
-        t.add(new Case("train --progress fancy", 2, "--progress must be auto, bar or log", "train", "--data", data,
-                "--progress", "fancy"));
+        t.add(new Case("train --progress fancy", 2,
+                "Invalid value for option '--progress': expected one of auto, bar, log but got 'fancy'", "train",
+                "--data", data, "--progress", "fancy"));
+        t.add(new Case("train --preprocess scale", 2,
+                "Invalid value for option '--preprocess': expected one of auto, standardize, min-max, none but got 'scale'",
+                "train", "--data", data, "--preprocess", "scale"));
+        t.add(new Case("train --lr-schedule step", 2,
+                "Invalid value for option '--lr-schedule': expected one of constant, cosine but got 'step'",
+                "train", "--data", data, "--lr-schedule", "step"));
         t.add(new Case("train --batch 2147483647", 2, "more than one Java array holds", "train", "--data", data,
                 "--batch", "2147483647"));
         t.add(new Case("train --layers 2,2000000000,3", 2, "layer 1 would have 4000000000 weights",
@@ -297,6 +305,15 @@ class BadInputCliTest {
                 "--epochs", "1", "--resume", c));
         t.add(new Case("checkpoint with other settings", 2, "differs from the value", "train", "--data", data,
                 "--epochs", "3", "--batch", "7", "--resume", c));
+        t.add(new Case("checkpoint with another schedule", 2, "--lr-schedule cosine differs from the value constant",
+                "train", "--data", data, "--epochs", "3", "--lr-schedule", "cosine", "--resume", c));
+        t.add(new Case("cosine checkpoint resumed to other epochs", 2,
+                "its cosine learning-rate schedule spans exactly those; resume with --epochs 2", "train", "--data", data,
+                "--epochs", "3", "--resume", checkpointWith("cosine.ckpt", "--lr-schedule", "cosine")));
+        t.add(new Case("checkpoint schedule malformed, valid CRC", 3, "malformed setting --lr-schedule=warmup",
+                "train", "--data", data, "--epochs", "3", "--resume", checkpointWith("warmup.ckpt", "--lr-schedule", "warmup")));
+        t.add(new Case("checkpoint preprocessing malformed, valid CRC", 3, "malformed setting --preprocess=scale",
+                "train", "--data", data, "--epochs", "3", "--resume", checkpointWith("scale.ckpt", "--preprocess", "scale")));
         return t;
     }
 

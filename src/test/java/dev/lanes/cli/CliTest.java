@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -156,6 +157,25 @@ class CliTest {
         assertTrue(r.out().contains("preprocessing: standardize"), r.out());
     }
 
+    @Test
+    void choicesAreCaseInsensitiveAndTheScheduleIsKeptInTheCheckpoint() throws IOException {
+        Path out = dir.resolve("choices.lanes");
+        Run r = lanes("train", "--data", blobs.toString(), "--layers", "2-8-3", "--epochs", "2", "--no-plot",
+                "--progress", "LOG", "--preprocess", "Min_Max", "--lr-schedule", "Cosine", "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("preprocessing: min-max"), r.out());
+        assertTrue(r.out().contains("cosine learning rate"), r.out());
+        Map<String, String> config = ModelFile.readCheckpoint(dir.resolve("choices.lanes.ckpt")).config();
+        assertEquals("cosine", config.get("--lr-schedule"));
+        assertEquals("2", config.get("lr-schedule.epochs"));
+        assertEquals("min-max", config.get("--preprocess"));
+        // The default schedule is cosine, and the finished run resumes (to write its model) with its --epochs.
+        Run again = lanes("train", "--data", blobs.toString(), "--epochs", "2", "--no-plot", "--progress", "log",
+                "--resume", dir.resolve("choices.lanes.ckpt").toString(), "--out", out.toString());
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains("holds the finished run (2 epochs)"), again.out());
+    }
+
     // --------------------------------------------------------------------------- the happy path
 
     /** --patience keeps the best epoch: the saved model scores that epoch's validation numbers exactly. */
@@ -244,8 +264,9 @@ class CliTest {
         Path data = file("resume.csv", blobCsv(60, 11));
         Path full = dir.resolve("full.lanes");
         Path part = dir.resolve("part.lanes");
+        // A constant rate: a run can then be extended, and a shorter one stands for an interrupted one.
         String[] common = {"--data", data.toString(), "--layers", "2,6,3", "--optimizer", "adam", "--lr", "0.01",
-            "--batch", "8", "--seed", "5", "--no-plot"};
+            "--batch", "8", "--seed", "5", "--no-plot", "--lr-schedule", "constant"};
         assertEquals(0, lanes(concat(new String[] {"train", "--epochs", "5", "--out", full.toString()}, common)).code());
         assertEquals(0, lanes(concat(new String[] {"train", "--epochs", "2", "--out", part.toString()}, common)).code());
         Path ckpt = dir.resolve("part.lanes.ckpt");

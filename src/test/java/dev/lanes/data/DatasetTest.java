@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +173,76 @@ class DatasetTest {
         assertEquals(101, d.split(1, 1).second().size());
         assertThrows(IllegalArgumentException.class, () -> d.split(1.5, 1));
         assertThrows(IllegalArgumentException.class, () -> d.split(Double.NaN, 1));
+    }
+
+    @Test
+    void splitPartsAreViewsThatShareTheValuesAndBehaveLikeCopies() {
+        Dataset d = classes(101, 3);
+        Dataset.Split tv = d.split(0.2, 7, true);
+        // Nested, as train does: a test split, then a validation split of the rest.
+        Dataset.Split inner = tv.first().split(0.1, 8, true);
+        for (Dataset part : List.of(tv.first(), tv.second(), inner.first(), inner.second())) {
+            assertSame(d.storage(), part.storage(), "a part of a split shares the feature array");
+            assertTrue(part.isView());
+            // Every accessor agrees with a compact copy made from the row contents.
+            int n = part.size();
+            float[] x = new float[2 * n];
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                int row = (int) part.feature(i, 0);
+                x[2 * i] = row;
+                x[2 * i + 1] = 10 * row;
+                labels[i] = row % 3;
+            }
+            Dataset copy = Dataset.ofClasses("toy", x, 2, labels, 3, null);
+            assertArrayEquals(copy.featureMatrix(), part.featureMatrix());
+            assertArrayEquals(copy.targetMatrix(), part.targetMatrix());
+            assertArrayEquals(copy.labels(), part.labels());
+            assertArrayEquals(copy.classCounts(), part.classCounts());
+            float[] row = new float[2];
+            float[] target = new float[3];
+            for (int i = 0; i < n; i++) {
+                part.copyFeatures(i, row, 0);
+                assertArrayEquals(new float[] {x[2 * i], x[2 * i + 1]}, row);
+                part.copyTargets(i, target, 0);
+                assertEquals(1f, target[labels[i]]);
+                assertEquals(labels[i], part.label(i));
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> part.feature(n, 0));
+            assertSame(d.storage(), part.withName("renamed").storage());
+        }
+        // The inner parts are rows of tv.first(), not of d: the index maps compose.
+        Set<Float> rows = new HashSet<>();
+        for (Dataset part : List.of(inner.first(), inner.second(), tv.second())) {
+            for (int i = 0; i < part.size(); i++) {
+                assertTrue(rows.add(part.feature(i, 0)));
+            }
+        }
+        assertEquals(101, rows.size());
+        // A subset of a view indexes the view's rows.
+        Dataset sub = tv.second().subset(new int[] {2, 0, 2});
+        assertEquals(tv.second().feature(2, 0), sub.feature(0, 0));
+        assertEquals(tv.second().feature(0, 1), sub.feature(1, 1));
+        assertEquals(tv.second().label(2), sub.label(2));
+        assertSame(d.storage(), sub.storage());
+    }
+
+    @Test
+    void preprocessingAViewGivesTheSameValuesAsPreprocessingACopy() {
+        Dataset d = classes(60, 3);
+        Dataset part = d.split(0.25, 5, true).first();
+        Dataset copy = Dataset.ofClasses("toy", part.featureMatrix(), 2, part.labels(), 3, null);
+        for (boolean minMax : new boolean[] {false, true}) {
+            Standardizer fromView = minMax ? Standardizer.fitMinMax(part) : Standardizer.fit(part);
+            Standardizer fromCopy = minMax ? Standardizer.fitMinMax(copy) : Standardizer.fit(copy);
+            assertArrayEquals(fromCopy.mean(), fromView.mean());
+            assertArrayEquals(fromCopy.std(), fromView.std());
+            Dataset applied = fromView.apply(part);
+            assertFalse(applied.isView(), "the transformed part owns its values");
+            assertArrayEquals(fromCopy.apply(copy).featureMatrix(), applied.featureMatrix());
+            assertArrayEquals(copy.targetMatrix(), applied.targetMatrix());
+            assertArrayEquals(copy.labels(), applied.labels());
+        }
     }
 
     @Test

@@ -112,6 +112,66 @@ class TrainerTest {
     }
 
     @Test
+    void cosineScheduleStepsTheRateOfEveryBatchAndResumesBitIdentically() {
+        Dataset train = blobs(203, 4);   // 13 batches of 16, the last short
+        Dataset val = blobs(50, 5);
+        int epochs = 4;
+        // Oracle: the same loop written out, a plain SGD step at ½(1 + cos(π t / T)) of the rate.
+        Network manual = net();
+        dev.lanes.data.MiniBatches batches = new dev.lanes.data.MiniBatches(train, 16, 9);
+        float[] x = new float[16 * 5];
+        float[] y = new float[16 * 3];
+        dev.lanes.nn.Gradients g = manual.newGradients();
+        long total = (long) epochs * batches.batchCount();
+        for (int e = 0; e < epochs; e++) {
+            batches.startEpoch(e);
+            for (int b = 0; b < batches.batchCount(); b++) {
+                int rows = batches.fill(b, x, y);
+                manual.lossAndGradients(x, y, rows, g);
+                long t = (long) e * batches.batchCount() + b;
+                new Sgd(0.2f * (float) (0.5 * (1 + Math.cos(Math.PI * t / total)))).step(manual, g);
+            }
+        }
+        Network whole = net();
+        Trainer.builder().epochs(epochs).batchSize(16).seed(9).optimizer(new Sgd(0.2f))
+                .learningRateSchedule(dev.lanes.optim.LearningRateSchedule.COSINE).build().fit(whole, train, val);
+        assertArrayEquals(manual.parameters(), whole.parameters());
+
+        Network constant = net();
+        Trainer.builder().epochs(epochs).batchSize(16).seed(9).optimizer(new Sgd(0.2f)).build().fit(constant, train, val);
+        assertFalse(java.util.Arrays.equals(constant.parameters(), whole.parameters()));
+
+        for (Supplier<Optimizer> opt : List.<Supplier<Optimizer>>of(
+                () -> new Adam(0.01f), () -> new Momentum(0.05f, 0.9f), () -> new Sgd(0.2f))) {
+            Network full = net();
+            Trainer.builder().epochs(epochs).batchSize(16).seed(9).optimizer(opt.get())
+                    .learningRateSchedule(dev.lanes.optim.LearningRateSchedule.COSINE).build().fit(full, train, val);
+            // Interrupted after epoch 1 of a 4-epoch run (the trainer is built for 4 epochs and
+            // stopped by an exception, as a killed process would be): the resumed run must see the
+            // schedule of the whole run, not of the remaining epochs.
+            Network first = net();
+            TrainingState[] saved = new TrainingState[1];
+            Trainer[] holder = new Trainer[1];
+            holder[0] = Trainer.builder().epochs(epochs).batchSize(16).seed(9).optimizer(opt.get())
+                    .learningRateSchedule(dev.lanes.optim.LearningRateSchedule.COSINE)
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void epochEnd(EpochResult r) {
+                            saved[0] = holder[0].checkpoint();
+                            throw new IllegalStateException("stop");
+                        }
+                    }).build();
+            assertThrows(IllegalStateException.class, () -> holder[0].fit(first, train, val));
+            assertEquals(1, saved[0].epochsCompleted());
+            Network resumed = Network.create(first.spec(), 999, Kernels.reference());
+            Trainer.builder().epochs(epochs).batchSize(16).seed(9).optimizer(opt.get())
+                    .learningRateSchedule(dev.lanes.optim.LearningRateSchedule.COSINE).build()
+                    .resume(resumed, saved[0], train, val);
+            assertArrayEquals(full.parameters(), resumed.parameters(), opt.get().name());
+        }
+    }
+
+    @Test
     void earlyStoppingEndsARunWhoseValidationLossStopsImproving() {
         Dataset train = blobs(60, 6);
         // Validation labels are random: the validation loss soon stops improving.
