@@ -134,8 +134,11 @@ final class BatchPass {
         }
         RowsTask t = rowsTask;
         t.set(x, 0, y, 0, rows, true, shards(rows, 3));
-        run(t.shards, t);
-        t.clear();
+        try {
+            run(t.shards, t);
+        } finally {
+            t.clear(); // no caller's array stays reachable from the network
+        }
         computeParameterGradients(x, rows, grad);
         int last = layers.length - 1;
         if (loss == Loss.CROSS_ENTROPY) {
@@ -162,8 +165,11 @@ final class BatchPass {
         RowsTask t = rowsTask;
         t.set(x, xOffset, y, yOffset, rows, false, shards(rows, 1));
         t.probabilities = probabilities;
-        run(t.shards, t);
-        t.clear();
+        try {
+            run(t.shards, t);
+        } finally {
+            t.clear();
+        }
     }
 
     private void run(int tasks, IntConsumer body) {
@@ -295,13 +301,16 @@ final class BatchPass {
         t.grad = grad;
         t.pieces = pieces;
         t.parallel = runs > 1;
-        if (t.parallel) {
-            kernels.forEachTask(runs, t);
-        } else {
-            t.accept(0);
+        try {
+            if (t.parallel) {
+                kernels.forEachTask(runs, t);
+            } else {
+                t.accept(0);
+            }
+        } finally {
+            t.x = null;
+            t.grad = null;
         }
-        t.x = null;
-        t.grad = null;
     }
 
     private final class GradientTask implements IntConsumer {
