@@ -32,9 +32,7 @@ class C2CompilationTest {
     void hotKernelMethodsReachC2() throws Exception {
         // Enough calls for every path's methods to cross the tier-4 invocation and loop thresholds.
         String text = probe("300");
-        List<String> skipped = text.lines()
-                .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("dev.lanes."))
-                .toList();
+        List<String> skipped = CompileProbe.refusals(text);
         assertTrue(skipped.isEmpty(), () -> "the JIT refused Lanes methods:\n" + String.join("\n", skipped));
         List<String> missing = notAtTier4(text);
         assertTrue(missing.isEmpty(), () -> "never compiled by C2 (tier 4), so left in slow code: " + missing

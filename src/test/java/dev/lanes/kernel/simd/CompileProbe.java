@@ -16,6 +16,19 @@ public final class CompileProbe {
     private CompileProbe() {
     }
 
+    /**
+     * The lines of a {@code -XX:+PrintCompilation} log where the JIT refused a Lanes method. A
+     * compilation abandoned because classes were loaded while it ran ("concurrent class loading":
+     * its dependencies changed under it) is not a refusal: the method stays eligible and is
+     * compiled again, so it depends on timing, not on the code, and a loaded machine produces it.
+     */
+    static java.util.List<String> refusals(String log) {
+        return log.lines()
+                .filter(l -> l.contains("COMPILE SKIPPED") && l.contains("dev.lanes."))
+                .filter(l -> !l.contains("concurrent class loading"))
+                .toList();
+    }
+
     public static void main(String[] args) {
         if (args[0].equals("warmup")) {
             // Only what Warmup does, at the preferred width: C2CompilationTest checks that it
