@@ -86,6 +86,29 @@ public class VectorKernels extends ScalarKernels {
         gemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
+    /** The layout of {@link Gemm#pack}: this width's tile and blocking, or rows for the dot-product path. */
+    @Override
+    protected String packedLayout(int k, int n) {
+        return "simd" + species.vectorBitSize() + ": " + gemm.packedLayout(k, n);
+    }
+
+    @Override
+    protected long packedSize(int k, int n) {
+        return gemm.packedSize(k, n);
+    }
+
+    @Override
+    protected void doPackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst) {
+        gemm.pack(transB, k, n, b, bOffset, ldb, dst);
+    }
+
+    /** The loop nest of {@link #doSgemm} with B's packing already done; see {@link Gemm#sgemm(boolean, int, int, int, float, float[], int, int, float[], float, float[], int, int)}. */
+    @Override
+    protected void doSgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                                 float[] packed, float beta, float[] c, int cOffset, int ldc) {
+        gemm.sgemm(transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc);
+    }
+
     /**
      * Unpacked matrix-vector product on the calling thread: dot products along the rows of A,
      * or a sweep down its rows for op(A) = Aᵀ; see {@link VectorGemv}.
