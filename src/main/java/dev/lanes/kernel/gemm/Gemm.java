@@ -454,6 +454,11 @@ public final class Gemm {
         return "blocks " + mr + "x" + nr + " kc" + evenSplit(k, KC, 1) + " nc" + evenSplit(n, NC, nr);
     }
 
+    /** What {@link #pack}'s layout depends on besides k and n: the tile and the block bounds. */
+    public String packedFamily() {
+        return "tile " + mr + "x" + nr + ", blocks up to kc" + KC + " mc" + MC + " nc" + NC;
+    }
+
     /** Floats {@link #pack} writes for a k×n operand, k, n &gt; 0: n padded to the tile, times k. */
     public long packedSize(int k, int n) {
         return packedAsRows(n, k) ? (long) n * k : (long) roundUp(n, nr) * k;

@@ -70,8 +70,13 @@ public class ScalarKernels extends CheckedKernels {
 
     /** The reference keeps op(B) as a plain k×n row-major copy: nothing to get wrong. */
     @Override
+    protected String packedFamily() {
+        return "reference";
+    }
+
+    @Override
     protected String packedLayout(int k, int n) {
-        return "reference: op(B) copied k x n row-major";
+        return "op(B) copied k x n row-major";
     }
 
     @Override

@@ -26,6 +26,8 @@ public class VectorKernels extends ScalarKernels {
     /** Lane sums of {@link VectorGemv#rowDots}, one array per calling thread. */
     private final ThreadLocal<float[]> gemvScratch = ThreadLocal.withInitial(() -> new float[VectorGemv.SCRATCH_FLOATS]);
     private final ExecutorService executor;
+    /** See {@link #packedFamily()}; made once. */
+    private final String packedFamily;
     /** This instance on one thread (itself when threads is 1). */
     private final VectorKernels single;
     /** Each calling thread's reusable task body for splitting an optimizer update. */
@@ -62,6 +64,7 @@ public class VectorKernels extends ScalarKernels {
         this.gemm = new Gemm(gemmKernels(species.vectorBitSize()), threads, config.executor(),
                 preferredVectorBits() >= 512);
         this.executor = config.executor();
+        this.packedFamily = "simd" + species.vectorBitSize() + " " + gemm.packedFamily();
         this.single = threads == 1 ? this : new VectorKernels(config.withThreads(1), reason);
     }
 
@@ -88,8 +91,13 @@ public class VectorKernels extends ScalarKernels {
 
     /** The layout of {@link Gemm#pack}: this width's tile and blocking, or rows for the dot-product path. */
     @Override
+    protected String packedFamily() {
+        return packedFamily;
+    }
+
+    @Override
     protected String packedLayout(int k, int n) {
-        return "simd" + species.vectorBitSize() + ": " + gemm.packedLayout(k, n);
+        return gemm.packedLayout(k, n);
     }
 
     @Override

@@ -130,7 +130,7 @@ public abstract class CheckedKernels implements Kernels {
         if (size > 0) {
             doPackB(tb, k, n, b, bOffset, ldb, data);
         }
-        return new PackedOperand(k, n, packedLayout(k, n), data);
+        return new PackedOperand(k, n, packedFamily(), packedLayout(k, n), data);
     }
 
     @Override
@@ -145,10 +145,11 @@ public abstract class CheckedKernels implements Kernels {
         checkSize("m", m);
         int k = packed.k();
         int n = packed.n();
-        String layout = packedLayout(k, n);
-        if (!packed.layout().equals(layout)) {
-            throw new IllegalArgumentException("b was packed for \"" + packed.layout() + "\" but these kernels ("
-                    + name() + ", " + vectorBits() + "-bit) read \"" + layout + "\"; pack it with these kernels");
+        // The family, a string made once per instance, decides; comparing it allocates nothing.
+        if (!packed.family().equals(packedFamily())) {
+            throw new IllegalArgumentException("b was packed as \"" + packed.layout() + "\" but these kernels ("
+                    + name() + ", " + vectorBits() + "-bit) read \"" + packedFamily() + ": " + packedLayout(k, n)
+                    + "\"; pack it with these kernels");
         }
         boolean ta = transA == Transpose.TRANSPOSE;
         checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
@@ -164,9 +165,14 @@ public abstract class CheckedKernels implements Kernels {
     }
 
     /**
-     * The name of the layout {@link #doPackB} writes for a k×n operand: equal names must mean
-     * equal layouts, since a matrix packed by one instance is accepted by any other of that name.
+     * The name of everything the packed layout depends on besides k and n (implementation, vector
+     * width, tile, block sizes), the same string object on every call: a matrix packed by one
+     * instance is accepted by every instance of an equal family, so equal families must mean equal
+     * layouts for every k and n.
      */
+    protected abstract String packedFamily();
+
+    /** A description of the layout {@link #doPackB} writes for a k×n operand, for messages. */
     protected abstract String packedLayout(int k, int n);
 
     /** Floats {@link #doPackB} writes for a k×n operand, k, n &gt; 0. */

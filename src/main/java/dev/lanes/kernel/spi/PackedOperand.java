@@ -10,13 +10,15 @@ public final class PackedOperand implements PackedMatrix {
 
     private final int k;
     private final int n;
+    private final String family;
     private final String layout;
     private final float[] data;
 
-    PackedOperand(int k, int n, String layout, float[] data) {
+    PackedOperand(int k, int n, String family, String layout, float[] data) {
         this.k = k;
         this.n = n;
-        this.layout = layout;
+        this.family = family;
+        this.layout = family + ": " + layout;
         this.data = data;
     }
 
@@ -38,6 +40,11 @@ public final class PackedOperand implements PackedMatrix {
     @Override
     public long size() {
         return data.length;
+    }
+
+    /** What the layout depends on besides k and n; see {@link CheckedKernels#packedFamily()}. */
+    String family() {
+        return family;
     }
 
     /** The packed values, in {@link #layout()}; for the kernels only, never written after packing. */
