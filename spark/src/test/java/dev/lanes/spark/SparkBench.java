@@ -92,7 +92,7 @@ public final class SparkBench {
 
             // The same run in one barrier job: tasks stay alive, gradients go through allGather.
             Network netB = Network.create(spec, 1);
-            DataParallelTrainer.Progress pb = trainer.fitBarrier(netB, "sgd", 0.05f);
+            DataParallelTrainer.Progress pb = trainer.fitSliced(netB, "sgd", 0.05f);
             long[] stepsB = pb.stepNanos().stream().mapToLong(Long::longValue).toArray();
             double stepMsB = median(stepsB) * 1e-6;
             long passB = 0;
