@@ -113,9 +113,10 @@ public final class SparkBench {
 
             // MLlib: gd is full-batch, so one iteration over the batch-sized frame is one step at
             // batch 1024, and one over the full frame is one pass. (iters + 1) − 1 iterations
-            // removes the per-fit setup.
+            // removes the per-fit setup. 8 extra passes: with 3 the difference drowned in the
+            // fits' run-to-run noise (it came out negative).
             double mStep = mllibIterationSeconds(oneBatch, sizes, 6);
-            double mPass = mllibIterationSeconds(all, sizes, warmup ? 1 : 3);
+            double mPass = mllibIterationSeconds(all, sizes, warmup ? 1 : 8);
             if (!warmup) {
                 emptyJob.add(empty);
                 lanesStep.add(batch / (stepMs * 1e-3));
@@ -154,7 +155,12 @@ public final class SparkBench {
     private static double mllibIterationSeconds(org.apache.spark.sql.Dataset<Row> df, int[] sizes, int iters) {
         long t1 = fitMllib(df, sizes, 1);
         long tn = fitMllib(df, sizes, 1 + iters);
-        return Math.max(1e-9, (tn - t1) * 1e-9 / iters);
+        if (tn <= t1) {
+            System.out.printf("  (MLlib: %d iterations took %.2f s, 1 took %.2f s: no usable difference)%n",
+                    1 + iters, tn * 1e-9, t1 * 1e-9);
+            return Double.NaN;
+        }
+        return (tn - t1) * 1e-9 / iters;
     }
 
     private static long fitMllib(org.apache.spark.sql.Dataset<Row> df, int[] sizes, int iters) {
@@ -170,8 +176,12 @@ public final class SparkBench {
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2.0;
     }
 
+    /** Median of the usable (non-NaN) values; NaN when there are none. */
     private static double med(List<Double> v) {
-        double[] c = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] c = v.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (c.length == 0) {
+            return Double.NaN;
+        }
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2.0;
     }
 }
