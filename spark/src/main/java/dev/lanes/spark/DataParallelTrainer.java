@@ -1,6 +1,7 @@
 package dev.lanes.spark;
 
 import dev.lanes.nn.Gradients;
+import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
 import dev.lanes.optim.Optimizer;
@@ -9,17 +10,22 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
-import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkContext;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Synchronous data-parallel mini-batch training over cached {@link Shard}s, one Spark job per step.
+ * Synchronous data-parallel mini-batch training over cached {@link Shard}s, in two ways that give
+ * the same bits: {@link #fitSliced} (one barrier job, parameters sliced across the tasks) and
+ * {@link #fit} (one Spark job per step, through the driver).
  *
- * <p>Each step: the driver broadcasts the flat parameters; every partition computes the weighted
+ * <p>{@link #fit}, each step: the driver broadcasts the flat parameters; every partition computes the weighted
  * gradient of its rows of the global batch with the Lanes training step; the driver collects the P
  * gradients (Spark returns them in partition order), sums them in that order — so repeated runs
  * give the same bits — and applies the update once with a Lanes {@link Optimizer}. Spark's
@@ -115,26 +121,35 @@ final class DataParallelTrainer {
         return new Progress(losses, accs, times);
     }
 
+    /** Spark configuration key: seconds a sliced task waits for another's block before failing (default 600). */
+    static final String TIMEOUT_CONF = "spark.lanes.sliced.timeout";
+
+    /** What partition 0's task of a sliced run returns. */
+    record SlicedResult(float[] parameters, double[] epochLoss, long[] epochCorrect, int epochs, long[] stepNanos)
+            implements java.io.Serializable {
+    }
+
     /**
-     * The same training in one barrier job: the P tasks stay alive for the whole run, each keeps
-     * a replica of the network and the optimizer, and every step exchanges the partitions'
-     * weighted gradients with {@link BarrierTaskContext#allGather} (through the driver's RPC);
-     * each task sums them in partition order and applies the identical update, so the replicas
-     * stay bit-identical to each other and to {@link #fit}. Needs P free task slots at once.
+     * The same training in one barrier job whose P tasks stay alive for the whole run
+     * (synchronization {@code sliced}, BigDL's scheme): partition q owns slice q of the flat
+     * parameter vector. Every step each task computes the weighted gradient of its rows, sends
+     * slice q of it to task q, adds the P gradients of its own slice in partition order (the
+     * driver mode's order, so the same bits), updates its slice with {@link SliceOptimizer}, and
+     * gathers the other P − 1 updated slices for the next step. Messages are blocks in the
+     * executors' block managers ({@link SliceExchange}); nothing passes through the driver.
+     * Needs P free task slots at once.
      *
-     * @param solver and {@code lr}: the optimizer each replica builds
+     * @param solver and {@code lr}: the optimizer applied to each slice
+     * @throws IllegalArgumentException when the cluster has fewer task slots than partitions
      */
-    Progress fitBarrier(Network net, String solver, float lr) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(shards.context());
-        // Spark would otherwise retry the slot check for minutes before failing.
-        if (partitions() > jsc.sc().defaultParallelism()) {
-            throw new IllegalArgumentException("synchronization=barrier runs all " + partitions()
-                    + " partitions at once but the cluster offers " + jsc.sc().defaultParallelism()
-                    + " task slots (spark.default.parallelism); repartition the input or use synchronization=job");
-        }
+    Progress fitSliced(Network net, String solver, float lr) {
+        SparkContext sc = shards.context();
+        checkSlots(sc, partitions());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<float[]> init = jsc.broadcast(FlatParameters.read(net));
         int[] sizes = spec.sizes();
         String hidden = Specs.hiddenActivation(spec);
+        boolean regression = spec.loss() == Loss.MSE;
         int steps = stepsPerEpoch();
         int per = perShard();
         int[] globalRows = new int[steps];
@@ -143,82 +158,182 @@ final class DataParallelTrainer {
         }
         int ep = epochs;
         long sd = seed;
+        int parts = partitions();
+        long timeout = sc.getConf().getTimeAsSeconds(TIMEOUT_CONF, "600s");
+        String run = java.util.UUID.randomUUID().toString();
+        List<SlicedResult> out;
+        try {
+            scala.Function1<scala.collection.Iterator<Shard>, scala.collection.Iterator<SlicedResult>> f =
+                    (scala.Function1<scala.collection.Iterator<Shard>, scala.collection.Iterator<SlicedResult>> & java.io.Serializable)
+                            it -> {
+                                SlicedResult r = slicedTask(it.next(), sizes, hidden, regression, init.value(), solver, lr, run, timeout,
+                                        parts, ep, steps, per, sd, globalRows);
+                                return scala.jdk.javaapi.CollectionConverters.asScala(
+                                        r == null ? java.util.Collections.<SlicedResult>emptyIterator() : List.of(r).iterator());
+                            };
+            scala.reflect.ClassTag<SlicedResult> tag = scala.reflect.ClassTag$.MODULE$.apply(SlicedResult.class);
+            out = new JavaRDD<>(shards.rdd().barrier().mapPartitions(f, false, tag), tag).collect();
+        } finally {
+            init.destroy();
+            SliceExchange.removeRun(run);
+        }
+        SlicedResult r = out.get(0);
+        FlatParameters.write(r.parameters(), net);
         long total = 0;
         for (int n : shardRows) {
             total += n;
         }
-        List<float[]> out;
-        try {
-            BarrierTask task = it -> {
-                BarrierTaskContext ctx = BarrierTaskContext.get();
-                Shard shard = it.next();
-                Shard.Worker w = Shard.worker(Specs.classifier(sizes, hidden));
-                Network replica = w.net();
-                FlatParameters.write(init.value(), replica);
-                Optimizer opt = LanesClassifier.optimizer(solver, lr).get();
-                float[] sum = new float[FlatParameters.count(sizes)];
-                float[] stats = new float[ep * steps * 2];
-                long[] times = new long[ep * steps];
-                for (int e = 0; e < ep; e++) {
-                    for (int s = 0; s < steps; s++) {
-                        long t0 = System.nanoTime();
-                        Shard.StepResult r = shard.step(replica, w.gradients(), sd, per, e, s, globalRows[s]);
-                        String[] all = ctx.allGather(Messages.encode(r));
-                        boolean first = true;
-                        double loss = 0;
-                        long correct = 0;
-                        for (String m : all) {
-                            first = Messages.addInto(m, sum, first);
-                            loss += Messages.lossSum(m);
-                            correct += Messages.correct(m);
-                        }
-                        FlatParameters.unflatten(sum, w.gradients());
-                        opt.step(replica, w.gradients());
-                        stats[2 * (e * steps + s)] = (float) loss;
-                        stats[2 * (e * steps + s) + 1] = correct;
-                        times[e * steps + s] = System.nanoTime() - t0;
-                    }
-                }
-                if (ctx.partitionId() != 0) {
-                    return java.util.Collections.emptyIterator();
-                }
-                float[] t = new float[times.length];
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = times[i] * 1e-3f;   // microseconds
-                }
-                return List.of(FlatParameters.read(replica), stats, t).iterator();
-            };
-            // RDD.barrier() has no Java wrapper: call the Scala API with a serializable function.
-            scala.Function1<scala.collection.Iterator<Shard>, scala.collection.Iterator<float[]>> f =
-                    (scala.Function1<scala.collection.Iterator<Shard>, scala.collection.Iterator<float[]>> & java.io.Serializable)
-                            it -> scala.jdk.javaapi.CollectionConverters.asScala(task.apply(scala.jdk.javaapi.CollectionConverters.asJava(it)));
-            out = new JavaRDD<>(shards.rdd().barrier().mapPartitions(f, false, scala.reflect.ClassTag$.MODULE$.apply(float[].class)),
-                    scala.reflect.ClassTag$.MODULE$.apply(float[].class)).collect();
-        } finally {
-            init.destroy();
-        }
-        FlatParameters.write(out.get(0), net);
         List<Double> losses = new ArrayList<>();
         List<Double> accs = new ArrayList<>();
-        for (int e = 0; e < epochs; e++) {
-            double l = 0;
-            double c = 0;
-            for (int s = 0; s < steps; s++) {
-                l += out.get(1)[2 * (e * steps + s)];
-                c += out.get(1)[2 * (e * steps + s) + 1];
+        for (int e = 0; e < r.epochs(); e++) {
+            if (!Double.isFinite(r.epochLoss()[e])) {
+                throw new IllegalStateException("training diverged in epoch " + (e + 1) + ": the loss is " + r.epochLoss()[e]
+                        + "; lower stepSize");
             }
-            losses.add(l / total);
-            accs.add(c / total);
+            losses.add(r.epochLoss()[e] / total);
+            accs.add((double) r.epochCorrect()[e] / total);
         }
         List<Long> times = new ArrayList<>();
-        for (float us : out.get(2)) {
-            times.add((long) (us * 1e3));
+        for (long t : r.stepNanos()) {
+            times.add(t);
         }
         return new Progress(losses, accs, times);
     }
 
-    /** The body of the barrier job's tasks. */
-    private interface BarrierTask extends java.util.function.Function<Iterator<Shard>, Iterator<float[]>>, java.io.Serializable {
+    /**
+     * Fails fast when the barrier job could not start: Spark would otherwise retry its own slot
+     * check for minutes. On a cluster, executors that are still registering get 30 seconds; a
+     * local master's slots are all there from the start.
+     */
+    static void checkSlots(SparkContext sc, int partitions) {
+        var profile = sc.resourceProfileManager().defaultResourceProfile();
+        long deadline = System.nanoTime() + (sc.isLocal() ? 0 : TimeUnit.SECONDS.toNanos(30));
+        int slots = sc.maxNumConcurrentTasks(profile);
+        while (slots < partitions && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            slots = sc.maxNumConcurrentTasks(profile);
+        }
+        if (slots < partitions) {
+            throw new IllegalArgumentException("synchronization=sliced runs all " + partitions
+                    + " partitions of the training data at once, but the cluster has " + slots
+                    + " free task slots (executor cores / spark.task.cpus); repartition the input to at most " + slots
+                    + " partitions, add executors, or use synchronization=driver");
+        }
+    }
+
+    /** The body of one sliced task; returns the run's result on partition 0, null elsewhere. */
+    private static SlicedResult slicedTask(Shard shard, int[] sizes, String hidden, boolean regression, float[] init, String solver, float lr,
+                                           String run, long timeout, int parts, int epochs, int steps, int per, long seed,
+                                           int[] globalRows) {
+        int p = shard.partition;
+        Shard.Worker w = Shard.worker(Specs.of(sizes, hidden, regression));
+        Network replica = w.net();
+        FlatParameters.write(init, replica);
+        float[] params = replica.parameters();
+        int n = params.length;
+        int[] lo = new int[parts + 1];
+        for (int q = 0; q <= parts; q++) {
+            lo[q] = (int) ((long) n * q / parts);
+        }
+        int mine = lo[p + 1] - lo[p];
+        SliceOptimizer opt = new SliceOptimizer(solver, lr, mine);
+        float[] sum = new float[mine];
+        float[] slice = new float[mine];
+        double[] epochLoss = new double[epochs];
+        long[] epochCorrect = new long[epochs];
+        long[] times = new long[epochs * steps];
+        int done = 0;
+        SliceExchange x = new SliceExchange(run, timeout);
+        try {
+            for (int e = 0; e < epochs; e++) {
+                for (int s = 0; s < steps; s++) {
+                    int t = e * steps + s;
+                    long t0 = System.nanoTime();
+                    Shard.StepResult r = shard.step(replica, w.gradients(), seed, per, e, s, globalRows[s]);
+                    float[] g = r.gradient();
+                    // Reduce-scatter: slice q of this partition's gradient goes to its owner q.
+                    for (int q = 0; q < parts; q++) {
+                        if (q != p) {
+                            int len = g == null ? 0 : lo[q + 1] - lo[q];
+                            ByteBuffer b = ByteBuffer.allocate(20 + 4 * len).order(SliceExchange.ORDER);
+                            b.putDouble(r.lossSum()).putLong(r.correct()).putInt(len);
+                            if (len > 0) {
+                                b.asFloatBuffer().put(g, lo[q], len);
+                            }
+                            x.put(x.gradient(t, q, p), b.position(0));
+                        }
+                    }
+                    boolean first = true;
+                    double loss = 0;
+                    long correct = 0;
+                    for (int q = 0; q < parts; q++) {
+                        java.nio.FloatBuffer from;
+                        if (q == p) {
+                            loss += r.lossSum();
+                            correct += r.correct();
+                            from = g == null ? null : java.nio.FloatBuffer.wrap(g, lo[p], mine).slice();
+                        } else {
+                            ByteBuffer b = x.fetch(x.gradient(t, p, q), "the gradient slice of partition " + q + " in step " + t);
+                            loss += b.getDouble(0);
+                            correct += b.getLong(8);
+                            from = b.getInt(16) == 0 ? null : b.position(20).asFloatBuffer();
+                        }
+                        if (from == null) {
+                            continue;
+                        }
+                        if (first) {
+                            from.get(sum);
+                            first = false;
+                        } else {
+                            for (int i = 0; i < mine; i++) {
+                                sum[i] += from.get(i);
+                            }
+                        }
+                    }
+                    System.arraycopy(params, lo[p], slice, 0, mine);
+                    opt.step(replica.kernels(), sum, slice);
+                    System.arraycopy(slice, 0, params, lo[p], mine);
+                    // All-gather: publish this slice, collect the others.
+                    if (parts > 1) {
+                        ByteBuffer b = ByteBuffer.allocate(4 * mine).order(SliceExchange.ORDER);
+                        b.asFloatBuffer().put(slice);
+                        x.put(x.weights(t, p), b);
+                    }
+                    for (int q = 0; q < parts; q++) {
+                        if (q != p) {
+                            ByteBuffer b = x.fetch(x.weights(t, q), "the parameter slice of partition " + q + " after step " + t);
+                            b.asFloatBuffer().get(params, lo[q], lo[q + 1] - lo[q]);
+                        }
+                    }
+                    // Every owner q has published step t's slice, so it has read this task's
+                    // gradient slices of step t; and it computed step t's gradient, so it has
+                    // read this task's parameter slice of step t − 1.
+                    for (int q = 0; q < parts; q++) {
+                        if (q != p) {
+                            x.remove(x.gradient(t, q, p));
+                        }
+                    }
+                    if (t > 0) {
+                        x.remove(x.weights(t - 1, p));
+                    }
+                    epochLoss[e] += loss;
+                    epochCorrect[e] += correct;
+                    times[t] = System.nanoTime() - t0;
+                }
+                done = e + 1;
+                // Every task sums the same P losses in the same order, so all stop together.
+                if (!Double.isFinite(epochLoss[e])) {
+                    break;
+                }
+            }
+        } catch (RuntimeException ex) {
+            x.removeAll();
+            throw ex;
+        }
+        if (p != 0) {
+            return null;
+        }
+        return new SlicedResult(params.clone(), epochLoss, epochCorrect, done, java.util.Arrays.copyOf(times, done * steps));
     }
 
     /** Loss summed over the rows of one step, and how many of them were classified correctly. */
@@ -266,8 +381,9 @@ final class DataParallelTrainer {
             Broadcast<float[]> params, NetworkSpec spec, long seed, int perShard, int epoch, int step, int rows) {
         int[] sizes = spec.sizes();
         String hidden = Specs.hiddenActivation(spec);
+        boolean regression = spec.loss() == Loss.MSE;
         return shard -> {
-            Shard.Worker w = Shard.worker(Specs.classifier(sizes, hidden));
+            Shard.Worker w = Shard.worker(Specs.of(sizes, hidden, regression));
             FlatParameters.write(params.value(), w.net());
             return shard.step(w.net(), w.gradients(), seed, perShard, epoch, step, rows);
         };

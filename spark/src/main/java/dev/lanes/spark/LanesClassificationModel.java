@@ -1,14 +1,11 @@
 package dev.lanes.spark;
 
-import dev.lanes.io.ModelFile;
-import dev.lanes.io.Models;
 import dev.lanes.io.StoredModel;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
 
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -29,11 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
-import java.io.IOException;
 import java.util.Iterator;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +46,6 @@ public final class LanesClassificationModel
         extends ProbabilisticClassificationModel<Vector, LanesClassificationModel> implements MLWritable {
 
     private static final long serialVersionUID = 1L;
-    private static final String DATA_FILE = "model.lanes";
 
     private final String uid;
     private final IntArrayParam layers;
@@ -338,22 +330,9 @@ public final class LanesClassificationModel
             for (int c = 0; c < model.numClasses(); c++) {
                 classes.add(Integer.toString(c));
             }
-            StoredModel stored = Models.toStored(model.network(), null, classes,
-                    Map.of("written by", "dev.lanes.spark.LanesClassificationModel", "uid", model.uid()));
-            try {
-                Path tmp = Files.createTempDirectory("lanes-spark");
-                try {
-                    Path local = tmp.resolve(DATA_FILE);
-                    ModelFile.write(local, stored);
-                    org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path, "data"), DATA_FILE);
-                    FileSystem fs = dst.getFileSystem(sc().hadoopConfiguration());
-                    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), dst);
-                } finally {
-                    deleteTree(tmp);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the Lanes model under " + path, e);
-            }
+            ModelFiles.save(model.network(), classes,
+                    Map.of("written by", "dev.lanes.spark.LanesClassificationModel", "uid", model.uid()), path,
+                    sc().hadoopConfiguration());
         }
     }
 
@@ -362,46 +341,16 @@ public final class LanesClassificationModel
         public LanesClassificationModel load(String path) {
             DefaultParamsReader.Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
                     LanesClassificationModel.class.getName());
-            StoredModel stored;
-            try {
-                Path tmp = Files.createTempDirectory("lanes-spark");
-                try {
-                    Path local = tmp.resolve(DATA_FILE);
-                    org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path, "data"), DATA_FILE);
-                    FileSystem fs = src.getFileSystem(sc().hadoopConfiguration());
-                    fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(local.toUri()), true);
-                    stored = ModelFile.readModel(local);
-                } finally {
-                    deleteTree(tmp);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the Lanes model under " + path, e);
-            }
-            int depth = stored.layers().size();
-            String out = stored.layers().get(depth - 1).activation();
+            StoredModel stored = ModelFiles.load(path, sc().hadoopConfiguration());
+            String out = ModelFiles.output(stored);
             if (!"softmax".equals(out)) {
                 throw new IllegalArgumentException(path + ": the stored network has a " + out + " output, not softmax");
             }
-            String hidden = depth > 1 ? stored.layers().get(0).activation() : "sigmoid";
-            float[] flat = new float[FlatParameters.count(stored.sizes())];
-            int off = 0;
-            for (var layer : stored.layers()) {
-                System.arraycopy(layer.weights(), 0, flat, off, layer.weights().length);
-                off += layer.weights().length;
-                System.arraycopy(layer.biases(), 0, flat, off, layer.biases().length);
-                off += layer.biases().length;
-            }
+            String hidden = ModelFiles.hidden(stored);
+            float[] flat = ModelFiles.flat(stored);
             LanesClassificationModel model = new LanesClassificationModel(meta.uid(), stored.sizes(), hidden, flat);
             meta.getAndSetParams(model, meta.getAndSetParams$default$2());
             return model;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

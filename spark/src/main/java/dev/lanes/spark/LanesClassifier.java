@@ -28,8 +28,9 @@ import java.util.function.Supplier;
 /**
  * A Spark ML estimator that trains a Lanes fully connected classifier data-parallel: synchronous
  * mini-batch SGD or Adam where every partition computes the gradient of its rows of each global
- * batch with the Lanes training step (batched GEMMs on the SIMD kernels), the driver sums the
- * partition gradients in partition order and applies one update.
+ * batch with the Lanes training step (batched GEMMs on the SIMD kernels); the partition gradients
+ * are summed in partition order and one update is applied — by default inside one long-lived
+ * barrier job whose tasks each own a slice of the parameters (see {@link #synchronization}).
  *
  * <p>The network is {@code layers[0]} inputs, hidden layers with {@code activation}, and a softmax
  * output of {@code layers[last]} classes trained on cross-entropy — the shape of MLlib's
@@ -87,8 +88,10 @@ public final class LanesClassifier
         this.activation = new Param<>(this, "activation", "activation of the hidden layers: sigmoid, tanh or relu");
         this.seed = new LongParam(this, "seed", "seed of the initial weights and of the per-epoch shuffles");
         this.synchronization = new Param<>(this, "synchronization",
-                "how the partitions meet each step: job (a Spark job per step, default) or barrier (one barrier job, allGather)");
-        setDefault(synchronization, "job");
+                "how the partitions meet each step: sliced (default; one barrier job, each partition owns a slice of the"
+                        + " parameters, slices exchanged through the block managers) or driver (a Spark job per step, the driver sums"
+                        + " the gradients and broadcasts the parameters)");
+        setDefault(synchronization, "sliced");
         setDefault(maxIter, 100);
         setDefault(batchSize, 128);
         setDefault(stepSize, 0.03);
@@ -138,10 +141,14 @@ public final class LanesClassifier
     }
 
     /**
-     * {@code job} (default): one Spark job per step, the driver sums the gradients and broadcasts
-     * the weights. {@code barrier}: one barrier job for the whole run whose tasks exchange
-     * gradients with {@code allGather}; same bits, no per-step scheduling, but every message goes
-     * through the driver and all partitions must run at once (see spark/README.md).
+     * {@code sliced} (default): one barrier job for the whole run; partition q owns slice q of the
+     * flat parameter vector, sums that slice's gradient from every partition (in partition
+     * order), applies its update and sends the slice to the others, all through the executors'
+     * block managers — no per-step job, nothing through the driver. All partitions must run at
+     * once: with fewer free task slots than partitions {@link #fit} throws
+     * {@link IllegalArgumentException}. {@code driver}: one Spark job per step; the driver
+     * collects and sums the gradients and broadcasts the parameters. Both give the same bits
+     * (see spark/README.md).
      */
     public Param<String> synchronization() {
         return synchronization;
@@ -219,30 +226,46 @@ public final class LanesClassifier
     @Override
     public LanesClassificationModel train(Dataset<?> dataset) {
         int[] sizes = checkedLayers();
-        NetworkSpec spec = Specs.classifier(sizes, getActivation());
-        Supplier<Optimizer> optimizer = optimizer(getSolver(), (float) getStepSize());
-        if (getMaxIter() < 1) {
-            throw new IllegalArgumentException("maxIter must be >= 1 but was " + getMaxIter());
+        float[] params = trainNetwork(dataset, getFeaturesCol(), getLabelCol(), Specs.classifier(sizes, getActivation()),
+                sizes[sizes.length - 1], getSolver(), getStepSize(), getBatchSize(), getMaxIter(), getSeed(), getSynchronization());
+        LanesClassificationModel model = new LanesClassificationModel(uid, sizes, getActivation(), params);
+        return copyValues(model, ParamMap.empty());
+    }
+
+    /**
+     * Trains {@code spec} on {@code dataset} data-parallel, as both estimators do.
+     *
+     * @param classes the classes of a classifier, or {@link TrainingData#REGRESSION}
+     * @return the trained flat parameters
+     */
+    static float[] trainNetwork(Dataset<?> dataset, String featuresCol, String labelCol, NetworkSpec spec, int classes,
+                                String solver, double stepSize, int batchSize, int maxIter, long seed, String synchronization) {
+        int[] sizes = spec.sizes();
+        Supplier<Optimizer> optimizer = optimizer(solver, (float) stepSize);
+        if (maxIter < 1) {
+            throw new IllegalArgumentException("maxIter must be >= 1 but was " + maxIter);
         }
-        String sync = getSynchronization().toLowerCase(Locale.ROOT);
-        if (!sync.equals("job") && !sync.equals("barrier")) {
-            throw new IllegalArgumentException("synchronization must be job or barrier but was '" + getSynchronization() + "'");
+        String sync = synchronization.toLowerCase(Locale.ROOT);
+        if (!sync.equals("sliced") && !sync.equals("driver")) {
+            throw new IllegalArgumentException("synchronization must be sliced or driver but was '" + synchronization + "'");
         }
         int p = dataset.rdd().getNumPartitions();
-        checkBatch(getBatchSize(), p);
-        JavaRDD<Shard> shards = TrainingData.shards(dataset, getFeaturesCol(), getLabelCol(), sizes[0],
-                sizes[sizes.length - 1], p).persist(StorageLevel.MEMORY_AND_DISK());
+        checkBatch(batchSize, p);
+        if (sync.equals("sliced")) {
+            DataParallelTrainer.checkSlots(dataset.sparkSession().sparkContext(), p);
+        }
+        JavaRDD<Shard> shards = TrainingData.shards(dataset, featuresCol, labelCol, sizes[0], classes, p)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            int[] rows = TrainingData.validate(shards, getFeaturesCol(), getLabelCol(), sizes[0], sizes[sizes.length - 1]);
-            Network net = Network.create(spec, getSeed());
-            DataParallelTrainer trainer = new DataParallelTrainer(shards, rows, spec, getBatchSize(), getMaxIter(), getSeed(), optimizer);
-            if (sync.equals("barrier")) {
-                trainer.fitBarrier(net, getSolver(), (float) getStepSize());
+            int[] rows = TrainingData.validate(shards, featuresCol, labelCol, sizes[0], classes);
+            Network net = Network.create(spec, seed);
+            DataParallelTrainer trainer = new DataParallelTrainer(shards, rows, spec, batchSize, maxIter, seed, optimizer);
+            if (sync.equals("sliced")) {
+                trainer.fitSliced(net, solver, (float) stepSize);
             } else {
                 trainer.fit(net);
             }
-            LanesClassificationModel model = new LanesClassificationModel(uid, sizes, getActivation(), FlatParameters.read(net));
-            return copyValues(model, ParamMap.empty());
+            return FlatParameters.read(net);
         } finally {
             shards.unpersist(false);
         }

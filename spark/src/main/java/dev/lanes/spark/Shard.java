@@ -28,11 +28,14 @@ final class Shard implements Serializable {
 
     final int partition;
     final int features;
+    /** Classes of a classifier; 1 (the one output) for a regressor. */
     final int classes;
     /** rows × features, row-major. */
     final float[] x;
-    /** Class index per row. */
+    /** Class index per row; null for a regressor. */
     final int[] labels;
+    /** Target per row for a regressor (trained with MSE); null for a classifier. */
+    final float[] targets;
     /** What was wrong with the input rows of this partition (they are left out of x and labels). */
     final Problems problems;
 
@@ -41,7 +44,11 @@ final class Shard implements Serializable {
     private transient float[] bx;
     private transient float[] by;
 
-    Shard(int partition, int features, int classes, float[] x, int[] labels, Problems problems) {
+    Shard(int partition, int features, int classes, float[] x, int[] labels, float[] targets, Problems problems) {
+        if ((labels == null) == (targets == null)) {
+            throw new IllegalArgumentException("a shard holds either class labels or regression targets");
+        }
+        this.targets = targets;
         this.problems = problems;
         this.partition = partition;
         this.features = features;
@@ -51,7 +58,7 @@ final class Shard implements Serializable {
     }
 
     int rows() {
-        return labels.length;
+        return labels != null ? labels.length : targets.length;
     }
 
     /** The shuffle seed of partition {@code partition}; partition 0 uses the training seed itself. */
@@ -84,10 +91,14 @@ final class Shard implements Serializable {
         for (int r = 0; r < n; r++) {
             int i = mb.row(step, r);
             System.arraycopy(x, i * features, bx, r * features, features);
-            by[r * classes + labels[i]] = 1f;
+            if (labels != null) {
+                by[r * classes + labels[i]] = 1f;
+            } else {
+                by[r] = targets[i];
+            }
         }
         double loss = net.lossAndGradients(bx, by, n, g);
-        int correct = Network.countCorrect(net.workspace().outputs(), 0, by, 0, n, classes);
+        int correct = labels == null ? 0 : Network.countCorrect(net.workspace().outputs(), 0, by, 0, n, classes);
         float[] flat = new float[FlatParameters.count(net.spec().sizes())];
         // n / globalRows is exactly 1/P for full steps with P a power of two; otherwise one rounding.
         FlatParameters.flatten(g, n == globalRows ? 1f : (float) n / globalRows, flat);

@@ -21,6 +21,16 @@ final class Specs {
         return NetworkSpec.of(sizes, activation(hidden), Activation.SOFTMAX, Loss.CROSS_ENTROPY);
     }
 
+    /** A regressor: {@code hidden} on every hidden layer, identity output, mean squared error. */
+    static NetworkSpec regressor(int[] sizes, String hidden) {
+        return NetworkSpec.of(sizes, activation(hidden), Activation.IDENTITY, Loss.MSE);
+    }
+
+    /** {@link #regressor} or {@link #classifier}, by {@code regression}. */
+    static NetworkSpec of(int[] sizes, String hidden, boolean regression) {
+        return regression ? regressor(sizes, hidden) : classifier(sizes, hidden);
+    }
+
     static Activation activation(String name) {
         Activation a = Models.activation(name.toLowerCase(Locale.ROOT));
         if (a == null || a == Activation.SOFTMAX) {
@@ -29,9 +39,11 @@ final class Specs {
         return a;
     }
 
-    /** The hidden activation of {@code spec} (that of the output layer for a one-layer network). */
+    /** The hidden activation of {@code spec} (sigmoid, unused, for a network without hidden layers). */
     static String hiddenActivation(NetworkSpec spec) {
-        Activation a = spec.layers().get(0) instanceof dev.lanes.nn.DenseSpec d ? d.activation() : spec.outputLayer().activation();
-        return a == Activation.SOFTMAX ? "sigmoid" : Models.name(a);
+        if (spec.layers().size() < 2 || !(spec.layers().get(0) instanceof dev.lanes.nn.DenseSpec d)) {
+            return "sigmoid";
+        }
+        return Models.name(d.activation());
     }
 }

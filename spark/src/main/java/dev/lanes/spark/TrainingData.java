@@ -17,6 +17,9 @@ import static org.apache.spark.sql.functions.col;
 /** Turns a training DataFrame into validated, cached {@link Shard}s. */
 final class TrainingData {
 
+    /** The {@code classes} of a regressor's data: one real-valued target per row. */
+    static final int REGRESSION = 0;
+
     private TrainingData() {
     }
 
@@ -24,6 +27,9 @@ final class TrainingData {
      * The shards of {@code dataset}: row i of the input (in its order) goes to partition
      * {@code i % partitions}, kept in increasing i. Rows with a problem are counted, not kept.
      * Lazy: nothing is read until an action runs.
+     *
+     * @param classes the classifier's classes (labels are class indices), or {@link #REGRESSION}
+     *                (labels are real-valued targets of one output)
      */
     static JavaRDD<Shard> shards(Dataset<?> dataset, String featuresCol, String labelCol, int features, int classes,
                                  int partitions) {
@@ -40,8 +46,10 @@ final class TrainingData {
         // The shuffle delivers rows in fetch order; sorting by input index makes the shard's order,
         // and so the training run, the same every time.
         all.sort((a, b) -> Long.compare(a._1(), b._1()));
+        boolean regression = classes == REGRESSION;
         float[] x = new float[Math.multiplyExact(all.size(), features)];
-        int[] labels = new int[all.size()];
+        int[] labels = regression ? null : new int[all.size()];
+        float[] targets = regression ? new float[all.size()] : null;
         int n = 0;
         long wrongWidth = 0, firstWrongWidth = -1, badLabel = 0, firstBadLabel = -1, nonFinite = 0, firstNonFinite = -1;
         int firstWidth = 0, firstColumn = -1;
@@ -59,7 +67,9 @@ final class TrainingData {
                 continue;
             }
             double label = row.isNullAt(1) ? Double.NaN : ((Number) row.get(1)).doubleValue();
-            if (!(label >= 0 && label < classes && label == Math.rint(label))) {
+            boolean ok = regression ? Float.isFinite((float) label)
+                    : label >= 0 && label < classes && label == Math.rint(label);
+            if (!ok) {
                 if (badLabel++ == 0) {
                     firstBadLabel = index;
                     firstLabel = label;
@@ -84,15 +94,20 @@ final class TrainingData {
                 }
                 continue;
             }
-            labels[n++] = (int) label;
+            if (regression) {
+                targets[n++] = (float) label;
+            } else {
+                labels[n++] = (int) label;
+            }
         }
-        if (n < labels.length) {
+        if (n < all.size()) {
             x = java.util.Arrays.copyOf(x, n * features);
-            labels = java.util.Arrays.copyOf(labels, n);
+            labels = regression ? null : java.util.Arrays.copyOf(labels, n);
+            targets = regression ? java.util.Arrays.copyOf(targets, n) : null;
         }
         Shard.Problems p = new Shard.Problems(all.size(), wrongWidth, firstWrongWidth, firstWidth, badLabel,
                 firstBadLabel, firstLabel, nonFinite, firstNonFinite, firstColumn);
-        return new Shard(partition, features, classes, x, labels, p);
+        return new Shard(partition, features, regression ? 1 : classes, x, labels, targets, p);
     }
 
     /**
@@ -130,7 +145,10 @@ final class TrainingData {
             msgs.add("features column '" + featuresCol + "': " + wrongWidth + " of " + total + " rows are not vectors of width "
                     + features + " (= layers[0]); the first is row " + fw + " with width " + width);
         }
-        if (badLabel > 0) {
+        if (badLabel > 0 && classes == REGRESSION) {
+            msgs.add("label column '" + labelCol + "': " + badLabel + " of " + total + " rows have a label that is NaN, infinite,"
+                    + " null or beyond float range; the first is row " + fl + " with label " + label);
+        } else if (badLabel > 0) {
             msgs.add("label column '" + labelCol + "': " + badLabel + " of " + total + " rows have a label that is not a class index in [0, "
                     + classes + ") (the last entry of layers); the first is row " + fl + " with label " + label);
         }

@@ -76,6 +76,21 @@ class BadInputTest {
     }
 
     @Test
+    void morePartitionsThanTaskSlots() {
+        SparkSession spark = SparkTests.local();   // local[2]: two task slots
+        List<Row> list = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            list.add(good(i));
+        }
+        var df = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, 3),
+                SparkTests.SCHEMA);
+        String m = assertThrows(IllegalArgumentException.class, () -> classifier().setBatchSize(9).fit(df)).getMessage();
+        assertMentions(m, "synchronization=sliced", "all 3 partitions", "2 free task slots", "synchronization=driver");
+        // The driver mode runs a job per step and needs no more than one slot.
+        classifier().setBatchSize(9).setSynchronization("driver").fit(df);
+    }
+
+    @Test
     void badParameters() {
         assertMentions(assertThrows(IllegalArgumentException.class,
                 () -> new LanesClassifier().fit(frame(10, BadInputTest::good))).getMessage(), "layers must be set");
@@ -83,5 +98,8 @@ class BadInputTest {
                 () -> classifier().setSolver("lbfgs").fit(frame(10, BadInputTest::good))).getMessage(), "sgd or adam");
         assertMentions(assertThrows(IllegalArgumentException.class,
                 () -> classifier().setActivation("softmax").fit(frame(10, BadInputTest::good))).getMessage(), "sigmoid, tanh, relu");
+        assertMentions(assertThrows(IllegalArgumentException.class,
+                () -> classifier().setSynchronization("barrier").fit(frame(10, BadInputTest::good))).getMessage(),
+                "sliced or driver");
     }
 }

@@ -7,25 +7,29 @@ import dev.lanes.optim.Sgd;
 
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training with executors in separate JVMs ({@code local-cluster[2,1,1024]}), so every shard,
- * broadcast and gradient really crosses a process boundary: the result must still be the
+ * broadcast, gradient and parameter slice really crosses a process boundary: the result must still be the
  * single-machine result of the same batches. Uses the Spark installation the build assembles in
  * target/spark-home.
  */
 class LocalClusterTest {
 
+    /** A hang guard, not a speed check: a lost block would otherwise wait for the exchange timeout. */
     @Test
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
     void separateExecutorJvmsTrainLikeOneMachine() throws Exception {
         Path home = Path.of("target", "spark-home").toAbsolutePath();
         assertTrue(Files.isDirectory(home.resolve("jars")), "the build fills " + home + "/jars");
@@ -57,8 +61,14 @@ class LocalClusterTest {
         try {
             int[] sizes = {64, 32, 10};
             Dataset d = Datasets.digits();
-            LanesClassificationModel m = new LanesClassifier().setLayers(sizes).setSolver("sgd").setStepSize(0.1)
-                    .setBatchSize(64).setMaxIter(2).setSeed(11).fit(SparkTests.frame(spark, d, 2));
+            LanesClassifier lanes = new LanesClassifier().setLayers(sizes).setSolver("sgd").setStepSize(0.1)
+                    .setBatchSize(64).setMaxIter(2).setSeed(11);
+            // Sliced (the default): gradient and parameter slices travel between the executors'
+            // block managers; driver: gradients and parameters travel through the driver.
+            LanesClassificationModel m = lanes.fit(SparkTests.frame(spark, d, 2));
+            LanesClassificationModel viaDriver = lanes.copy(org.apache.spark.ml.param.ParamMap.empty())
+                    .setSynchronization("driver").fit(SparkTests.frame(spark, d, 2));
+            assertArrayEquals(viaDriver.parameters(), m.parameters(), 0f, "sliced vs driver across executor JVMs");
             Network net = Network.create(Specs.classifier(sizes, "sigmoid"), 11);
             Reference.train(net, d, 2, 64, 11, 2, new Sgd(0.1f));
             float[] ref = FlatParameters.read(net);

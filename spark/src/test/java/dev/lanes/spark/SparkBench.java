@@ -64,8 +64,10 @@ public final class SparkBench {
         List<Double> lanesStep = new ArrayList<>();
         List<Double> lanesPass = new ArrayList<>();
         List<Double> mllibStep = new ArrayList<>();
-        List<Double> barrierStep = new ArrayList<>();
-        List<Double> barrierPass = new ArrayList<>();
+        List<Double> slicedStep = new ArrayList<>();
+        List<Double> slicedPass = new ArrayList<>();
+        List<Double> lanesWall = new ArrayList<>();
+        List<Double> slicedWall = new ArrayList<>();
         List<Double> mllibPass = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
             boolean warmup = round == 0;
@@ -78,10 +80,12 @@ public final class SparkBench {
             }
             double empty = median(t) * 1e-6;
 
-            // Lanes: 2 epochs, every step timed on the driver (broadcast, job, collect, sum, update).
+            // Lanes, driver: 2 epochs, every step timed on the driver (broadcast, job, collect, sum, update).
             Network net = Network.create(spec, 1);
             DataParallelTrainer trainer = new DataParallelTrainer(shards, shardRows, spec, batch, 2, 1, () -> new Sgd(0.05f));
+            long w0 = System.nanoTime();
             DataParallelTrainer.Progress p = trainer.fit(net);
+            double wallDriver = 2.0 * rows / ((System.nanoTime() - w0) * 1e-9);
             long[] steps = p.stepNanos().stream().mapToLong(Long::longValue).toArray();
             double stepMs = median(steps) * 1e-6;
             long pass = 0;
@@ -90,45 +94,60 @@ public final class SparkBench {
             }
             double lanesPerPass = rows / (pass * 1e-9);
 
-            // The same run in one barrier job: tasks stay alive, gradients go through allGather.
+            // The same run, sliced: one barrier job, every step timed in partition 0's task (its
+            // gradient, the slice exchange, its slice's update, the all-gather).
             Network netB = Network.create(spec, 1);
-            DataParallelTrainer.Progress pb = trainer.fitBarrier(netB, "sgd", 0.05f);
+            w0 = System.nanoTime();
+            DataParallelTrainer.Progress pb = trainer.fitSliced(netB, "sgd", 0.05f);
+            double wallSliced = 2.0 * rows / ((System.nanoTime() - w0) * 1e-9);
+            if (!Arrays.equals(FlatParameters.read(net), FlatParameters.read(netB))) {
+                throw new IllegalStateException("sliced and driver runs differ");
+            }
             long[] stepsB = pb.stepNanos().stream().mapToLong(Long::longValue).toArray();
             double stepMsB = median(stepsB) * 1e-6;
             long passB = 0;
             for (int i = stepsB.length / 2; i < stepsB.length; i++) {
                 passB += stepsB[i];
             }
-            double barrierPerPass = rows / (passB * 1e-9);
+            double slicedPerPass = rows / (passB * 1e-9);
 
             // MLlib: gd is full-batch, so one iteration over the batch-sized frame is one step at
             // batch 1024, and one over the full frame is one pass. (iters + 1) − 1 iterations
-            // removes the per-fit setup.
+            // removes the per-fit setup. 8 extra passes: with 3 the difference drowned in the
+            // fits' run-to-run noise (it came out negative).
             double mStep = mllibIterationSeconds(oneBatch, sizes, 6);
-            double mPass = mllibIterationSeconds(all, sizes, warmup ? 1 : 3);
+            double mPass = mllibIterationSeconds(all, sizes, warmup ? 1 : 8);
             if (!warmup) {
                 emptyJob.add(empty);
                 lanesStep.add(batch / (stepMs * 1e-3));
                 lanesPass.add(lanesPerPass);
-                barrierStep.add(batch / (stepMsB * 1e-3));
-                barrierPass.add(barrierPerPass);
+                slicedStep.add(batch / (stepMsB * 1e-3));
+                slicedPass.add(slicedPerPass);
+                lanesWall.add(wallDriver);
+                slicedWall.add(wallSliced);
                 mllibStep.add(batch / mStep);
                 mllibPass.add(rows / mPass);
             }
-            System.out.printf("%s round %d: empty job %.1f ms | Lanes step %.1f ms = %.0f samples/s, pass %.0f samples/s"
-                            + " | barrier step %.1f ms = %.0f samples/s, pass %.0f samples/s"
+            System.out.printf("%s round %d: empty job %.1f ms | driver step %.1f ms = %.0f samples/s, pass %.0f samples/s,"
+                            + " whole run %.0f samples/s | sliced step %.1f ms = %.0f samples/s, pass %.0f samples/s,"
+                            + " whole run %.0f samples/s"
                             + " | MLlib gd step %.1f ms = %.0f samples/s, pass %.0f samples/s, loss %.4f%n",
-                    warmup ? "warm-up" : "measured", round, empty, stepMs, batch / (stepMs * 1e-3), lanesPerPass,
-                    stepMsB, batch / (stepMsB * 1e-3), barrierPerPass,
+                    warmup ? "warm-up" : "measured", round, empty, stepMs, batch / (stepMs * 1e-3), lanesPerPass, wallDriver,
+                    stepMsB, batch / (stepMsB * 1e-3), slicedPerPass, wallSliced,
                     mStep * 1e3, batch / mStep, rows / mPass, p.epochLoss().get(p.epochLoss().size() - 1));
         }
         System.out.printf("%nmedians over %d rounds:%n", rounds);
-        System.out.printf("| | samples/s per step (batch %d) | samples/s per pass |%n|---|---:|---:|%n", batch);
-        System.out.printf("| Lanes on Spark (sgd, job per step) | %.0f | %.0f |%n", med(lanesStep), med(lanesPass));
-        System.out.printf("| Lanes on Spark (sgd, one barrier job, allGather) | %.0f | %.0f |%n", med(barrierStep), med(barrierPass));
-        System.out.printf("| MLlib MultilayerPerceptronClassifier (gd) | %.0f | %.0f |%n", med(mllibStep), med(mllibPass));
-        System.out.printf("| Lanes job per step / MLlib | %.2f | %.2f |%n", med(lanesStep) / med(mllibStep), med(lanesPass) / med(mllibPass));
-        System.out.printf("| Lanes barrier / MLlib | %.2f | %.2f |%n", med(barrierStep) / med(mllibStep), med(barrierPass) / med(mllibPass));
+        System.out.printf("| | samples/s per step (batch %d) | per pass (2nd epoch's steps) | per pass (whole fit, 2 epochs) |%n"
+                + "|---|---:|---:|---:|%n", batch);
+        System.out.printf("| Lanes on Spark, sliced (one barrier job) | %.0f | %.0f | %.0f |%n", med(slicedStep), med(slicedPass),
+                med(slicedWall));
+        System.out.printf("| Lanes on Spark, driver (job per step) | %.0f | %.0f | %.0f |%n", med(lanesStep), med(lanesPass),
+                med(lanesWall));
+        System.out.printf("| MLlib MultilayerPerceptronClassifier (gd) | %.0f | %.0f | |%n", med(mllibStep), med(mllibPass));
+        System.out.printf("| sliced / MLlib | %.2f | %.2f | %.2f |%n", med(slicedStep) / med(mllibStep),
+                med(slicedPass) / med(mllibPass), med(slicedWall) / med(mllibPass));
+        System.out.printf("| driver / MLlib | %.2f | %.2f | %.2f |%n", med(lanesStep) / med(mllibStep),
+                med(lanesPass) / med(mllibPass), med(lanesWall) / med(mllibPass));
         System.out.printf("empty Spark job (2 tasks): %.1f ms%n", med(emptyJob));
         spark.stop();
     }
@@ -136,7 +155,12 @@ public final class SparkBench {
     private static double mllibIterationSeconds(org.apache.spark.sql.Dataset<Row> df, int[] sizes, int iters) {
         long t1 = fitMllib(df, sizes, 1);
         long tn = fitMllib(df, sizes, 1 + iters);
-        return Math.max(1e-9, (tn - t1) * 1e-9 / iters);
+        if (tn <= t1) {
+            System.out.printf("  (MLlib: %d iterations took %.2f s, 1 took %.2f s: no usable difference)%n",
+                    1 + iters, tn * 1e-9, t1 * 1e-9);
+            return Double.NaN;
+        }
+        return (tn - t1) * 1e-9 / iters;
     }
 
     private static long fitMllib(org.apache.spark.sql.Dataset<Row> df, int[] sizes, int iters) {
@@ -152,8 +176,12 @@ public final class SparkBench {
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2.0;
     }
 
+    /** Median of the usable (non-NaN) values; NaN when there are none. */
     private static double med(List<Double> v) {
-        double[] c = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] c = v.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (c.length == 0) {
+            return Double.NaN;
+        }
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2.0;
     }
 }
