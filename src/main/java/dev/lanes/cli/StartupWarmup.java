@@ -6,9 +6,11 @@ import dev.lanes.kernel.Warmup;
 import dev.lanes.kernel.gemm.Blocking;
 import dev.lanes.nn.DenseSpec;
 import dev.lanes.nn.DropoutSpec;
+import dev.lanes.nn.Gradients;
 import dev.lanes.nn.LayerSpec;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
+import dev.lanes.optim.Optimizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +61,19 @@ final class StartupWarmup {
      * it does not know, or when {@code -Dlanes.warmup=false}.
      */
     static Handle forward(Network network, boolean evaluate) {
+        return start(network, evaluate, null);
+    }
+
+    /**
+     * Starts warming {@code network}'s training step: loss and gradients of the miniature, then
+     * an update by {@code optimizer}, a fresh instance of the optimizer the training uses (it keeps
+     * state sized to the network it first sees). Null where {@link #forward} is null.
+     */
+    static Handle training(Network network, Optimizer optimizer) {
+        return start(network, true, optimizer);
+    }
+
+    private static Handle start(Network network, boolean evaluate, Optimizer optimizer) {
         NetworkSpec mini = miniature(network.spec());
         if ("false".equals(System.getProperty(Warmup.PROPERTY)) || !"simd".equals(network.kernels().name()) || mini == null) {
             return null;
@@ -69,6 +84,7 @@ final class StartupWarmup {
         Thread t = new Thread(() -> {
             try {
                 Network scratch = Network.create(mini, 1, one);
+                Gradients g = optimizer == null ? null : scratch.newGradients();
                 int f = scratch.inputs();
                 int k = scratch.outputs();
                 float[] x = new float[ROWS * f];
@@ -85,7 +101,12 @@ final class StartupWarmup {
                 float[] b = new float[n * d];
                 float[] c = new float[ROWS * n];
                 for (int round = 0; round < ROUNDS && !h.stop; round++) {
-                    scratch.predict(x, ROWS);
+                    if (optimizer != null) {
+                        scratch.lossAndGradients(x, y, ROWS, g);
+                        optimizer.step(scratch, g);
+                    } else {
+                        scratch.predict(x, ROWS);
+                    }
                     if (evaluate) {
                         scratch.evaluate(x, y, ROWS);
                     }
