@@ -7,6 +7,7 @@ import dev.lanes.nn.DropoutSpec;
 import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
+import dev.lanes.optim.Sgd;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -65,6 +66,10 @@ class StartupWarmupTest {
         StartupWarmup.beforePass(h2, net, 2);
         assertTrue(h2.stop);
         h2.done.get();
+        // The training step's warm-up updates its own miniature, not the network.
+        StartupWarmup.Handle h3 = StartupWarmup.training(net, new Sgd(0.1f));
+        h3.done.get();
+        assertArrayEquals(before, net.parameters());
         // On the reference kernels nothing starts.
         assertNull(StartupWarmup.forward(net.copy(Kernels.reference()), true));
     }
