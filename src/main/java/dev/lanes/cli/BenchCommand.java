@@ -4,6 +4,7 @@ import dev.lanes.io.AtomicFiles;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
+import dev.lanes.kernel.Warmup;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Loss;
@@ -55,7 +56,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", converter = Ranges.Positive.class, defaultValue = "5", description = "Timed samples per shape (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", converter = Ranges.NonNegative.class, defaultValue = "3", description = "Untimed warm-up samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", converter = Ranges.NonNegative.class, defaultValue = "3",
+            description = "Untimed warm-up samples per shape (default: ${DEFAULT-VALUE}). Above 0 the SIMD kernels "
+                    + "also run the library's warm-up (Warmup.run) first, so that no timed sample catches a kernel "
+                    + "before C2 has compiled it; 0 turns both off.")
     int warmup;
 
     @Option(names = "--min-time", converter = Ranges.Positive.class, defaultValue = "100", paramLabel = "MS",
@@ -153,9 +157,22 @@ final class BenchCommand implements Callable<Integer> {
         if (impls.isEmpty()) {
             throw new CliException(ExitCodes.FAILURE, "nothing to measure: " + simdProblem);
         }
+        long warmupNanos = 0;
+        boolean kernelWarmup = warmup > 0 && impls.stream().anyMatch(k -> "simd".equals(k.name()));
+        if (kernelWarmup) {
+            // Uncompiled Vector API code is far slower than the scalar loops; a few samples of one
+            // shape do not always give C2 the calls it needs before timing starts.
+            long t0 = System.nanoTime();
+            for (Kernels k : impls) {
+                Warmup.run(k);
+            }
+            warmupNanos = System.nanoTime() - t0;
+        }
         if (!json) {
-            out.printf("GEMM C = A·B, float32, row-major; %d cores; warm-up %d, median of %d samples of ≥ %d ms%n",
-                    Runtime.getRuntime().availableProcessors(), warmup, runs, minTimeMillis);
+            out.printf(Locale.ROOT, "GEMM C = A·B, float32, row-major; %d cores; %s, median of %d samples of ≥ %d ms%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    (kernelWarmup ? String.format(Locale.ROOT, "kernel warm-up %.2f s, then ", warmupNanos * 1e-9) : "")
+                            + (warmup > 0 ? warmup + " warm-up samples" : "no warm-up"), runs, minTimeMillis);
             for (Kernels k : impls) {
                 out.println("  " + k.describe());
             }
@@ -221,6 +238,8 @@ final class BenchCommand implements Callable<Integer> {
                 root.put("simdUnavailable", simdProblem);
             }
             root.put("warmup", warmup);
+            root.put("kernelWarmup", kernelWarmup);
+            root.put("kernelWarmupSeconds", warmupNanos * 1e-9);
             root.put("runs", runs);
             root.put("minTimeMillis", minTimeMillis);
             List<Object> rs = new ArrayList<>();

@@ -58,6 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
+        StartupWarmup.Handle warm = StartupWarmup.forward(m.network(), true);
         if (m.classifier() && dataOptions.task == DataOptions.Task.REGRESSION) {
             throw new CommandLine.ParameterException(cl, "the model " + m.file() + " is a classifier; drop --task regression");
         }
@@ -70,6 +71,7 @@ final class EvalCommand implements Callable<Integer> {
         Dataset raw = dataOptions.load(m.classifier() ? m.stored().classNames() : null);
         m.checkShape(raw, dataOptions.describe());
         Dataset d = m.prepare(raw);
+        StartupWarmup.beforePass(warm, m.network(), d.size());
         Evaluation ev = Trainer.evaluate(m.network(), d);
         float[] out = m.network().predict(d.featureMatrix(), d.size());
         PrintWriter o = cl.getOut();

@@ -6,6 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,6 +54,12 @@ final class InfoCommand implements Callable<Integer> {
         facts.put("describe", best.describe());
         facts.put("vectorModule", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                 ? "readable" : "not loaded (start the JVM with --add-modules jdk.incubator.vector)");
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        facts.put("jvmOptions", jvmOptions);
+        List<String> recommended = flags(Main.buildProperty("jvmFlags", "") + " " + Main.buildProperty("startupFlags", ""));
+        facts.put("recommendedJvmOptions", recommended);
+        List<String> missing = recommended.stream().filter(o -> !jvmOptions.contains(o)).toList();
+        facts.put("missingJvmOptions", missing);
         String forced = System.getProperty(KernelConfig.PROPERTY_KERNELS);
         facts.put("forcedBy", forced == null ? "" : "-D" + KernelConfig.PROPERTY_KERNELS + "=" + forced);
         PrintWriter out = spec.commandLine().getOut();
@@ -65,10 +74,18 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("Backend:       %s%n", best.describe());
             out.printf("Vector width:  %d bits (%d float lanes)%n", best.vectorBits(), best.vectorBits() / Float.SIZE);
             out.printf("Vector API:    %s%n", facts.get("vectorModule"));
+            out.printf("JVM options:   %s%n", jvmOptions.isEmpty() ? "(none)" : String.join(" ", jvmOptions));
+            out.printf("Start-up:      %s%n", missing.isEmpty() ? "all of the recommended flags are in effect"
+                    : "missing " + String.join(" ", missing) + " (README, \"Fast from the first call\")");
             out.printf("Choose with:   --kernels reference|simd|best, --threads N, or -D%s / -D%s / -D%s%n",
                     KernelConfig.PROPERTY_KERNELS, KernelConfig.PROPERTY_VECTOR_BITS, KernelConfig.PROPERTY_THREADS);
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The words of a flag list as the build wrote it (flags hold no spaces of their own). */
+    static List<String> flags(String list) {
+        return Arrays.stream(list.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 }

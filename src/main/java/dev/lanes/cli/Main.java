@@ -12,7 +12,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,13 +24,32 @@ import java.util.logging.Logger;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Train, evaluate and run dense neural networks on the CPU with SIMD kernels.",
-        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
-            GradcheckCommand.class, BenchCommand.class, ExportCommand.class, ImportCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILURE, ExitCodes.HELP_USAGE,
             ExitCodes.HELP_BAD_INPUT})
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order {@code lanes --help} lists them. Added by hand rather than in
+     * the annotation so that a command line naming one of them builds only that one: picocli
+     * builds a command's model (reflection over every option, converters, defaults) when it is
+     * added, and doing that for all of them was a fifth of a {@code lanes predict}'s start.
+     */
+    static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("info", InfoCommand::new);
+        m.put("train", TrainCommand::new);
+        m.put("eval", EvalCommand::new);
+        m.put("predict", PredictCommand::new);
+        m.put("gradcheck", GradcheckCommand::new);
+        m.put("bench", BenchCommand::new);
+        m.put("export", ExportCommand::new);
+        m.put("import", ImportCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     // Held so the level set below is not lost when the logger is garbage collected.
     private static final Logger KERNEL_LOG = Logger.getLogger("dev.lanes.kernel");
@@ -63,11 +85,28 @@ public final class Main implements Runnable {
         if (KERNEL_LOG.getLevel() == null) {
             KERNEL_LOG.setLevel(Level.WARNING);
         }
-        return commandLine(out, err).execute(args);
+        return commandLine(out, err, args).execute(args);
     }
 
+    /** The whole command line, every subcommand included (what --help and the docs test see). */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first one names a subcommand other than
+     * {@code help}, only that subcommand is built; otherwise (no command, an option such as
+     * {@code --help}, {@code help}, a misspelt name that the error message should suggest a
+     * correction for) all of them are.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        String named = args.length > 0 && !"help".equals(args[0]) && COMMANDS.containsKey(args[0]) ? args[0] : null;
+        for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
+            if (named == null || named.equals(c.getKey())) {
+                cl.addSubcommand(c.getKey(), c.getValue().get());
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
@@ -168,15 +207,23 @@ public final class Main implements Runnable {
     }
 
     static String version() {
+        return buildProperty("version", "unknown");
+    }
+
+    /**
+     * A value the build writes into {@code version.properties}: {@code version}, and the JVM flags
+     * of pom.xml, {@code jvmFlags} and {@code startupFlags}.
+     */
+    static String buildProperty(String key, String fallback) {
         try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
             if (in == null) {
-                return "unknown";
+                return fallback;
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version", "unknown");
+            return p.getProperty(key, fallback);
         } catch (IOException e) {
-            return "unknown";
+            return fallback;
         }
     }
 }

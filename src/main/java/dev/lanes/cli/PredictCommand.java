@@ -70,6 +70,7 @@ final class PredictCommand implements Callable<Integer> {
             Main.requireWritableFile(cl, "--out", out);
         }
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
+        StartupWarmup.Handle warm = StartupWarmup.forward(m.network(), false);
         int f = m.stored().inputs();
         float[] x;
         if (!data.toString().equals("-") && IdxFiles.isIdx(data)) {
@@ -78,6 +79,7 @@ final class PredictCommand implements Callable<Integer> {
             x = read(data, f, delimiter, m.file());
         }
         int rows = x.length / f;
+        StartupWarmup.beforePass(warm, m.network(), rows);
         int k = m.stored().outputs();
         float[] y;
         try {

@@ -271,6 +271,12 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         Network net = Network.create(netSpec, seed, kernels);
+        // Training is always a large pass: wait for the kernels its step needs to be compiled, or the
+        // first epoch runs several times slower than the rest.
+        StartupWarmup.Handle warm = StartupWarmup.training(net, optimizer());
+        if (warm != null) {
+            warm.done.join();
+        }
         Optimizer opt = optimizer();
         Progress listener = new Progress(cl, train.size(), epochs, classes);
         Trainer trainer = Trainer.builder().epochs(epochs).batchSize(batch).seed(seed).optimizer(opt)

@@ -567,8 +567,23 @@ class CliTest {
                 "--step", "12,8,3", "--step-batch", "4", "--json", "--chart", png.toString());
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().startsWith("{") && r.out().contains("\"gemm\":[") && r.out().contains("\"m\":9,\"k\":7,\"n\":5")
-                && r.out().contains("\"trainingStep\":{\"sizes\":[12,8,3],\"batch\":4"),
+                && r.out().contains("\"trainingStep\":{\"sizes\":[12,8,3],\"batch\":4")
+                && r.out().contains("\"warmup\":0,\"kernelWarmup\":false,"),
                 r.out());
         assertEquals(0x89, Files.readAllBytes(png)[0] & 0xff);
+    }
+
+    @Test
+    void benchWarmsTheSimdKernelsUpUnlessWarmupIsZero() {
+        Run warm = lanes("bench", "--sizes", "16", "--runs", "1", "--warmup", "1", "--min-time", "1", "--no-step");
+        assertEquals(0, warm.code(), warm::toString);
+        assertTrue(warm.out().contains("; kernel warm-up ") && warm.out().contains(" s, then 1 warm-up samples, median of 1"),
+                warm.out());
+        Run json = lanes("bench", "--sizes", "16", "--runs", "1", "--warmup", "1", "--min-time", "1", "--no-step", "--json");
+        assertEquals(0, json.code(), json::toString);
+        assertTrue(json.out().contains("\"warmup\":1,\"kernelWarmup\":true,"), json.out());
+        Run cold = lanes("bench", "--sizes", "16", "--runs", "1", "--warmup", "0", "--min-time", "1", "--no-step");
+        assertEquals(0, cold.code(), cold::toString);
+        assertTrue(cold.out().contains("; no warm-up, median of 1") && !cold.out().contains("kernel warm-up"), cold.out());
     }
 }

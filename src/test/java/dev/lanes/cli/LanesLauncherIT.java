@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,10 @@ class LanesLauncherIT {
     }
 
     private Proc lanesWithInput(Path stdin, String... args) throws IOException, InterruptedException {
+        return lanesWith(stdin, Map.of(), args);
+    }
+
+    private Proc lanesWith(Path stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path launcher = Path.of(System.getProperty("user.dir")).resolve("lanes").toAbsolutePath();
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.toString());
@@ -44,6 +49,7 @@ class LanesLauncherIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("LANES_NO_BUILD", "1");
+        pb.environment().putAll(env);
         if (stdin != null) {
             pb.redirectInput(stdin.toFile());
         }
@@ -95,5 +101,22 @@ class LanesLauncherIT {
         assertTrue(d.err().contains("bad.csv:2:2"), d::toString);
         Proc u = lanes("train", "--data", "digits", "--epochs", "x");
         assertEquals(2, u.code(), u::toString);
+    }
+
+    @Test
+    void globsReachTheJvmAndTheCommandAsWritten() throws Exception {
+        // Files whose names the '*' patterns would match if the shell expanded them: the kernels'
+        // CompileCommand in the start-up flags, a LANES_JAVA_OPTS value, a command argument.
+        Files.writeString(dir.resolve("-XX:CompileCommand=CompileThresholdScaling,dev.lanes.kernel.x::y,0.05"), "");
+        Files.writeString(dir.resolve("-Dlanes.glob=expanded"), "");
+        Files.writeString(dir.resolve("a.lanes"), "not a model");
+        Proc info = lanesWith(null, Map.of("LANES_JAVA_OPTS", "-Dlanes.glob=*"), "info");
+        assertEquals(0, info.code(), info::toString);
+        assertTrue(info.out().contains(" -Dlanes.glob=* ") || info.out().contains(" -Dlanes.glob=*\n"), info::toString);
+        assertTrue(info.out().contains("-XX:CompileCommand=CompileThresholdScaling,dev.lanes.kernel.*::*,"), info::toString);
+        assertTrue(info.out().contains("Start-up:      all of the recommended flags are in effect"), info::toString);
+        Proc p = lanes("predict", "--model", "*.lanes", "--data", "in.csv");
+        assertEquals(3, p.code(), p::toString);
+        assertTrue(p.err().contains("lanes predict: *.lanes: no such file"), p::toString);
     }
 }
