@@ -2,10 +2,6 @@ package dev.lanes.kernel.gemm;
 
 import java.util.concurrent.ExecutorService;
 
-import static dev.lanes.kernel.gemm.Blocking.KC;
-import static dev.lanes.kernel.gemm.Blocking.MC;
-import static dev.lanes.kernel.gemm.Blocking.NC;
-
 /**
  * The portable GEMM driver: chooses a path by shape, runs the Goto/BLIS loop nest for the general
  * case, and splits work across threads. Arguments are those of {@code Kernels.sgemm} after
@@ -32,6 +28,7 @@ import static dev.lanes.kernel.gemm.Blocking.NC;
 public final class Gemm {
 
     private final GemmKernels kernels;
+    private final Blocking blocking;
     private final int mr;
     private final int nr;
     private final int threads;
@@ -41,6 +38,7 @@ public final class Gemm {
 
     /**
      * @param kernels  the vector kernels of one width
+     * @param blocking the cache blocks for those kernels; mc and nc multiples of their micro-tile
      * @param threads  the largest number of threads one call may use (≥ 1)
      * @param executor runs the helper threads; null for the library's daemon pool
      * @param vectorPacking pack A, and B stored n×k, with the kernels' vector code
@@ -50,8 +48,10 @@ public final class Gemm {
      *                      where they are not native instructions (AVX2 measured), so only for
      *                      CPUs with AVX-512
      */
-    public Gemm(GemmKernels kernels, int threads, ExecutorService executor, boolean vectorPacking) {
-        Blocking.check(kernels.mr(), kernels.nr());
+    public Gemm(GemmKernels kernels, Blocking blocking, int threads, ExecutorService executor,
+                boolean vectorPacking) {
+        blocking.check(kernels.mr(), kernels.nr());
+        this.blocking = blocking;
         this.vectorPacking = vectorPacking;
         this.kernels = kernels;
         this.mr = kernels.mr();
@@ -381,9 +381,9 @@ public final class Gemm {
         // 512 + 272 (a short last k block pays the C tile's load and store for little work), and
         // m = 260 as 132 + 128, not 240 + 20 (which streams the whole B panel again for 20 rows).
         // The k blocks depend on k alone, so every thread count sums each element alike.
-        int kcStep = evenSplit(k, KC, 1);
-        int mcStep = evenSplit(m, MC, mr);
-        int ncStep = evenSplit(n, NC, nr);
+        int kcStep = evenSplit(k, blocking.kc(), 1);
+        int mcStep = evenSplit(m, blocking.mc(), mr);
+        int ncStep = evenSplit(n, blocking.nc(), nr);
         float[] ap = w.a(mcStep * kcStep);
         float[] bp = w.b(ncStep * kcStep);
         float[] tile = w.tile(mr * nr);

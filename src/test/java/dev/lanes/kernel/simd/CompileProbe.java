@@ -1,5 +1,7 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
+
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
@@ -39,7 +41,7 @@ public final class CompileProbe {
         }
         int calls = Integer.parseInt(args[0]);
         int[][] shapes = {{120, 112, 128}, {24, 40, 530}, {33, 10, 100}, {1, 50, 20}, {1, 40, 30}};
-        for (int bits : new int[]{512, 256, 128}) {
+        for (int bits : KernelRegistry.allBits()) {
             if (bits > VectorKernels.preferredVectorBits()) {
                 continue; // emulated in Java code, far too slow to probe, and not what users run
             }

@@ -1,5 +1,7 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
+
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.gemm.Blocking;
@@ -30,7 +32,7 @@ class GemmThreadingTest {
     @Test
     void resultsAreBitIdenticalForOneToFourThreads() {
         int preferred = VectorKernels.preferredVectorBits();
-        for (int bits : new int[]{512, 256, 128}) {
+        for (int bits : KernelRegistry.allBits()) {
             if (bits > preferred) {
                 continue; // Kernels.create refuses vectors wider than the CPU's
             }
