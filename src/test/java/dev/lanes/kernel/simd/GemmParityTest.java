@@ -1,5 +1,11 @@
 package dev.lanes.kernel.simd;
 
+import java.util.SplittableRandom;
+
+import dev.lanes.kernel.Transpose;
+
+import dev.lanes.kernel.GemmProblem;
+
 import org.junit.jupiter.params.provider.EnumSource;
 import dev.lanes.kernel.spi.KernelRegistry;
 
@@ -56,8 +62,8 @@ class GemmParityTest {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
-                    GemmCase gc = new GemmCase(ta, tb, m, n, k, alpha, beta, seed++);
-                    gc.check(gc.run(simd), bits + "-bit " + gc);
+                    GemmProblem gc = GemmProblem.of(ta, tb, m, n, k, alpha, beta, seed++);
+                    gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                     seen.add(Gemm.path(tb, m, n, k));
                 }
             }
@@ -76,8 +82,9 @@ class GemmParityTest {
         for (int[] sh : shapes) {
             for (float beta : BETAS) {
                 for (int t = 0; t < 4; t++) {
-                    GemmCase gc = new GemmCase((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta, seed++);
-                    gc.check(gc.run(simd), bits + "-bit " + gc);
+                    GemmProblem gc = GemmProblem.of((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta,
+                            seed++);
+                    gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                 }
             }
         }
@@ -106,11 +113,11 @@ class GemmParityTest {
             int[] sh = shapes[s];
             boolean ta = (s & 1) != 0;
             boolean tb = (s & 2) != 0 || s == 4;
-            GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3], seed++);
+            GemmProblem gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3], seed++);
             assertEquals(Gemm.Path.PACKED, Gemm.path(tb, sh[0], sh[1], sh[2]), gc.toString());
-            gc.check(gc.run(simd), bits + "-bit " + gc);
+            gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
             if (s == 0) {
-                gc.check(gc.run(ref), "reference " + gc);
+                gc.verify(gc.runOnCopy(ref), "reference " + gc);
             }
         }
     }
@@ -132,8 +139,8 @@ class GemmParityTest {
                 boolean ta = (t & 1) != 0;
                 boolean tb = (t & 2) != 0;
                 for (float beta : new float[]{0f, 2f}) {
-                    GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], 1f, beta, seed++, 2, true);
-                    GemmCase.assertSameBits(gc.run(ref), gc.run(simd), bits + "-bit " + gc + " path "
+                    GemmProblem gc = GemmProblem.integers(ta, tb, sh[0], sh[1], sh[2], 1f, beta, seed++, 2);
+                    GemmProblem.assertSameBits(gc.runOnCopy(ref), gc.runOnCopy(simd), bits + "-bit " + gc + " path "
                             + Gemm.path(tb, sh[0], sh[1], sh[2]));
                 }
             }
@@ -149,9 +156,10 @@ class GemmParityTest {
         long seed = 99;
         for (int[] sh : shapes) {
             for (int t = 0; t < 4; t++) {
-                GemmCase gc = new GemmCase((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, 1.3f, seed++, 0,
-                        false);
-                gc.check(gc.run(simd), bits + "-bit tight " + gc);
+                GemmProblem gc = GemmProblem.of((t & 1) != 0 ? Transpose.TRANSPOSE : Transpose.NONE,
+                        (t & 2) != 0 ? Transpose.TRANSPOSE : Transpose.NONE, sh[0], sh[1], sh[2], 0.7f, 1.3f, 0, 0,
+                        new SplittableRandom(seed++));
+                gc.verify(gc.runOnCopy(simd), bits + "-bit tight " + gc);
             }
         }
     }

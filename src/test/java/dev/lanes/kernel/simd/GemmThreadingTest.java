@@ -1,5 +1,7 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.GemmProblem;
+
 import dev.lanes.kernel.spi.KernelRegistry;
 
 import dev.lanes.kernel.KernelConfig;
@@ -41,14 +43,15 @@ class GemmThreadingTest {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
                     assertTrue((long) sh[0] * sh[1] * sh[2] >= Blocking.PARALLEL_MNK);
-                    GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f, 31L * t + bits);
-                    float[] one = gc.run(kernels(bits, 1, null));
+                    GemmProblem gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f,
+                            31L * t + bits);
+                    float[] one = gc.runOnCopy(kernels(bits, 1, null));
                     for (int threads = 2; threads <= 4; threads++) {
-                        GemmCase.assertSameBits(one, gc.run(kernels(bits, threads, null)),
+                        GemmProblem.assertSameBits(one, gc.runOnCopy(kernels(bits, threads, null)),
                                 bits + "-bit " + threads + " threads " + gc + " " + Gemm.path(tb, sh[0], sh[1], sh[2]));
                     }
                     if (bits == preferred) {
-                        gc.check(one, gc.toString());
+                        gc.verify(one, gc.toString());
                     }
                 }
             }
@@ -92,14 +95,14 @@ class GemmThreadingTest {
             }
         };
         try {
-            GemmCase gc = new GemmCase(false, false, 400, 300, 200, 1f, 0f, 5);
-            float[] expected = gc.run(kernels(0, 1, null));
+            GemmProblem gc = GemmProblem.of(false, false, 400, 300, 200, 1f, 0f, 5);
+            float[] expected = gc.runOnCopy(kernels(0, 1, null));
             assertEquals(0, submitted.get());
-            GemmCase.assertSameBits(expected, gc.run(kernels(0, 4, counting)), "custom executor");
+            GemmProblem.assertSameBits(expected, gc.runOnCopy(kernels(0, 4, counting)), "custom executor");
             assertEquals(3, submitted.get(), "three helpers beside the calling thread");
             // Below the parallel threshold nothing is handed to the executor.
-            GemmCase small = new GemmCase(false, false, 20, 30, 40, 1f, 0f, 6);
-            small.run(kernels(0, 4, counting));
+            GemmProblem small = GemmProblem.of(false, false, 20, 30, 40, 1f, 0f, 6);
+            small.runOnCopy(kernels(0, 4, counting));
             assertEquals(3, submitted.get());
         } finally {
             counting.shutdownNow();
