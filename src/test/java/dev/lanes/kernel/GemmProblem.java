@@ -186,10 +186,11 @@ public final class GemmProblem {
      * The largest error ratio sgemm may show. Higham (Accuracy and Stability of Numerical
      * Algorithms, 2nd ed., §3.1) bounds a float inner product of length k, in any summation
      * order, by γ_k·Σ|a||b| with γ_k = k·u/(1 − k·u) ≈ k·u. Scaling by alpha, scaling C by beta
-     * and adding the two cost three more roundings; a kernel blocked over k (KC ≈ 384) that adds
-     * each block's partial product into C costs about two more per extra block (three blocks at
-     * most for the k used here). So the error is at most (k + 9)·u·G = (k + 9)/2·eps·G; the
-     * bound k + 10 is twice that worst case, while an indexing bug gives ratios near 1/eps ≈ 10^7.
+     * and adding the two cost three more roundings; a kernel blocked over k (KC, the registry's
+     * {@code blocking().kc()}) that adds each block's partial product into C costs about two more
+     * per extra block (four blocks at most for the k used here, up to 3·KC + 1). So the error is at
+     * most (k + 11)·u·G = (k + 11)/2·eps·G; the bound k + 10 is about twice that worst case, while an
+     * indexing bug gives ratios near 1/eps ≈ 10^7.
      * (sblat3 uses a constant threshold of 16, fine for its k ≤ 9 and typical random rounding; a
      * worst-case bound must grow with k.)
      */
