@@ -75,10 +75,10 @@ public class VectorKernels extends ScalarKernels {
         this.gemv = instance(width.gemvClass(), VectorGemv.class);
         this.threads = config.resolvedThreads();
         this.reason = reason;
-        // 512-bit vectors preferred means AVX-512 (or a CPU like it), where gathers and masked
-        // loads and stores are native instructions.
-        this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(),
-                preferredVectorBits() >= 512);
+        int preferred = preferredVectorBits();
+        boolean vectorPacking = KernelRegistry.isRegistered(preferred)
+                && KernelRegistry.forBits(preferred).nativeGathers();
+        this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(), vectorPacking);
         this.executor = config.executor();
         this.single = threads == 1 ? this : new VectorKernels(config.withThreads(1), reason);
     }

@@ -25,13 +25,13 @@ public enum KernelRegistry {
      * 128 bits (SSE, NEON; 4 float lanes): a 6×8 tile, 12 accumulators, within SSE's 16 registers
      * and NEON's 32. Too narrow to beat the scalar loops by enough to be chosen by itself.
      */
-    W128(128, 6, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false),
+    W128(128, 6, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
 
     /**
      * 256 bits (AVX2; 8 float lanes): a 6×16 tile, 12 accumulators, 15 of the 16 ymm registers AVX2
      * has with the two B vectors and the broadcast — the classic AVX2 shape.
      */
-    W256(256, 6, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true),
+    W256(256, 6, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
 
     /**
      * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and
@@ -39,7 +39,7 @@ public enum KernelRegistry {
      * tile on the large shapes (native-notes/gemm.md). B stored n×k is packed by 16×16 register
      * transposes.
      */
-    W512(512, 12, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true);
+    W512(512, 12, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
 
     /** How a kernel packs B stored n×k (op(B) = Bᵀ) into its micro-panels, when vector packing is on. */
     public enum TransposedBPacking {
@@ -58,8 +58,10 @@ public enum KernelRegistry {
     private final Blocking blocking;
     private final TransposedBPacking transposedB;
     private final boolean wideEnough;
+    private final boolean nativeGathers;
 
-    KernelRegistry(int bits, int mr, int nr, Blocking blocking, TransposedBPacking transposedB, boolean wideEnough) {
+    KernelRegistry(int bits, int mr, int nr, Blocking blocking, TransposedBPacking transposedB, boolean wideEnough,
+                   boolean nativeGathers) {
         int lanes = bits / Float.SIZE;
         if (nr % lanes != 0) {
             throw new IllegalStateException(bits + "-bit tile columns " + nr + " must be whole vectors of "
@@ -75,6 +77,7 @@ public enum KernelRegistry {
         this.blocking = blocking;
         this.transposedB = transposedB;
         this.wideEnough = wideEnough;
+        this.nativeGathers = nativeGathers;
     }
 
     /** The vector width in bits. */
@@ -113,6 +116,17 @@ public enum KernelRegistry {
      */
     public boolean wideEnough() {
         return wideEnough;
+    }
+
+    /**
+     * Whether a CPU that prefers this width has gathers, scatters and masked stores as native
+     * instructions (preferring 512-bit vectors means AVX-512 or a CPU like it), so the GEMM packs A,
+     * and B stored n×k, with vector code (up to 2× faster than the scalar copies on AVX-512). On
+     * AVX2 gathers made a forward product 3.5× slower, so there the packing stays scalar. A
+     * property of the CPU's preferred width, used whatever width the kernels run at.
+     */
+    public boolean nativeGathers() {
+        return nativeGathers;
     }
 
     /** Simple name of the generated GEMM kernels, type, width and tile: {@code Float512Gemm12x32}. */
