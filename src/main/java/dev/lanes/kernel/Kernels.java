@@ -124,6 +124,37 @@ public interface Kernels {
                float beta, float[] c, int cOffset, int ldc);
 
     /**
+     * Packs op(B) (k×n, stored as for {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}:
+     * k×n with {@code ldb >= max(1, n)}, or n×k with {@code ldb >= max(1, k)} for
+     * {@code TRANSPOSE}) once, into the layout these kernels' micro-kernels read, for
+     * {@link #sgemm(Transpose, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}.
+     * Allocates the packed copy (about 4·k·n bytes, plus padding of n up to the register tile);
+     * B is read and never kept.
+     *
+     * @throws IllegalArgumentException naming the first invalid argument, or if the packed copy
+     *                                  would exceed the largest Java array
+     */
+    PackedMatrix packB(Transpose transB, int k, int n, float[] b, int bOffset, int ldb);
+
+    /**
+     * {@code C := alpha·op(A)·B + beta·C} with B packed by {@link #packB} (so op(B) is B's k×n
+     * and n are B's), with the semantics of the plain
+     * {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}
+     * — A stored m×k or k×m, C m×n row-major, beta == 0 does not read C, alpha == 0 or k == 0
+     * scales C by beta — without packing B again.
+     *
+     * <p>Bits: for m ≥ 2 every element equals the plain sgemm's of the same operands. Each row of C
+     * depends only on its row of op(A) and on B, never on m or on the other rows, so a row gives
+     * the same bits alone and in any batch (the plain sgemm's m = 1 path, which reads B unpacked,
+     * may differ from this in the last bits).
+     *
+     * @throws IllegalArgumentException naming the first invalid argument, or if b was packed by
+     *                                  kernels of another layout (naming both)
+     */
+    void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
+               PackedMatrix b, float beta, float[] c, int cOffset, int ldc);
+
+    /**
      * Single-precision matrix-vector product, {@code y := alpha·op(A)·x + beta·y}, with the
      * semantics of {@code cblas_sgemv(CblasRowMajor, trans, m, n, alpha, a, lda, x, 1, beta, y, 1)}:
      * the product of a batch of one, without the packing a GEMM does.

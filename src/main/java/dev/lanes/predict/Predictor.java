@@ -3,6 +3,7 @@ package dev.lanes.predict;
 import dev.lanes.data.Standardizer;
 import dev.lanes.io.Model;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.PackedMatrix;
 import dev.lanes.kernel.Transpose;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.Dense;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
  * The forward pass of a trained model, for a program that serves predictions: built once from a
@@ -25,6 +27,7 @@ import java.util.Objects;
  * may call it at once without locking: each thread works in scratch buffers of its own (a
  * {@link ThreadLocal} per predictor, at most {@value #CHUNK_ROWS} rows × the widest layer × 2
  * floats, plus the preprocessed input), made on its first call and grown only by a larger batch.
+ * The packed weights are shared, read-only; they cost about as much memory as the weights.
  *
  * <p><b>No allocation once warm.</b> After a thread's first call with a given batch size (and
  * once the JIT has compiled the kernels), {@link #predict(float[], int, float[], int)},
@@ -32,13 +35,17 @@ import java.util.Objects;
  * {@link #predict(float[], int, int, float[], int)} allocate nothing. The convenience methods
  * that return a new array allocate only that array.
  *
- * <p><b>Batch of one.</b> A single row runs each dense layer as one matrix-vector product
- * ({@link Kernels#sgemv}: weights read once, nothing packed) on the calling thread. A batch of
- * more rows runs each layer as one matrix product ({@link Kernels#sgemm}) per chunk of at most
- * {@value #CHUNK_ROWS} rows, which uses up to {@link Kernels#threads()} threads. Outputs are those
- * of {@link Model#predict}: softmax probabilities for a softmax classifier, raw outputs
- * otherwise; they equal the model's within float rounding (the summation order of a
- * matrix-vector product differs from that of a matrix product).
+ * <p><b>One row, and batches.</b> The one-row methods ({@link #predict(float[])},
+ * {@link #predict(float[], int, float[], int)}, {@link #predictClass}) run each dense layer as one
+ * matrix-vector product ({@link Kernels#sgemv}: weights read once, nothing packed) on the calling
+ * thread. The batch method runs each layer as one matrix product against weights packed once when
+ * the predictor was built ({@link Kernels#packB}), per chunk of at most {@value #CHUNK_ROWS} rows;
+ * a chunk of at least 2·{@value #MIN_SHARD_ROWS} rows is cut into shards of consecutive rows that
+ * up to {@link Kernels#threads()} threads take through every layer. A row's outputs from the batch
+ * method do not depend on the batch it came in, nor on the thread count (tested bit for bit); they
+ * equal the one-row methods' and {@link Model#predict}'s within float rounding (the summation
+ * order of a matrix-vector product differs from that of a matrix product). Outputs are softmax
+ * probabilities for a softmax classifier, raw outputs otherwise.
  *
  * <p>Rows are raw features as the training data held them: {@link #inputs()} floats, row-major
  * in a batch. Dropout layers are the identity at prediction and are left out.
@@ -48,8 +55,18 @@ public final class Predictor {
     /** Rows per matrix product in a batch; bounds each thread's scratch. */
     public static final int CHUNK_ROWS = 256;
 
-    /** One dense layer: W (units×inputs, row-major), b (units) and σ. */
-    private record Stage(int inputs, int units, float[] weights, float[] biases, Activation activation) {
+    /**
+     * Rows per shard when a batch is split over threads: below this, the hand-off cost more than
+     * the second thread saved (as for the training step's shards).
+     */
+    static final int MIN_SHARD_ROWS = 64;
+
+    /**
+     * One dense layer: W (units×inputs, row-major), b (units) and σ, with Wᵀ also packed once for
+     * the matrix products of batches.
+     */
+    private record Stage(int inputs, int units, float[] weights, float[] biases, Activation activation,
+                         PackedMatrix packedWeights) {
     }
 
     /** A thread's buffers: the preprocessed input and two activation buffers used in turn. */
@@ -58,6 +75,8 @@ public final class Predictor {
         float[] ping = new float[0];
         float[] pong = new float[0];
         int rows;
+        /** The calling thread's reusable task for a batch split over threads (made on first use). */
+        Shards shards;
     }
 
     private final Kernels kernels;
@@ -85,7 +104,9 @@ public final class Predictor {
         for (int l = 0; l < network.depth(); l++) {
             Layer layer = network.layer(l);
             if (layer instanceof Dense d) {
-                list.add(new Stage(d.inputs(), d.units(), network.weights(l), network.biases(l), d.activation()));
+                float[] w = network.weights(l);
+                list.add(new Stage(d.inputs(), d.units(), w, network.biases(l), d.activation(),
+                        kernels.packB(Transpose.TRANSPOSE, d.inputs(), d.units(), w, 0, d.inputs())));
                 widest = Math.max(widest, d.units());
             } else if (!(layer instanceof Dropout)) {
                 throw new IllegalArgumentException("layer " + l + " is a " + layer.spec().kind()
@@ -161,7 +182,12 @@ public final class Predictor {
      *                                  finite (naming the feature)
      */
     public void predict(float[] x, int xOffset, float[] out, int outOffset) {
-        predict(x, xOffset, 1, out, outOffset);
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(out, "out");
+        checkRange("x", x, xOffset, 1, inputs);
+        checkRange("out", out, outOffset, 1, outputs);
+        float[] y = run(kernels, x, xOffset, 1, 0, false, scratch.get());
+        System.arraycopy(y, 0, out, outOffset, outputs);
     }
 
     /** The outputs of one raw feature row ({@link #inputs()} values), in a new array. */
@@ -169,7 +195,7 @@ public final class Predictor {
         Objects.requireNonNull(row, "row");
         checkWidth(row.length);
         float[] out = new float[outputs];
-        predict(row, 0, 1, out, 0);
+        predict(row, 0, out, 0);
         return out;
     }
 
@@ -180,7 +206,7 @@ public final class Predictor {
     public int predictClass(float[] row) {
         Objects.requireNonNull(row, "row");
         checkWidth(row.length);
-        float[] y = run(row, 0, 1, 0, scratch.get());
+        float[] y = run(kernels, row, 0, 1, 0, false, scratch.get());
         return Model.argMax(y, 0, outputs);
     }
 
@@ -219,10 +245,61 @@ public final class Predictor {
         checkRange("x", x, xOffset, rows, inputs);
         checkRange("out", out, outOffset, rows, outputs);
         Scratch s = scratch.get();
+        int threads = kernels.threads();
         for (int r = 0; r < rows; r += CHUNK_ROWS) {
             int n = Math.min(CHUNK_ROWS, rows - r);
-            float[] y = run(x, xOffset + r * inputs, n, r, s);
-            System.arraycopy(y, 0, out, outOffset + r * outputs, n * outputs);
+            int shards = Math.min(threads, n / MIN_SHARD_ROWS);
+            if (shards >= 2) {
+                if (s.shards == null) {
+                    s.shards = new Shards();
+                }
+                s.shards.run(shards, x, xOffset + r * inputs, n, r, out, outOffset + r * outputs);
+            } else {
+                float[] y = run(kernels, x, xOffset + r * inputs, n, r, true, s);
+                System.arraycopy(y, 0, out, outOffset + r * outputs, n * outputs);
+            }
+        }
+    }
+
+    /**
+     * A chunk of a batch cut into shards of consecutive rows, each taken through every layer by one
+     * thread on the single-threaded kernels (one hand-off per chunk, not one per product, and the
+     * element-wise work split too). Every row's outputs are computed exactly as in an unsplit
+     * batch, so the split changes no bits. Reused by its calling thread: the fields are published
+     * to the helpers by {@link Kernels#forEachTask} and cleared when it returns.
+     */
+    private final class Shards implements IntConsumer {
+        private int shards;
+        private float[] x;
+        private int xOffset;
+        private int rows;
+        private int firstRow;
+        private float[] out;
+        private int outOffset;
+
+        void run(int shards, float[] x, int xOffset, int rows, int firstRow, float[] out, int outOffset) {
+            this.shards = shards;
+            this.x = x;
+            this.xOffset = xOffset;
+            this.rows = rows;
+            this.firstRow = firstRow;
+            this.out = out;
+            this.outOffset = outOffset;
+            try {
+                kernels.forEachTask(shards, this);
+            } finally {
+                this.x = null;
+                this.out = null;
+            }
+        }
+
+        @Override
+        public void accept(int task) {
+            int r0 = (int) ((long) rows * task / shards);
+            int r1 = (int) ((long) rows * (task + 1) / shards);
+            float[] y = Predictor.this.run(kernels.singleThreaded(), x, xOffset + r0 * inputs, r1 - r0, firstRow + r0,
+                    true, scratch.get());
+            System.arraycopy(y, 0, out, outOffset + r0 * outputs, (r1 - r0) * outputs);
         }
     }
 
@@ -244,7 +321,7 @@ public final class Predictor {
      * The forward pass of {@code rows} ≤ {@link #CHUNK_ROWS} rows; returns the buffer holding the
      * rows×outputs result (from offset 0), which is the thread's scratch.
      */
-    private float[] run(float[] x, int xOffset, int rows, int firstRow, Scratch s) {
+    private float[] run(Kernels kernels, float[] x, int xOffset, int rows, int firstRow, boolean batch, Scratch s) {
         ensure(s, rows);
         float[] in = x;
         int inOffset = xOffset;
@@ -255,18 +332,17 @@ public final class Predictor {
         }
         float[] out = s.ping;
         for (Stage st : stages) {
-            if (rows == 1) {
+            if (!batch) {
                 // z = W·x + b: b first, then the product added to it (beta = 1).
                 System.arraycopy(st.biases, 0, out, 0, st.units);
                 kernels.sgemv(Transpose.NONE, st.units, st.inputs, 1f, st.weights, 0, st.inputs,
                         in, inOffset, 1f, out, 0);
             } else {
                 // Z[B×m] = X[B×n]·W[m×n]ᵀ, then + b on every row
-                kernels.sgemm(Transpose.NONE, Transpose.TRANSPOSE, rows, st.units, st.inputs,
-                        1f, in, inOffset, st.inputs, st.weights, 0, st.inputs, 0f, out, 0, st.units);
+                kernels.sgemm(Transpose.NONE, rows, 1f, in, inOffset, st.inputs, st.packedWeights, 0f, out, 0, st.units);
                 kernels.addRowVector(rows, st.units, st.biases, 0, out, 0, st.units);
             }
-            activate(st.activation, rows * st.units, out);
+            activate(kernels, st.activation, rows * st.units, out);
             in = out;
             inOffset = 0;
             out = out == s.ping ? s.pong : s.ping;
@@ -277,7 +353,7 @@ public final class Predictor {
         return in;
     }
 
-    private void activate(Activation a, int n, float[] x) {
+    private static void activate(Kernels kernels, Activation a, int n, float[] x) {
         switch (a) {
             case SIGMOID -> kernels.sigmoid(n, x, 0);
             case TANH -> kernels.tanh(n, x, 0);

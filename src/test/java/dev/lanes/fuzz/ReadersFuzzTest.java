@@ -6,6 +6,8 @@ import dev.lanes.data.IdxReader;
 import dev.lanes.data.MalformedDataException;
 import dev.lanes.io.ModelFile;
 import dev.lanes.io.ModelFileException;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.onnx.Onnx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -40,12 +42,14 @@ class ReadersFuzzTest {
     private static Path dir;
     private static byte[] seedModel;
     private static byte[] seedCheckpoint;
+    private static byte[] seedOnnx;
 
     @BeforeAll
     static void directory() throws IOException {
         dir = Files.createTempDirectory("lanes-fuzz");
         seedModel = Seeds.modelBytes(dir);
         seedCheckpoint = Seeds.checkpointBytes(dir);
+        seedOnnx = Seeds.onnxBytes();
     }
 
     /** The raw input after the steering byte, or a mutation of {@code seed} when its high bit is set. */
@@ -89,6 +93,20 @@ class ReadersFuzzTest {
         Path f = file("fuzz.lanes", data, seedModel);
         try {
             ModelFile.readModel(f);
+        } catch (ModelFileException e) {
+            bounded(e);
+        }
+    }
+
+    /**
+     * The ONNX import: the bounded protobuf reader, the graph and the operator checks. Everything
+     * it refuses must be a {@link ModelFileException}; an ONNX file has no frame, so no reframing.
+     */
+    @FuzzTest(maxDuration = DURATION)
+    void onnx(byte[] data) throws IOException {
+        Path f = Files.write(dir.resolve("fuzz.onnx"), body(data, seedOnnx, false, false));
+        try {
+            Onnx.read(f, Kernels.reference());
         } catch (ModelFileException e) {
             bounded(e);
         }

@@ -40,6 +40,12 @@ final class Seeds {
         return Files.readAllBytes(f);
     }
 
+    /** {@link #model()} exported to ONNX, as {@code lanes export --format onnx} writes it. */
+    static byte[] onnxBytes() throws IOException {
+        return dev.lanes.onnx.Onnx.toBytes(dev.lanes.io.Model.fromStored(model(), dev.lanes.kernel.Kernels.reference(),
+                Path.of("seed.lanes")));
+    }
+
     static byte[] checkpointBytes(Path dir) throws IOException {
         Path f = dir.resolve("seed.lanes.ckpt");
         ModelFile.write(f, checkpoint());

@@ -85,6 +85,33 @@ public final class GemmProblem {
         this.cBefore = c.clone();
     }
 
+    private GemmProblem(GemmProblem o) {
+        this.transA = o.transA;
+        this.transB = o.transB;
+        this.m = o.m;
+        this.n = o.n;
+        this.k = o.k;
+        this.alpha = o.alpha;
+        this.beta = o.beta;
+        this.a = o.a.clone();
+        this.aOffset = o.aOffset;
+        this.lda = o.lda;
+        this.b = o.b.clone();
+        this.bOffset = o.bOffset;
+        this.ldb = o.ldb;
+        this.c = o.c.clone();
+        this.cOffset = o.cOffset;
+        this.ldc = o.ldc;
+        this.aBefore = o.aBefore;
+        this.bBefore = o.bBefore;
+        this.cBefore = o.cBefore;
+    }
+
+    /** The same problem on fresh copies of its arrays, as this one was before any run. */
+    GemmProblem copy() {
+        return new GemmProblem(this);
+    }
+
     /**
      * A random problem. {@code offset} is the distance of A's window from the start of its array
      * (B and C get slightly different ones); {@code pad} is the extra leading dimension.
@@ -172,6 +199,13 @@ public final class GemmProblem {
                 fail(label + ": element " + i + " is " + actual[i] + " but expected " + expected[i]);
             }
         }
+    }
+
+    /** The same product through {@link Kernels#packB} and the prepacked sgemm; returns the packed B. */
+    PackedMatrix runPacked(Kernels kernels) {
+        PackedMatrix packed = kernels.packB(transB, k, n, b, bOffset, ldb);
+        kernels.sgemm(transA, m, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc);
+        return packed;
     }
 
     double opA(int i, int p) {

@@ -1,6 +1,7 @@
 package dev.lanes.nn;
 
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.PackedMatrix;
 import dev.lanes.kernel.Transpose;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,19 @@ class BatchedCallCountTest {
                           int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
             calls.add("sgemm " + transA + "," + transB + " " + m + "x" + n + "x" + kk);
             k.sgemm(transA, transB, m, n, kk, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+
+        @Override
+        public PackedMatrix packB(Transpose transB, int kk, int n, float[] b, int bOffset, int ldb) {
+            calls.add("packB " + transB + " " + kk + "x" + n);
+            return k.packB(transB, kk, n, b, bOffset, ldb);
+        }
+
+        @Override
+        public void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda, PackedMatrix b,
+                          float beta, float[] c, int cOffset, int ldc) {
+            calls.add("sgemm " + transA + ",packed " + m + "x" + b.n() + "x" + b.k());
+            k.sgemm(transA, m, alpha, a, aOffset, lda, b, beta, c, cOffset, ldc);
         }
 
         @Override

@@ -1,13 +1,12 @@
 package dev.lanes.nn;
 
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.optim.Sgd;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Locale;
 import java.util.Random;

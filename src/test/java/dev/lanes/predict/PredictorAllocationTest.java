@@ -31,7 +31,8 @@ class PredictorAllocationTest {
     @Test
     void warmPredictionsAllocateNothing() {
         Kernels simd1 = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null));
-        for (Kernels k : new Kernels[] {Kernels.reference(), simd1}) {
+        Kernels simd2 = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 2, null));
+        for (Kernels k : new Kernels[] {Kernels.reference(), simd1, simd2}) {
             for (Activation act : new Activation[] {Activation.RELU, Activation.GELU}) {
                 check(k, act);
             }
@@ -44,7 +45,9 @@ class PredictorAllocationTest {
         Random rnd = new Random(1);
         float[] row = TestModels.rows(rnd, 1, 40);
         float[] batch = TestModels.rows(rnd, 19, 40);
-        float[] out = new float[19 * 10];
+        // Large enough to be cut into row shards when the kernels have threads.
+        float[] big = TestModels.rows(rnd, 200, 40);
+        float[] out = new float[200 * 10];
         long me = Thread.currentThread().threadId();
         long least = JitSettling.smallest(() -> {
             long before = allocated(me);
@@ -52,6 +55,7 @@ class PredictorAllocationTest {
                 p.predict(row, 0, out, 0);
                 p.predictClass(row);
                 p.predict(batch, 0, 19, out, 0);
+                p.predict(big, 0, 200, out, 0);
             }
             return allocated(me) - before;
         }, 0, 1000);

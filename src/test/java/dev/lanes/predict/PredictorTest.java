@@ -1,10 +1,9 @@
 package dev.lanes.predict;
 
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.io.Model;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.Loss;
 import org.junit.jupiter.api.Test;
@@ -99,6 +98,52 @@ class PredictorTest {
         float[] before = p.predict(row);
         Arrays.fill(model.network().parameters(), 0.5f);
         assertArrayEquals(before, p.predict(row));
+    }
+
+    /** The batch method gives a row the same bits whatever batch it comes in (a one-row batch included). */
+    @Test
+    void aRowsOutputsDoNotDependOnItsBatch() {
+        for (Kernels k : kernels()) {
+            Model model = TestModels.model(70, new int[] {65, 40}, 10, Activation.RELU, Loss.CROSS_ENTROPY, 4, k);
+            Predictor p = Predictor.of(model);
+            Random rnd = new Random(5);
+            int rows = 300;
+            float[] x = TestModels.rows(rnd, rows, 70);
+            float[] all = p.predict(x, rows);
+            for (int size : new int[] {1, 5, 64, 129, 200}) {
+                for (int start = 0; start + size <= rows; start += 97) {
+                    float[] part = new float[size * 10];
+                    p.predict(x, start * 70, size, part, 0);
+                    assertArrayEquals(Arrays.copyOfRange(all, start * 10, (start + size) * 10), part,
+                            k.describe() + ": rows " + start + ".." + (start + size - 1) + " as a batch of " + size);
+                }
+            }
+        }
+    }
+
+    /** Batches cut into row shards give the bits of one thread, with the library's pool or an executor. */
+    @Test
+    void everyThreadCountGivesTheBitsOfOneThread() {
+        Model model = TestModels.model(90, new int[] {70, 33}, 10, Activation.SIGMOID, Loss.CROSS_ENTROPY, 6,
+                Kernels.reference());
+        Random rnd = new Random(9);
+        int rows = 700;
+        float[] x = TestModels.rows(rnd, rows, 90);
+        float[] expected = Predictor.of(model, Kernels.create(
+                new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null))).predict(x, rows);
+        for (int threads : new int[] {2, 3, 8, 16}) {
+            Predictor p = Predictor.of(model, Kernels.create(
+                    new KernelConfig(KernelConfig.Implementation.SIMD, 0, threads, null)));
+            assertArrayEquals(expected, p.predict(x, rows), threads + " threads");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Predictor p = Predictor.of(model, Kernels.create(
+                    new KernelConfig(KernelConfig.Implementation.SIMD, 0, 4, pool)));
+            assertArrayEquals(expected, p.predict(x, rows), "4 threads on the caller's executor");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

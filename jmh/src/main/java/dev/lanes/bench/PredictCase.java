@@ -77,7 +77,10 @@ final class PredictCase implements AutoCloseable {
 
     /** Predicts the batch; returns one output so the work cannot be optimized away. */
     float run() throws OrtException {
-        if (predictor != null) {
+        if (predictor != null && batch == 1) {
+            // The one-row method: the matrix-vector path a service calls per request.
+            predictor.predict(x, 0, out, 0);
+        } else if (predictor != null) {
             predictor.predict(x, 0, batch, out, 0);
         } else {
             try (OrtSession.Result r = session.run(Map.of(inputName, input))) {

@@ -322,9 +322,16 @@ public final class Gemm {
         private int ldb;
         private int cOffset;
         private int ldc;
+        /** PACKED with B already packed: {@link #prepackedTask}. */
+        private boolean prepacked;
 
         @Override
         public void accept(int task) {
+            if (prepacked) {
+                prepackedTask(task, chunk, tasks, byRows, transA, m, n, k, alpha, a, aOffset, lda, b, beta,
+                        c, cOffset, ldc);
+                return;
+            }
             switch (path) {
                 case ROWS -> rowsTask(task, chunk, m, n, k, alpha, a, aOffset, transA ? 1 : lda, transA ? lda : 1,
                         b, bOffset, ldb, beta, c, cOffset, ldc);
@@ -351,6 +358,7 @@ public final class Gemm {
         }
         Split s = w.split;
         s.path = path;
+        s.prepacked = false;
         s.chunk = chunk;
         s.tasks = tasks;
         s.byRows = byRows;
@@ -402,15 +410,165 @@ public final class Gemm {
                 }
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
-                    int whole = vectorPacking ? mc / mr * mr : 0;
-                    if (whole > 0) {
-                        kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap,
-                                w.sliver.of(kernels.lanes(), mr));
-                    }
-                    if (whole < mc) {
-                        Packing.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);
-                    }
-                    macroKernel(mc, nc, kc, alpha, ap, bp, betaK, c, cOffset + ic * ldc + jc, ldc, tile);
+                    packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
+                    macroKernel(mc, nc, kc, alpha, ap, bp, 0, betaK, c, cOffset + ic * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    /** Packs rows ic..ic+mc-1, depths pc..pc+kc-1 of op(A) into slivers, with vectors where they pay. */
+    private void packABlock(boolean transA, float[] a, int aOffset, int lda, int ic, int mc, int pc, int kc,
+                            float[] ap, Workspace w) {
+        int whole = vectorPacking ? mc / mr * mr : 0;
+        if (whole > 0) {
+            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap, w.sliver.of(kernels.lanes(), mr));
+        }
+        if (whole < mc) {
+            Packing.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);
+        }
+    }
+
+    // ------------------------------------------------------------------ prepacked B
+
+    /**
+     * Whether a prepacked k×n operand is kept as n rows of k (the dot-product path's layout) rather
+     * than as packed blocks: exactly the shapes for which {@link #path} chooses dot products when
+     * m ≥ 2, so a prepacked product takes the path, and gives the bits, of the plain one.
+     */
+    static boolean packedAsRows(int n, int k) {
+        return n <= Blocking.SKINNY_N && k >= Blocking.SKINNY_MIN_K;
+    }
+
+    /**
+     * The name of the layout {@link #pack} writes: rows, or blocks of this tile and these block
+     * sizes (two drivers with equal names read each other's packed operands).
+     */
+    public String packedLayout(int k, int n) {
+        if (k == 0 || n == 0) {
+            return "empty";
+        }
+        if (packedAsRows(n, k)) {
+            return "rows (n x k)";
+        }
+        return "blocks " + mr + "x" + nr + " kc" + evenSplit(k, blocking.kc(), 1) + " nc" + evenSplit(n, blocking.nc(), nr);
+    }
+
+    /** What {@link #pack}'s layout depends on besides k and n: the tile and the block bounds. */
+    public String packedFamily() {
+        return "tile " + mr + "x" + nr + ", blocks up to kc" + blocking.kc() + " mc" + blocking.mc() + " nc" + blocking.nc();
+    }
+
+    /** Floats {@link #pack} writes for a k×n operand, k, n &gt; 0: n padded to the tile, times k. */
+    public long packedSize(int k, int n) {
+        return packedAsRows(n, k) ? (long) n * k : (long) roundUp(n, nr) * k;
+    }
+
+    /**
+     * Packs op(B), k×n, for {@link #sgemm(boolean, int, int, int, float, float[], int, int, float[], float, float[], int, int)}.
+     * Blocks layout: the KC×NC panels the plain product packs one at a time, laid end to end — the
+     * column block starting at jc from {@code jc·k}, and in it the depth block starting at pc from
+     * {@code pc·roundUp(nc, nr)}, each in {@link Packing#packB}'s micro-panel layout. Rows layout:
+     * op(B)ᵀ, n×k row-major.
+     */
+    public void pack(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst) {
+        if (packedAsRows(n, k)) {
+            if (transB) {
+                Packing.gatherRows(b, bOffset, ldb, 1, n, k, dst);
+            } else {
+                Packing.gatherRows(b, bOffset, 1, ldb, n, k, dst);
+            }
+            return;
+        }
+        int kcStep = evenSplit(k, blocking.kc(), 1);
+        int ncStep = evenSplit(n, blocking.nc(), nr);
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            int ncPadded = roundUp(nc, nr);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                Packing.packB(transB, b, bOffset, ldb, pc, kc, jc, nc, nr, dst, jc * k + pc * ncPadded);
+            }
+        }
+    }
+
+    /**
+     * {@code C := alpha·op(A)·B + beta·C} with B packed by {@link #pack}; arguments valid, m, n,
+     * k &gt; 0, alpha != 0. Threads split C by rows when there are enough slivers (each task then
+     * packs only its own rows of A and all read the one packed B), else by column panels.
+     */
+    public void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                      float[] packed, float beta, float[] c, int cOffset, int ldc) {
+        int t = (long) m * n * k >= Blocking.PARALLEL_MNK ? threads : 1;
+        if (packedAsRows(n, k)) {
+            dots(t, transA, true, m, n, k, alpha, a, aOffset, lda, packed, 0, k, beta, c, cOffset, ldc);
+            return;
+        }
+        if (t == 1) {
+            prepackedRange(transA, m, n, k, 0, n, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc,
+                    workspaces.get());
+            return;
+        }
+        int slivers = (m + mr - 1) / mr;
+        boolean byRows = slivers >= 2 * t || m >= n;
+        int units = byRows ? slivers : (n + nr - 1) / nr;
+        int tasks = Math.min(t, units);
+        Split split = split(Path.PACKED, units, tasks, byRows, transA, true, m, n, k, alpha, a, aOffset, lda,
+                packed, 0, 0, beta, c, cOffset, ldc);
+        split.prepacked = true;
+        try {
+            Parallel.run(tasks, t, executor, split);
+        } finally {
+            split.clear();
+        }
+    }
+
+    /** One task of a prepacked product split over threads: a range of whole slivers or panels. */
+    private void prepackedTask(int task, int units, int tasks, boolean byRows, boolean transA, int m, int n, int k,
+                               float alpha, float[] a, int aOffset, int lda, float[] packed, float beta,
+                               float[] c, int cOffset, int ldc) {
+        int u0 = (int) ((long) units * task / tasks);
+        int u1 = (int) ((long) units * (task + 1) / tasks);
+        Workspace w = workspaces.get();
+        if (byRows) {
+            int i0 = u0 * mr;
+            int mm = Math.min(m, u1 * mr) - i0;
+            prepackedRange(transA, mm, n, k, 0, n, alpha, a, aOffset + (transA ? i0 : i0 * lda), lda, packed, beta,
+                    c, cOffset + i0 * ldc, ldc, w);
+        } else {
+            prepackedRange(transA, m, n, k, u0 * nr, Math.min(n, u1 * nr), alpha, a, aOffset, lda, packed, beta,
+                    c, cOffset, ldc, w);
+        }
+    }
+
+    /**
+     * The loop nest of {@link #packedRange} over columns j0..j1-1 of C (j0 a multiple of nr), reading
+     * B's panels where {@link #pack} put them. The blocks of k, and so every element's order of
+     * summation, are those of the plain product.
+     */
+    private void prepackedRange(boolean transA, int m, int n, int k, int j0, int j1, float alpha,
+                                float[] a, int aOffset, int lda, float[] bp, float beta,
+                                float[] c, int cOffset, int ldc, Workspace w) {
+        int kcStep = evenSplit(k, blocking.kc(), 1);
+        int mcStep = evenSplit(m, blocking.mc(), mr);
+        int ncStep = evenSplit(n, blocking.nc(), nr);
+        float[] ap = w.a(mcStep * kcStep);
+        float[] tile = w.tile(mr * nr);
+        for (int jc = j0 / ncStep * ncStep; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            int ncPadded = roundUp(nc, nr);
+            int from = Math.max(jc, j0);
+            int to = Math.min(jc + nc, j1);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                float betaK = pc == 0 ? beta : 1f;
+                // Panel (from − jc)/nr of this block starts (from − jc)/nr · kc·nr floats in.
+                int panels = jc * k + pc * ncPadded + (from - jc) * kc;
+                for (int ic = 0; ic < m; ic += mcStep) {
+                    int mc = Math.min(mcStep, m - ic);
+                    packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
+                    macroKernel(mc, to - from, kc, alpha, ap, bp, panels, betaK, c, cOffset + ic * ldc + from, ldc,
+                            tile);
                 }
             }
         }
@@ -425,12 +583,12 @@ public final class Gemm {
         return roundUp((extent + blocks - 1) / blocks, unit);
     }
 
-    private void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp, float beta,
+    private void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp, int bpOffset, float beta,
                              float[] c, int cOffset, int ldc, float[] tile) {
         GemmKernels kern = kernels;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
-            int bOff = jr * kc;
+            int bOff = bpOffset + jr * kc;
             for (int ir = 0; ir < mc; ir += mr) {
                 int rows = Math.min(mr, mc - ir);
                 int aOff = ir * kc;

@@ -68,6 +68,37 @@ public class ScalarKernels extends CheckedKernels {
         }
     }
 
+    /** The reference keeps op(B) as a plain k×n row-major copy: nothing to get wrong. */
+    @Override
+    protected String packedFamily() {
+        return "reference";
+    }
+
+    @Override
+    protected String packedLayout(int k, int n) {
+        return "op(B) copied k x n row-major";
+    }
+
+    @Override
+    protected long packedSize(int k, int n) {
+        return (long) k * n;
+    }
+
+    @Override
+    protected void doPackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst) {
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                dst[p * n + j] = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+            }
+        }
+    }
+
+    @Override
+    protected void doSgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                                 float[] packed, float beta, float[] c, int cOffset, int ldc) {
+        doSgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packed, 0, n, beta, c, cOffset, ldc);
+    }
+
     @Override
     protected void doSgemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
                            float[] x, int xOffset, float beta, float[] y, int yOffset) {

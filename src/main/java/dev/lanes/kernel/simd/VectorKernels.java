@@ -31,6 +31,8 @@ public class VectorKernels extends ScalarKernels {
     /** Lane sums of {@link VectorGemv#rowDots}, one array per calling thread. */
     private final ThreadLocal<float[]> gemvScratch = ThreadLocal.withInitial(() -> new float[VectorGemv.SCRATCH_FLOATS]);
     private final ExecutorService executor;
+    /** See {@link #packedFamily()}; made once. */
+    private final String packedFamily;
     /** This instance on one thread (itself when threads is 1). */
     private final VectorKernels single;
     /** Each calling thread's reusable task body for splitting an optimizer update. */
@@ -80,6 +82,7 @@ public class VectorKernels extends ScalarKernels {
                 && KernelRegistry.forBits(preferred).nativeGathers();
         this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(), vectorPacking);
         this.executor = config.executor();
+        this.packedFamily = "simd" + species.vectorBitSize() + " " + gemm.packedFamily();
         this.single = threads == 1 ? this : new VectorKernels(config.withThreads(1), reason);
     }
 
@@ -102,6 +105,34 @@ public class VectorKernels extends ScalarKernels {
                            float[] b, int bOffset, int ldb,
                            float beta, float[] c, int cOffset, int ldc) {
         gemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** The layout of {@link Gemm#pack}: this width's tile and blocking, or rows for the dot-product path. */
+    @Override
+    protected String packedFamily() {
+        return packedFamily;
+    }
+
+    @Override
+    protected String packedLayout(int k, int n) {
+        return gemm.packedLayout(k, n);
+    }
+
+    @Override
+    protected long packedSize(int k, int n) {
+        return gemm.packedSize(k, n);
+    }
+
+    @Override
+    protected void doPackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst) {
+        gemm.pack(transB, k, n, b, bOffset, ldb, dst);
+    }
+
+    /** The loop nest of {@link #doSgemm} with B's packing already done; see {@link Gemm#sgemm(boolean, int, int, int, float, float[], int, int, float[], float, float[], int, int)}. */
+    @Override
+    protected void doSgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                                 float[] packed, float beta, float[] c, int cOffset, int ldc) {
+        gemm.sgemm(transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.lanes.kernel.spi;
 
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.PackedMatrix;
 import dev.lanes.kernel.Transpose;
 
 import java.util.Objects;
@@ -110,6 +111,80 @@ public abstract class CheckedKernels implements Kernels {
                                     float alpha, float[] a, int aOffset, int lda,
                                     float[] b, int bOffset, int ldb,
                                     float beta, float[] c, int cOffset, int ldc);
+
+    // ---------------------------------------------------------------- prepacked GEMM
+
+    @Override
+    public final PackedMatrix packB(Transpose transB, int k, int n, float[] b, int bOffset, int ldb) {
+        Objects.requireNonNull(transB, "transB");
+        checkSize("k", k);
+        checkSize("n", n);
+        boolean tb = transB == Transpose.TRANSPOSE;
+        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
+        long size = k == 0 || n == 0 ? 0 : packedSize(k, n);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("packing a " + k + "x" + n + " operand needs " + size
+                    + " floats, more than a Java array holds");
+        }
+        float[] data = new float[(int) size];
+        if (size > 0) {
+            doPackB(tb, k, n, b, bOffset, ldb, data);
+        }
+        return new PackedOperand(k, n, packedFamily(), packedLayout(k, n), data);
+    }
+
+    @Override
+    public final void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
+                            PackedMatrix b, float beta, float[] c, int cOffset, int ldc) {
+        Objects.requireNonNull(transA, "transA");
+        Objects.requireNonNull(b, "b");
+        if (!(b instanceof PackedOperand packed)) {
+            throw new IllegalArgumentException("b is a " + b.getClass().getName()
+                    + ", not a matrix made by Kernels.packB");
+        }
+        checkSize("m", m);
+        int k = packed.k();
+        int n = packed.n();
+        // The family, a string made once per instance, decides; comparing it allocates nothing.
+        if (!packed.family().equals(packedFamily())) {
+            throw new IllegalArgumentException("b was packed as \"" + packed.layout() + "\" but these kernels ("
+                    + name() + ", " + vectorBits() + "-bit) read \"" + packedFamily() + ": " + packedLayout(k, n)
+                    + "\"; pack it with these kernels");
+        }
+        boolean ta = transA == Transpose.TRANSPOSE;
+        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
+        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            doScaleMatrix(m, n, beta, c, cOffset, ldc);
+            return;
+        }
+        doSgemmPacked(ta, m, n, k, alpha, a, aOffset, lda, packed.data(), beta, c, cOffset, ldc);
+    }
+
+    /**
+     * The name of everything the packed layout depends on besides k and n (implementation, vector
+     * width, tile, block sizes), the same string object on every call: a matrix packed by one
+     * instance is accepted by every instance of an equal family, so equal families must mean equal
+     * layouts for every k and n.
+     */
+    protected abstract String packedFamily();
+
+    /** A description of the layout {@link #doPackB} writes for a k×n operand, for messages. */
+    protected abstract String packedLayout(int k, int n);
+
+    /** Floats {@link #doPackB} writes for a k×n operand, k, n &gt; 0. */
+    protected abstract long packedSize(int k, int n);
+
+    /** Packs op(B), k×n with k, n &gt; 0 and valid arguments, into dst of {@link #packedSize} floats. */
+    protected abstract void doPackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst);
+
+    /** The prepacked GEMM with valid arguments, m, n, k &gt; 0 and alpha != 0. */
+    protected abstract void doSgemmPacked(boolean transA, int m, int n, int k, float alpha,
+                                          float[] a, int aOffset, int lda, float[] packed,
+                                          float beta, float[] c, int cOffset, int ldc);
 
     // ---------------------------------------------------------------- GEMV
 

@@ -1,7 +1,6 @@
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 

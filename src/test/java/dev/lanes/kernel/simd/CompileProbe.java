@@ -1,11 +1,10 @@
 package dev.lanes.kernel.simd;
 
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.Warmup;
+import dev.lanes.kernel.spi.KernelRegistry;
 
 /**
  * The main class {@link C1CompilabilityTest} runs in a child JVM: calls every GEMM path — packed

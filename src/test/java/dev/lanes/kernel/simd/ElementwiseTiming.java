@@ -1,9 +1,8 @@
 package dev.lanes.kernel.simd;
 
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,26 +1,22 @@
 package dev.lanes.kernel.simd;
 
-import java.util.SplittableRandom;
-
-import dev.lanes.kernel.Transpose;
-
 import dev.lanes.kernel.GemmProblem;
-
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.gemm.Blocking;
 import dev.lanes.kernel.gemm.Gemm;
 import dev.lanes.kernel.gemm.GemmKernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * sblat3-style parity of the SIMD GEMM against a double-precision oracle and the scalar reference,

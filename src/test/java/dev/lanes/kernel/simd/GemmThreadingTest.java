@@ -1,13 +1,11 @@
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.GemmProblem;
-
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.gemm.Blocking;
 import dev.lanes.kernel.gemm.Gemm;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

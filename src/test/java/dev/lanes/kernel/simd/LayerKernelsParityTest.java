@@ -1,11 +1,10 @@
 package dev.lanes.kernel.simd;
 
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

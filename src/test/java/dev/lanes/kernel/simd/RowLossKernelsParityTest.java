@@ -1,18 +1,15 @@
 package dev.lanes.kernel.simd;
 
-import java.util.stream.IntStream;
-
-import org.junit.jupiter.params.provider.MethodSource;
-
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,9 @@
 package dev.lanes.kernel.simd;
 
-import org.junit.jupiter.params.provider.EnumSource;
 import dev.lanes.kernel.spi.KernelRegistry;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

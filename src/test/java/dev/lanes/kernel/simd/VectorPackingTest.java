@@ -1,9 +1,8 @@
 package dev.lanes.kernel.simd;
 
-import dev.lanes.kernel.spi.KernelRegistry;
-
 import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.gemm.Packing;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -1,0 +1,243 @@
+package dev.lanes.kernel;
+
+import dev.lanes.kernel.gemm.Blocking;
+import dev.lanes.kernel.spi.KernelRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The prepacked GEMM ({@link Kernels#packB} and the sgemm that takes a {@link PackedMatrix}):
+ * the sblat3-style error check over every transpose, alpha/beta edge and shape class, the same
+ * bits as the plain sgemm for m ≥ 2, rows independent of their batch and of the thread count,
+ * and the argument checks.
+ */
+class PackedGemmTest {
+
+    private static final Transpose[] BOTH = Transpose.values();
+    /** alpha, beta pairs: the edges the contract names and a general pair. */
+    private static final float[][] ALPHA_BETA = {{1f, 0f}, {0.7f, 1f}, {-1.5f, -0.25f}, {0f, 0.5f}, {1f, 1f}};
+
+    /** The cache blockings of the registered widths, each once. */
+    private static Set<Blocking> blockings() {
+        Set<Blocking> all = new LinkedHashSet<>();
+        for (KernelRegistry w : KernelRegistry.values()) {
+            all.add(w.blocking());
+        }
+        return all;
+    }
+
+    /** (m, n, k) covering every path and block boundary of the packed layouts. */
+    static List<int[]> shapes() {
+        int skinny = Blocking.SKINNY_N;
+        int minK = Blocking.SKINNY_MIN_K;
+        List<int[]> list = new ArrayList<>();
+        for (int m : new int[] {0, 1, 2, 7, 13, 31}) {
+            for (int n : new int[] {0, 1, 5, 17, 33}) {
+                for (int k : new int[] {0, 1, 9, 16}) {
+                    list.add(new int[] {m, n, k});
+                }
+            }
+        }
+        // Dot-product (rows) layout and its edges.
+        list.add(new int[] {37, skinny, minK});
+        list.add(new int[] {3, 10, 784});
+        list.add(new int[] {1, 10, 257});
+        list.add(new int[] {40, skinny, minK - 1});
+        list.add(new int[] {40, skinny + 1, minK});
+        for (Blocking b : blockings()) {
+            // Several depth blocks, uneven ones, and a tall A that takes several A blocks.
+            list.add(new int[] {29, 67, b.kc() + 1});
+            list.add(new int[] {13, 40, 2 * b.kc() + 3});
+            list.add(new int[] {b.mc() + 13, 35, 20});
+            // Several column panels of B (NC), with a ragged last one.
+            list.add(new int[] {5, b.nc() + 37, 3});
+        }
+        return list;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void errorRatiosAndUntouchedPaddingOverEveryShapeTransposeAndScale(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        int count = 0;
+        for (int[] s : shapes()) {
+            for (Transpose ta : BOTH) {
+                for (Transpose tb : BOTH) {
+                    for (float[] ab : ALPHA_BETA) {
+                        int offset = count % 3 == 0 ? 0 : 3;
+                        int pad = count % 2 == 0 ? 0 : 2;
+                        GemmProblem p = GemmProblem.of(ta, tb, s[0], s[1], s[2], ab[0], ab[1], offset, pad, rnd);
+                        PackedMatrix packed = p.runPacked(kernels);
+                        assertEquals(s[2], packed.k());
+                        assertEquals(s[1], packed.n());
+                        String label = kernels.name() + " " + ta + "," + tb + " " + s[0] + "x" + s[1] + "x" + s[2]
+                                + " alpha=" + ab[0] + " beta=" + ab[1];
+                        p.verify(label);
+                        count++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** For m ≥ 2 the prepacked product takes the plain product's path and blocks: the same bits. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void sameBitsAsThePlainSgemmForTwoRowsOrMore(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        List<int[]> shapes = new ArrayList<>(List.of(new int[][] {{2, 10, 784}, {37, 24, 64}, {260, 100, 300},
+                {64, 512, 784}, {3, 5, 9}}));
+        for (Blocking b : blockings()) {
+            shapes.add(new int[] {13, 40, 2 * b.kc() + 3});
+            shapes.add(new int[] {5, b.nc() + 37, 3});
+        }
+        for (int[] s : shapes) {
+            for (Transpose ta : BOTH) {
+                for (Transpose tb : BOTH) {
+                    GemmProblem plain = GemmProblem.of(ta, tb, s[0], s[1], s[2], 0.9f, 0.5f, 1, 1, rnd);
+                    GemmProblem packed = plain.copy();
+                    plain.run(kernels);
+                    packed.runPacked(kernels);
+                    assertArrayEquals(plain.c, packed.c, () -> kernels + " " + ta + "," + tb + " "
+                            + s[0] + "x" + s[1] + "x" + s[2]);
+                }
+            }
+        }
+    }
+
+    /**
+     * A row of C is the same alone (m = 1), in any batch and at any thread count: what lets a
+     * predictor promise that a row's outputs do not depend on the rows it was batched with.
+     */
+    @Test
+    void aRowGivesTheSameBitsAloneInEveryBatchAndAtEveryThreadCount() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int[][] shapes = {{300, 512, 784}, {300, 10, 512}, {50, 33, 1100}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            float[] a = GemmProblem.storage(m, k, 0, k, 0, 0f, rnd);
+            float[] w = GemmProblem.storage(n, k, 0, k, 0, 0f, rnd);
+            float[] expected = null;
+            for (int threads : new int[] {1, 2, 3, 8}) {
+                Kernels kernels = KernelVariants.simd(0, threads);
+                PackedMatrix packed = kernels.packB(Transpose.TRANSPOSE, k, n, w, 0, k);
+                float[] c = new float[m * n];
+                kernels.sgemm(Transpose.NONE, m, 1f, a, 0, k, packed, 0f, c, 0, n);
+                if (expected == null) {
+                    expected = c;
+                    // Each row alone, and a batch of a few rows from the middle.
+                    float[] one = new float[n];
+                    for (int i = 0; i < m; i += 37) {
+                        kernels.sgemm(Transpose.NONE, 1, 1f, a, i * k, k, packed, 0f, one, 0, n);
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(Float.floatToRawIntBits(c[i * n + j]), Float.floatToRawIntBits(one[j]),
+                                    "row " + i + " alone, column " + j + ", shape " + m + "x" + n + "x" + k);
+                        }
+                    }
+                    float[] five = new float[5 * n];
+                    kernels.sgemm(Transpose.NONE, 5, 1f, a, 11 * k, k, packed, 0f, five, 0, n);
+                    float[] slice = java.util.Arrays.copyOfRange(c, 11 * n, 16 * n);
+                    assertArrayEquals(slice, five, "rows 11-15 as a batch of five");
+                } else {
+                    assertArrayEquals(expected, c, threads + " threads");
+                }
+            }
+        }
+    }
+
+    /** Packing copies: the matrix is used many times and later changes to the source do not reach it. */
+    @Test
+    void thePackedCopyIsReusableAndIndependentOfItsSource() {
+        Kernels kernels = KernelVariants.simd(0, 2);
+        SplittableRandom rnd = new SplittableRandom(5);
+        int m = 40;
+        int n = 70;
+        int k = 90;
+        float[] b = GemmProblem.storage(k, n, 0, n, 0, 0f, rnd);
+        PackedMatrix packed = kernels.packB(Transpose.NONE, k, n, b, 0, n);
+        float[] original = b.clone();
+        java.util.Arrays.fill(b, Float.NaN);
+        for (int round = 0; round < 3; round++) {
+            float[] a = GemmProblem.storage(m, k, 0, k, 0, 0f, rnd);
+            float[] viaPacked = new float[m * n];
+            float[] plain = new float[m * n];
+            kernels.sgemm(Transpose.NONE, m, 1f, a, 0, k, packed, 0f, viaPacked, 0, n);
+            kernels.sgemm(Transpose.NONE, Transpose.NONE, m, n, k, 1f, a, 0, k, original, 0, n, 0f, plain, 0, n);
+            assertArrayEquals(plain, viaPacked, "round " + round);
+        }
+        assertTrue(packed.size() >= (long) k * n, "size counts at least the k x n values: " + packed.size());
+    }
+
+    @Test
+    void argumentsAreCheckedAndLayoutsMustMatch() {
+        Kernels reference = Kernels.reference();
+        Kernels simd = KernelVariants.simd(0, 1);
+        float[] b = new float[6 * 4];
+        float[] a = new float[3 * 6];
+        float[] c = new float[3 * 4];
+        PackedMatrix byReference = reference.packB(Transpose.NONE, 6, 4, b, 0, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> simd.sgemm(Transpose.NONE, 3, 1f, a, 0, 6, byReference, 0f, c, 0, 4));
+        assertTrue(e.getMessage().contains(byReference.layout()) && e.getMessage().contains("simd"), e::getMessage);
+        // The same layout (same width, another thread count) is accepted.
+        PackedMatrix bySimd = simd.packB(Transpose.NONE, 6, 4, b, 0, 4);
+        KernelVariants.simd(0, 3).sgemm(Transpose.NONE, 3, 1f, a, 0, 6, bySimd, 0f, c, 0, 4);
+        if (KernelVariants.preferredBits() > 128) {
+            Kernels narrow = KernelVariants.simd(128, 1);
+            PackedMatrix big = simd.packB(Transpose.NONE, 20, 40, new float[800], 0, 40);
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> narrow.sgemm(Transpose.NONE, 1, 1f, new float[20], 0, 20, big, 0f, new float[40], 0, 40));
+            assertTrue(e.getMessage().contains("simd128"), e::getMessage);
+        }
+        PackedMatrix foreign = new PackedMatrix() {
+            public int k() {
+                return 6;
+            }
+
+            public int n() {
+                return 4;
+            }
+
+            public String layout() {
+                return bySimd.layout();
+            }
+
+            public long size() {
+                return 24;
+            }
+        };
+        e = assertThrows(IllegalArgumentException.class,
+                () -> simd.sgemm(Transpose.NONE, 3, 1f, a, 0, 6, foreign, 0f, c, 0, 4));
+        assertTrue(e.getMessage().contains("Kernels.packB"), e::getMessage);
+        assertThrows(NullPointerException.class, () -> simd.sgemm(Transpose.NONE, 3, 1f, a, 0, 6, null, 0f, c, 0, 4));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> simd.sgemm(Transpose.NONE, 3, 1f, new float[17], 0, 6, bySimd, 0f, c, 0, 4));
+        assertTrue(e.getMessage().startsWith("a is too short"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> simd.sgemm(Transpose.NONE, 3, 1f, a, 0, 6, bySimd, 0f, c, 0, 3));
+        assertTrue(e.getMessage().contains("ldc"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> simd.sgemm(Transpose.NONE, -1, 1f, a, 0, 6, bySimd, 0f, c, 0, 4));
+        assertTrue(e.getMessage().contains("m"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> simd.packB(Transpose.NONE, 6, 4, b, 0, 3));
+        assertTrue(e.getMessage().contains("ldb"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> simd.packB(Transpose.TRANSPOSE, 6, 5, b, 0, 6));
+        assertTrue(e.getMessage().startsWith("b is too short"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> simd.packB(Transpose.NONE, -2, 4, b, 0, 4));
+        assertTrue(e.getMessage().contains("k"), e::getMessage);
+    }
+}
