@@ -3,7 +3,7 @@ package dev.lanes.cli;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.Warmup;
-import dev.lanes.kernel.gemm.Blocking;
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.nn.DenseSpec;
 import dev.lanes.nn.DropoutSpec;
 import dev.lanes.nn.Gradients;
@@ -82,7 +82,7 @@ final class StartupWarmup {
         }
         Handle h = new Handle();
         Kernels one = network.kernels().singleThreaded();
-        boolean beta = largestInput(network.spec()) > Blocking.KC;
+        boolean beta = largestInput(network.spec()) > KernelRegistry.forBits(one.vectorBits()).blocking().kc();
         Thread t = new Thread(() -> {
             try {
                 Network scratch = Network.create(mini, 1, one);

@@ -1,5 +1,7 @@
 package dev.lanes.kernel;
 
+import dev.lanes.kernel.spi.KernelRegistry;
+
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
@@ -8,8 +10,9 @@ import java.util.concurrent.ExecutorService;
  * {@code lanes.kernels}, {@code lanes.vectorBits} and {@code lanes.threads}.
  *
  * @param implementation which implementation to use
- * @param vectorBits     vector width in bits for the SIMD kernels (128, 256 or 512), or 0 for the
- *                       JVM's preferred width; ignored by the reference kernels
+ * @param vectorBits     vector width in bits for the SIMD kernels (128, 256 or 512: the widths that
+ *                       have kernels), or 0 for the JVM's preferred width; ignored by the reference
+ *                       kernels
  * @param threads        the largest number of threads one call may use (≥ 1), or 0 for all
  *                       available processors; the reference kernels always use one
  * @param executor       the executor that runs the extra threads of a parallel call, or null for
@@ -50,9 +53,9 @@ public record KernelConfig(Implementation implementation, int vectorBits, int th
         if (implementation == null) {
             throw new IllegalArgumentException("implementation must not be null");
         }
-        if (vectorBits != 0 && vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
-            throw new IllegalArgumentException(
-                    "vectorBits must be 0 (preferred), 128, 256 or 512 but was " + vectorBits);
+        if (vectorBits != 0 && !KernelRegistry.isRegistered(vectorBits)) {
+            throw new IllegalArgumentException("vectorBits must be 0 (preferred), "
+                    + KernelRegistry.describeWidths() + " but was " + vectorBits);
         }
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (all processors) or positive but was " + threads);

@@ -1,6 +1,7 @@
 package dev.lanes.kernel;
 
 import dev.lanes.kernel.scalar.ScalarKernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
@@ -96,7 +97,11 @@ final class KernelSelection {
                     + preferred + "-bit vectors this CPU supports");
         }
         int effective = requestedBits == 0 ? preferred : requestedBits;
-        if (requireWide && effective < 256) {
+        if (!KernelRegistry.isRegistered(effective)) {
+            return Optional.of("there are no kernels for the " + effective + "-bit vectors this CPU prefers (only for "
+                    + KernelRegistry.describeWidths() + "); set lanes.vectorBits to one of those");
+        }
+        if (requireWide && !KernelRegistry.forBits(effective).wideEnough()) {
             return Optional.of("vectors of " + effective + " bits are too narrow to beat the scalar loops");
         }
         return Optional.empty();

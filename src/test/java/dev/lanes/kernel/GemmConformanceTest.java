@@ -1,8 +1,14 @@
 package dev.lanes.kernel;
 
+import dev.lanes.kernel.gemm.Blocking;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -79,8 +85,10 @@ class GemmConformanceTest {
 
     /**
      * Shapes that straddle the register tiles and cache blocks of Goto/BLIS-style kernels: MR and
-     * NR multiples of 6, 8, 12, 14, 16, 32, 48 ± 1; MC ≈ 126..480; KC = 384 (k = 383, 384, 385,
-     * 769, 1025); NC = 3072 (n = 3073). Products are kept small enough for the scalar reference.
+     * NR multiples of 6, 8, 12, 14, 16, 32, 48 ± 1; m around 126..480; and, for every cache
+     * blocking in {@link KernelRegistry}, m at MC − 1, MC, MC + 1 and 2·MC + 1, k at KC − 1, KC,
+     * KC + 1, 2·KC + 1 and 3·KC + 1, n at NC + 1. Products are kept small enough for the scalar
+     * reference.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.lanes.kernel.KernelVariants#all")
@@ -89,14 +97,12 @@ class GemmConformanceTest {
                 {14, 32, 5}, {15, 33, 6}, {13, 31, 7}, {28, 64, 9}, {29, 65, 10}, {6, 48, 11},
                 {8, 49, 12}, {12, 47, 13}, {32, 12, 17}, {33, 13, 17}, {17, 24, 3}, {16, 25, 4},
                 {125, 9, 19}, {126, 10, 21}, {127, 11, 23}, {129, 33, 17}, {257, 5, 7}, {481, 3, 11},
-                {9, 129, 13}, {7, 257, 19}, {3, 3073, 5},
-                {7, 9, 383}, {5, 11, 384}, {13, 17, 385}, {9, 33, 769}, {3, 5, 1025},
-                {130, 33, 385}, {65, 130, 129},
+                {9, 129, 13}, {7, 257, 19}, {65, 130, 129},
         };
         float[][] alphaBeta = {{0.7f, 1.3f}, {1f, 0f}};
         SplittableRandom rnd = new SplittableRandom(7);
         int count = 0;
-        for (int[] shape : shapes) {
+        for (int[] shape : withCacheBlockShapes(shapes)) {
             for (Transpose ta : TRANSPOSES) {
                 for (Transpose tb : TRANSPOSES) {
                     float[] ab = alphaBeta[count % 2];
@@ -108,6 +114,26 @@ class GemmConformanceTest {
                 }
             }
         }
+    }
+
+    /** The given shapes plus those around the cache blocks of every registered width. */
+    private static List<int[]> withCacheBlockShapes(int[][] fixed) {
+        List<int[]> shapes = new ArrayList<>(List.of(fixed));
+        Set<Blocking> blockings = new LinkedHashSet<>();
+        for (KernelRegistry w : KernelRegistry.values()) {
+            blockings.add(w.blocking());
+        }
+        for (Blocking b : blockings) {
+            int mc = b.mc();
+            int kc = b.kc();
+            shapes.addAll(List.of(
+                    new int[] {mc - 1, 9, 19}, new int[] {mc, 10, 21}, new int[] {mc + 1, 11, 23},
+                    new int[] {2 * mc + 1, 3, 11},
+                    new int[] {7, 9, kc - 1}, new int[] {5, 11, kc}, new int[] {13, 17, kc + 1},
+                    new int[] {9, 33, 2 * kc + 1}, new int[] {3, 5, 3 * kc + 1}, new int[] {130, 33, kc + 1},
+                    new int[] {3, b.nc() + 1, 5}));
+        }
+        return shapes;
     }
 
     /**

@@ -16,8 +16,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * kernel that lets padding into a result produces NaN, which no ratio accepts) and a sentinel in
  * C that must keep its exact bits. When the contract says an operand is not read (C when
  * beta == 0; A and B when alpha == 0 or k == 0) its whole window is NaN as well.
+ *
+ * <p>Two ways to use one: {@link #run} then {@link #verify} on the problem's own C; or
+ * {@link #runOnCopy} as often as needed (implementations, widths, thread counts) and
+ * {@link #verify(float[], String)} or {@link #assertSameBits} on the results. The one GEMM test
+ * fixture of the project, shared by the tests of {@code dev.lanes.kernel} and its subpackages.
  */
-final class GemmProblem {
+public final class GemmProblem {
 
     /** Written around C's window; must survive bit for bit. */
     static final float C_SENTINEL = -98765.4f;
@@ -47,7 +52,7 @@ final class GemmProblem {
     private final float[] cBefore;
 
     private GemmProblem(Transpose transA, Transpose transB, int m, int n, int k, float alpha, float beta,
-                        int offset, int pad, SplittableRandom rnd) {
+                        int offset, int pad, SplittableRandom rnd, boolean integers) {
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -65,13 +70,13 @@ final class GemmProblem {
         // Different offsets and paddings per operand, so a kernel that mixes up lda/ldb/ldc fails.
         this.aOffset = offset;
         this.lda = Math.max(1, aCols) + pad;
-        this.a = storage(aRows, aCols, aOffset, lda, pad, Float.NaN, operandsUnread ? null : rnd);
+        this.a = storage(aRows, aCols, aOffset, lda, pad, Float.NaN, operandsUnread ? null : rnd, integers);
         this.bOffset = offset == 0 ? 0 : offset + 2;
         this.ldb = Math.max(1, bCols) + (pad == 0 ? 0 : pad + 1);
-        this.b = storage(bRows, bCols, bOffset, ldb, pad, Float.NaN, operandsUnread ? null : rnd);
+        this.b = storage(bRows, bCols, bOffset, ldb, pad, Float.NaN, operandsUnread ? null : rnd, integers);
         this.cOffset = offset == 0 ? 0 : offset + 1;
         this.ldc = Math.max(1, n) + (pad == 0 ? 0 : pad + 2);
-        this.c = storage(m, n, cOffset, ldc, pad, C_SENTINEL, beta == 0f ? null : rnd);
+        this.c = storage(m, n, cOffset, ldc, pad, C_SENTINEL, beta == 0f ? null : rnd, integers);
         if (beta == 0f) {
             fillWindow(c, m, n, cOffset, ldc, Float.NaN);
         }
@@ -111,9 +116,32 @@ final class GemmProblem {
      * A random problem. {@code offset} is the distance of A's window from the start of its array
      * (B and C get slightly different ones); {@code pad} is the extra leading dimension.
      */
-    static GemmProblem of(Transpose transA, Transpose transB, int m, int n, int k, float alpha, float beta,
-                          int offset, int pad, SplittableRandom rnd) {
-        return new GemmProblem(transA, transB, m, n, k, alpha, beta, offset, pad, rnd);
+    public static GemmProblem of(Transpose transA, Transpose transB, int m, int n, int k, float alpha, float beta,
+                                 int offset, int pad, SplittableRandom rnd) {
+        return new GemmProblem(transA, transB, m, n, k, alpha, beta, offset, pad, rnd, false);
+    }
+
+    /** A random problem with A's window 5 floats into its array and 3 floats of padding per row. */
+    public static GemmProblem of(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                                 long seed) {
+        return new GemmProblem(transpose(transA), transpose(transB), m, n, k, alpha, beta, 5, 3,
+                new SplittableRandom(seed), false);
+    }
+
+    /**
+     * A problem whose operands are small integers (−3..3) and whose alpha and beta should be too:
+     * every product and partial sum is then exact in float, so every implementation, blocking and
+     * order of summation must give the same bits. {@code pad} 0 means tight leading dimensions and
+     * windows at offset 0.
+     */
+    public static GemmProblem integers(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                                       long seed, int pad) {
+        return new GemmProblem(transpose(transA), transpose(transB), m, n, k, alpha, beta, pad == 0 ? 0 : 5, pad,
+                new SplittableRandom(seed), true);
+    }
+
+    private static Transpose transpose(boolean t) {
+        return t ? Transpose.TRANSPOSE : Transpose.NONE;
     }
 
     /**
@@ -122,13 +150,18 @@ final class GemmProblem {
      * values in [-1, 1) when {@code rnd} is given, else {@code fill} too.
      */
     static float[] storage(int rows, int cols, int offset, int ld, int pad, float fill, SplittableRandom rnd) {
+        return storage(rows, cols, offset, ld, pad, fill, rnd, false);
+    }
+
+    private static float[] storage(int rows, int cols, int offset, int ld, int pad, float fill, SplittableRandom rnd,
+                                   boolean integers) {
         int extent = rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
         float[] x = new float[offset + extent + pad + 1];
         Arrays.fill(x, fill);
         if (rnd != null) {
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < cols; j++) {
-                    x[offset + i * ld + j] = (float) (2 * rnd.nextDouble() - 1);
+                    x[offset + i * ld + j] = integers ? rnd.nextInt(7) - 3 : (float) (2 * rnd.nextDouble() - 1);
                 }
             }
         }
@@ -144,8 +177,28 @@ final class GemmProblem {
         }
     }
 
-    void run(Kernels kernels) {
+    /** Runs the problem on its own C (once: C then holds the result). */
+    public void run(Kernels kernels) {
         kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** Runs the problem on a copy of the original C and returns it; the problem stays unchanged. */
+    public float[] runOnCopy(Kernels kernels) {
+        float[] out = cBefore.clone();
+        kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, out, cOffset, ldc);
+        return out;
+    }
+
+    /** Checks bit-for-bit equality of two results (exact integer problems, determinism, parity). */
+    public static void assertSameBits(float[] expected, float[] actual, String label) {
+        if (expected.length != actual.length) {
+            fail(label + ": " + actual.length + " elements but expected " + expected.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(label + ": element " + i + " is " + actual[i] + " but expected " + expected[i]);
+            }
+        }
     }
 
     /** The same product through {@link Kernels#packB} and the prepacked sgemm; returns the packed B. */
@@ -167,10 +220,11 @@ final class GemmProblem {
      * The largest error ratio sgemm may show. Higham (Accuracy and Stability of Numerical
      * Algorithms, 2nd ed., §3.1) bounds a float inner product of length k, in any summation
      * order, by γ_k·Σ|a||b| with γ_k = k·u/(1 − k·u) ≈ k·u. Scaling by alpha, scaling C by beta
-     * and adding the two cost three more roundings; a kernel blocked over k (KC ≈ 384) that adds
-     * each block's partial product into C costs about two more per extra block (three blocks at
-     * most for the k used here). So the error is at most (k + 9)·u·G = (k + 9)/2·eps·G; the
-     * bound k + 10 is twice that worst case, while an indexing bug gives ratios near 1/eps ≈ 10^7.
+     * and adding the two cost three more roundings; a kernel blocked over k (KC, the registry's
+     * {@code blocking().kc()}) that adds each block's partial product into C costs about two more
+     * per extra block (four blocks at most for the k used here, up to 3·KC + 1). So the error is at
+     * most (k + 11)·u·G = (k + 11)/2·eps·G; the bound k + 10 is about twice that worst case, while an
+     * indexing bug gives ratios near 1/eps ≈ 10^7.
      * (sblat3 uses a constant threshold of 16, fine for its k ≤ 9 and typical random rounding; a
      * worst-case bound must grow with k.)
      */
@@ -179,13 +233,18 @@ final class GemmProblem {
     }
 
     /** Checks every element of C's window against the double-precision value, and everything else for changes. */
-    void verify(String label) {
+    public void verify(String label) {
+        verify(c, label);
+    }
+
+    /** {@link #verify(String)} for a result of {@link #runOnCopy}. */
+    public void verify(float[] result, String label) {
         assertArrayEquals(aBefore, a, () -> label + ": A was modified");
         assertArrayEquals(bBefore, b, () -> label + ": B was modified");
-        checkOutsideWindow(label);
+        checkOutsideWindow(result, label);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                checkElement(label, i, j);
+                checkElement(result, label, i, j);
             }
         }
     }
@@ -199,20 +258,20 @@ final class GemmProblem {
     void verifySampled(String label, int samples, SplittableRandom rnd) {
         assertArrayEquals(aBefore, a, () -> label + ": A was modified");
         assertArrayEquals(bBefore, b, () -> label + ": B was modified");
-        checkOutsideWindow(label);
+        checkOutsideWindow(c, label);
         if (m == 0 || n == 0) {
             return;
         }
         for (int i = 0; i < m; i++) {
-            checkElement(label, i, 0);
-            checkElement(label, i, n - 1);
+            checkElement(c, label, i, 0);
+            checkElement(c, label, i, n - 1);
         }
         for (int j = 0; j < n; j++) {
-            checkElement(label, 0, j);
-            checkElement(label, m - 1, j);
+            checkElement(c, label, 0, j);
+            checkElement(c, label, m - 1, j);
         }
         for (int s = 0; s < samples; s++) {
-            checkElement(label, rnd.nextInt(m), rnd.nextInt(n));
+            checkElement(c, label, rnd.nextInt(m), rnd.nextInt(n));
         }
         verifyResidual(label, rnd);
     }
@@ -272,7 +331,7 @@ final class GemmProblem {
         }
     }
 
-    private void checkOutsideWindow(String label) {
+    private void checkOutsideWindow(float[] c, String label) {
         for (int idx = 0; idx < c.length; idx++) {
             int rel = idx - cOffset;
             boolean inWindow = rel >= 0 && rel / ldc < m && rel % ldc < n;
@@ -283,7 +342,7 @@ final class GemmProblem {
         }
     }
 
-    private void checkElement(String label, int i, int j) {
+    private void checkElement(float[] c, String label, int i, int j) {
         double sum = 0;
         double abs = 0;
         if (alpha != 0f) {

@@ -1,12 +1,15 @@
 package dev.lanes.kernel;
 
 import dev.lanes.kernel.gemm.Blocking;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,9 +29,17 @@ class PackedGemmTest {
     /** alpha, beta pairs: the edges the contract names and a general pair. */
     private static final float[][] ALPHA_BETA = {{1f, 0f}, {0.7f, 1f}, {-1.5f, -0.25f}, {0f, 0.5f}, {1f, 1f}};
 
+    /** The cache blockings of the registered widths, each once. */
+    private static Set<Blocking> blockings() {
+        Set<Blocking> all = new LinkedHashSet<>();
+        for (KernelRegistry w : KernelRegistry.values()) {
+            all.add(w.blocking());
+        }
+        return all;
+    }
+
     /** (m, n, k) covering every path and block boundary of the packed layouts. */
     static List<int[]> shapes() {
-        int kc = Blocking.KC;
         int skinny = Blocking.SKINNY_N;
         int minK = Blocking.SKINNY_MIN_K;
         List<int[]> list = new ArrayList<>();
@@ -45,12 +56,14 @@ class PackedGemmTest {
         list.add(new int[] {1, 10, 257});
         list.add(new int[] {40, skinny, minK - 1});
         list.add(new int[] {40, skinny + 1, minK});
-        // Several depth blocks, uneven ones, and a tall A that takes several A blocks.
-        list.add(new int[] {29, 67, kc + 1});
-        list.add(new int[] {13, 40, 2 * kc + 3});
-        list.add(new int[] {Blocking.MC + 13, 35, 20});
-        // Several column panels of B (NC), with a ragged last one.
-        list.add(new int[] {5, Blocking.NC + 37, 3});
+        for (Blocking b : blockings()) {
+            // Several depth blocks, uneven ones, and a tall A that takes several A blocks.
+            list.add(new int[] {29, 67, b.kc() + 1});
+            list.add(new int[] {13, 40, 2 * b.kc() + 3});
+            list.add(new int[] {b.mc() + 13, 35, 20});
+            // Several column panels of B (NC), with a ragged last one.
+            list.add(new int[] {5, b.nc() + 37, 3});
+        }
         return list;
     }
 
@@ -84,8 +97,12 @@ class PackedGemmTest {
     @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void sameBitsAsThePlainSgemmForTwoRowsOrMore(Kernels kernels) {
         SplittableRandom rnd = new SplittableRandom(7);
-        int[][] shapes = {{2, 10, 784}, {37, 24, 64}, {13, 40, 2 * Blocking.KC + 3}, {260, 100, 300},
-                {5, Blocking.NC + 37, 3}, {64, 512, 784}, {3, 5, 9}};
+        List<int[]> shapes = new ArrayList<>(List.of(new int[][] {{2, 10, 784}, {37, 24, 64}, {260, 100, 300},
+                {64, 512, 784}, {3, 5, 9}}));
+        for (Blocking b : blockings()) {
+            shapes.add(new int[] {13, 40, 2 * b.kc() + 3});
+            shapes.add(new int[] {5, b.nc() + 37, 3});
+        }
         for (int[] s : shapes) {
             for (Transpose ta : BOTH) {
                 for (Transpose tb : BOTH) {

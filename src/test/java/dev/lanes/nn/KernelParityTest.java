@@ -2,10 +2,11 @@ package dev.lanes.nn;
 
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.optim.Sgd;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Locale;
 import java.util.Random;
@@ -40,9 +41,10 @@ class KernelParityTest {
         new Case(NetworkSpec.of(new int[] {64, 130, 3}, Activation.TANH, Activation.IDENTITY, Loss.MSE), 97),
     };
 
-    @ParameterizedTest(name = "{0}-bit")
-    @ValueSource(ints = {512, 256, 128})
-    void simdMatchesReferenceAndIsThreadCountInvariant(int bits) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void simdMatchesReferenceAndIsThreadCountInvariant(KernelRegistry width) {
+        int bits = width.bits();
         Kernels one = simd(bits, 1);
         Kernels two = simd(bits, 2);
         for (Case c : CASES) {

@@ -3,6 +3,7 @@ package dev.lanes.predict;
 import dev.lanes.io.Model;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.nn.Activation;
 import dev.lanes.nn.Loss;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class PredictorTest {
     static List<Kernels> kernels() {
         List<Kernels> list = new ArrayList<>(List.of(Kernels.reference()));
         int preferred = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 1, null)).vectorBits();
-        for (int bits : new int[] {128, 256, 512}) {
+        for (int bits : KernelRegistry.allBits()) {
             if (bits <= preferred) {
                 list.add(Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, 2, null)));
             }

@@ -1,14 +1,16 @@
 package dev.lanes.kernel.gemm;
 
 /**
- * The one place the GEMM blocking sizes live, and why they have these values.
+ * The cache blocking of the packed GEMM: upper bounds on the three extents of the Goto/BLIS loop
+ * nest. Each vector width has its own in {@code KernelRegistry}; the values registered today are
+ * the same for every width, for the reasons below.
  *
  * <p>The Goto/BLIS loop nest keeps three working sets in three cache levels. The cache sizes
  * below are those of the 2-core Xeon (Ice Lake server) the library is tuned on, as reported by
  * {@code /sys/devices/system/cpu/cpu0/cache}: L1d 48 KiB 12-way, L2 1.25 MiB 20-way, L3 48 MiB
  * shared.
  * <ul>
- *   <li>{@link #KC}: the depth of one block is how long a C tile is summed in registers before it
+ *   <li>{@link #kc}: the depth of one block is how long a C tile is summed in registers before it
  *       is stored (and, for every block after the first, loaded again), so a deep block amortizes
  *       that traffic, which has no prefetch to hide it. At 512 the KC×NR micro-panel of B (64 KiB
  *       at NR = 32) no longer fits the 48 KiB L1 and streams from L2 instead, which the 12-row
@@ -16,12 +18,12 @@ package dev.lanes.kernel.gemm;
  *       variants timed in turns in one JVM (medians of 40 paired rounds): KC = 512 ran 1.10–1.20×
  *       KC = 256 at 512³, 1024³ and 256×784·784×512; 384 was in between; 768 and 1024 were no
  *       better than 512 except at 1024³ (+7 % for KC = 1024).</li>
- *   <li>{@link #MC}: the packed MC×KC block of A is re-read once per NR-column micro-panel of B,
+ *   <li>{@link #mc}: the packed MC×KC block of A is re-read once per NR-column micro-panel of B,
  *       so it should stay in L2: 240·512·4 B = 480 KiB, well under half of the 1.25 MiB L2, which
  *       leaves room for the B micro-panels streaming through and for C. MC = 240, 360 and 480 were
  *       level within 3 % (blocks split evenly, see below); the smaller one leaves the most margin
  *       on CPUs with smaller L2 caches. 240 is a multiple of every MR used (6, 12) and of 8.</li>
- *   <li>{@link #NC}: the packed KC×NC panel of B is re-read for every MC block of A and lives in
+ *   <li>{@link #nc}: the packed KC×NC panel of B is re-read for every MC block of A and lives in
  *       L3: 512·3072·4 B = 6 MiB per thread, an eighth of the 48 MiB L3. 3072 is a multiple of
  *       every NR used (8, 16 and 32).</li>
  * </ul>
@@ -30,17 +32,21 @@ package dev.lanes.kernel.gemm;
  * The micro-tile MR×NR is a property of each micro-kernel ({@link GemmKernels#mr()},
  * {@link GemmKernels#nr()}); MC and NC must be multiples of it, which {@link #check} verifies.
  *
+ * @param mc rows of op(A) in one packed A block
+ * @param kc depth of one packed block (the k extent shared by the A block and the B panel)
+ * @param nc columns of op(B) in one packed B panel
+ *
  * <p>The other thresholds decide which path a product takes; the measurements behind them are
  * quoted where they are defined.
  */
-public final class Blocking {
+public record Blocking(int mc, int kc, int nc) {
 
-    /** Depth of one packed block (the k extent shared by the A block and the B panel). */
-    public static final int KC = 512;
-    /** Rows of op(A) in one packed A block. */
-    public static final int MC = 240;
-    /** Columns of op(B) in one packed B panel. */
-    public static final int NC = 3072;
+    public Blocking {
+        if (mc <= 0 || kc <= 0 || nc <= 0) {
+            throw new IllegalArgumentException("blocking sizes must be positive but were mc=" + mc
+                    + ", kc=" + kc + ", nc=" + nc);
+        }
+    }
 
     /**
      * Products with at least this many multiply-adds may be split across threads. Measured on the
@@ -66,13 +72,10 @@ public final class Blocking {
      */
     public static final int SKINNY_MIN_K = 64;
 
-    private Blocking() {
-    }
-
-    /** Throws unless the cache blocks are whole multiples of the micro-tile. */
-    static void check(int mr, int nr) {
-        if (MC % mr != 0 || NC % nr != 0) {
-            throw new IllegalStateException("MC=" + MC + " and NC=" + NC
+    /** Throws unless the cache blocks are whole multiples of the micro-tile mr×nr. */
+    public void check(int mr, int nr) {
+        if (mc % mr != 0 || nc % nr != 0) {
+            throw new IllegalStateException("mc=" + mc + " and nc=" + nc
                     + " must be multiples of the micro-tile " + mr + "x" + nr);
         }
     }

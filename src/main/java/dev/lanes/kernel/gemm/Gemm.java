@@ -2,10 +2,6 @@ package dev.lanes.kernel.gemm;
 
 import java.util.concurrent.ExecutorService;
 
-import static dev.lanes.kernel.gemm.Blocking.KC;
-import static dev.lanes.kernel.gemm.Blocking.MC;
-import static dev.lanes.kernel.gemm.Blocking.NC;
-
 /**
  * The portable GEMM driver: chooses a path by shape, runs the Goto/BLIS loop nest for the general
  * case, and splits work across threads. Arguments are those of {@code Kernels.sgemm} after
@@ -32,6 +28,7 @@ import static dev.lanes.kernel.gemm.Blocking.NC;
 public final class Gemm {
 
     private final GemmKernels kernels;
+    private final Blocking blocking;
     private final int mr;
     private final int nr;
     private final int threads;
@@ -41,6 +38,7 @@ public final class Gemm {
 
     /**
      * @param kernels  the vector kernels of one width
+     * @param blocking the cache blocks for those kernels; mc and nc multiples of their micro-tile
      * @param threads  the largest number of threads one call may use (≥ 1)
      * @param executor runs the helper threads; null for the library's daemon pool
      * @param vectorPacking pack A, and B stored n×k, with the kernels' vector code
@@ -50,8 +48,10 @@ public final class Gemm {
      *                      where they are not native instructions (AVX2 measured), so only for
      *                      CPUs with AVX-512
      */
-    public Gemm(GemmKernels kernels, int threads, ExecutorService executor, boolean vectorPacking) {
-        Blocking.check(kernels.mr(), kernels.nr());
+    public Gemm(GemmKernels kernels, Blocking blocking, int threads, ExecutorService executor,
+                boolean vectorPacking) {
+        blocking.check(kernels.mr(), kernels.nr());
+        this.blocking = blocking;
         this.vectorPacking = vectorPacking;
         this.kernels = kernels;
         this.mr = kernels.mr();
@@ -389,9 +389,9 @@ public final class Gemm {
         // 512 + 272 (a short last k block pays the C tile's load and store for little work), and
         // m = 260 as 132 + 128, not 240 + 20 (which streams the whole B panel again for 20 rows).
         // The k blocks depend on k alone, so every thread count sums each element alike.
-        int kcStep = evenSplit(k, KC, 1);
-        int mcStep = evenSplit(m, MC, mr);
-        int ncStep = evenSplit(n, NC, nr);
+        int kcStep = evenSplit(k, blocking.kc(), 1);
+        int mcStep = evenSplit(m, blocking.mc(), mr);
+        int ncStep = evenSplit(n, blocking.nc(), nr);
         float[] ap = w.a(mcStep * kcStep);
         float[] bp = w.b(ncStep * kcStep);
         float[] tile = w.tile(mr * nr);
@@ -451,12 +451,12 @@ public final class Gemm {
         if (packedAsRows(n, k)) {
             return "rows (n x k)";
         }
-        return "blocks " + mr + "x" + nr + " kc" + evenSplit(k, KC, 1) + " nc" + evenSplit(n, NC, nr);
+        return "blocks " + mr + "x" + nr + " kc" + evenSplit(k, blocking.kc(), 1) + " nc" + evenSplit(n, blocking.nc(), nr);
     }
 
     /** What {@link #pack}'s layout depends on besides k and n: the tile and the block bounds. */
     public String packedFamily() {
-        return "tile " + mr + "x" + nr + ", blocks up to kc" + KC + " mc" + MC + " nc" + NC;
+        return "tile " + mr + "x" + nr + ", blocks up to kc" + blocking.kc() + " mc" + blocking.mc() + " nc" + blocking.nc();
     }
 
     /** Floats {@link #pack} writes for a k×n operand, k, n &gt; 0: n padded to the tile, times k. */
@@ -480,8 +480,8 @@ public final class Gemm {
             }
             return;
         }
-        int kcStep = evenSplit(k, KC, 1);
-        int ncStep = evenSplit(n, NC, nr);
+        int kcStep = evenSplit(k, blocking.kc(), 1);
+        int ncStep = evenSplit(n, blocking.nc(), nr);
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             int ncPadded = roundUp(nc, nr);
@@ -549,9 +549,9 @@ public final class Gemm {
     private void prepackedRange(boolean transA, int m, int n, int k, int j0, int j1, float alpha,
                                 float[] a, int aOffset, int lda, float[] bp, float beta,
                                 float[] c, int cOffset, int ldc, Workspace w) {
-        int kcStep = evenSplit(k, KC, 1);
-        int mcStep = evenSplit(m, MC, mr);
-        int ncStep = evenSplit(n, NC, nr);
+        int kcStep = evenSplit(k, blocking.kc(), 1);
+        int mcStep = evenSplit(m, blocking.mc(), mr);
+        int ncStep = evenSplit(n, blocking.nc(), nr);
         float[] ap = w.a(mcStep * kcStep);
         float[] tile = w.tile(mr * nr);
         for (int jc = j0 / ncStep * ncStep; jc < j1; jc += ncStep) {

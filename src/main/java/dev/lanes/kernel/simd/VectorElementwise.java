@@ -1,23 +1,23 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
+
 /**
  * The element-wise kernels of {@link dev.lanes.kernel.Kernels} for one vector width. Each width is
  * its own class whose species is a {@code static final} constant, because the Vector API is
  * compiled to SIMD instructions only where the species is a JIT-time constant; a method taking the
  * species as an argument would fall back to slow generic code whenever it is compiled on its own.
  *
- * <p>{@code Elementwise256} is written by hand; {@code Elementwise128} and {@code Elementwise512}
- * are copies made by {@code ci/gen-widths} (a test checks that they are up to date). Arguments
+ * <p>The classes ({@code Float512Elementwise} and the other widths of
+ * {@link dev.lanes.kernel.spi.KernelRegistry}) are generated from one template by
+ * {@code ci/gen-kernels} (a test checks that they are up to date). Arguments
  * are valid and sizes positive, as {@link dev.lanes.kernel.spi.CheckedKernels} guarantees.
  */
-sealed interface VectorElementwise permits Elementwise128, Elementwise256, Elementwise512 {
+interface VectorElementwise {
 
-    /** The implementation for a vector width in bits (below 256 → 128, 256, 512 and above → 512). */
+    /** The implementation of a registered vector width in bits. */
     static VectorElementwise forBits(int bits) {
-        if (bits >= 512) {
-            return Elementwise512.INSTANCE;
-        }
-        return bits >= 256 ? Elementwise256.INSTANCE : Elementwise128.INSTANCE;
+        return VectorKernels.instance(KernelRegistry.forBits(bits).elementwiseClass(), VectorElementwise.class);
     }
 
     int vectorBits();

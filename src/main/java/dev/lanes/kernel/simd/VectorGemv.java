@@ -1,23 +1,22 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
+
 /**
  * The matrix-vector kernels of {@link dev.lanes.kernel.Kernels#sgemv} for one vector width, one
- * class per width with a constant species (as for {@link VectorElementwise}). {@code Gemv256} is
- * written by hand; {@code Gemv128} and {@code Gemv512} are made from it by {@code ci/gen-widths}.
+ * class per width with a constant species (as for {@link VectorElementwise}), generated from one
+ * template for every width of {@link KernelRegistry} ({@code Float512Gemv} and the others).
  * Arguments are valid, m and n positive and alpha non-zero, as
  * {@link dev.lanes.kernel.spi.CheckedKernels} guarantees.
  */
-sealed interface VectorGemv permits Gemv128, Gemv256, Gemv512 {
+interface VectorGemv {
 
     /** Floats of scratch {@link #rowDots} needs. */
     int SCRATCH_FLOATS = 4 * 16;
 
-    /** The implementation for a vector width in bits (below 256 → 128, 256, 512 and above → 512). */
+    /** The implementation of a registered vector width in bits. */
     static VectorGemv forBits(int bits) {
-        if (bits >= 512) {
-            return Gemv512.INSTANCE;
-        }
-        return bits >= 256 ? Gemv256.INSTANCE : Gemv128.INSTANCE;
+        return VectorKernels.instance(KernelRegistry.forBits(bits).gemvClass(), VectorGemv.class);
     }
 
     int vectorBits();

@@ -5,6 +5,7 @@ import dev.lanes.kernel.gemm.Gemm;
 import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.gemm.Parallel;
 import dev.lanes.kernel.scalar.ScalarKernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,6 +20,10 @@ import java.util.function.IntConsumer;
 public class VectorKernels extends ScalarKernels {
 
     private final VectorSpecies<Float> species;
+    /** Everything about this instance's vector width. */
+    private final KernelRegistry width;
+    private final VectorElementwise elementwise;
+    private final VectorGemv gemv;
     private final int threads;
     private final String reason;
     /** The packed GEMM driver around the micro-kernels of this instance's vector width. */
@@ -33,14 +38,24 @@ public class VectorKernels extends ScalarKernels {
     /** Each calling thread's reusable task body for splitting an optimizer update. */
     private final ThreadLocal<UpdateSplit> updateSplits = ThreadLocal.withInitial(UpdateSplit::new);
 
-    /** The GEMM kernels for a vector width; each class holds its species as a constant. */
-    static GemmKernels gemmKernels(int bits) {
-        return switch (bits) {
-            case 512 -> new Gemm512Tall();
-            case 256 -> new Gemm256();
-            case 128 -> new Gemm128();
-            default -> throw new IllegalArgumentException("no GEMM kernels for " + bits + "-bit vectors");
-        };
+    /** The GEMM kernels a registry entry names; each class holds its species as a constant. */
+    static GemmKernels gemmKernels(KernelRegistry width) {
+        return instance(width.gemmClass(), GemmKernels.class);
+    }
+
+    /**
+     * A new instance of a generated kernel class of this package, by simple name. Reflection keeps
+     * the registry free of Vector API types; it runs once per instance of this class, never per call.
+     */
+    static <T> T instance(String simpleName, Class<T> type) {
+        try {
+            var ctor = Class.forName(KernelRegistry.KERNEL_PACKAGE + "." + simpleName).asSubclass(type)
+                    .getDeclaredConstructor();
+            return ctor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the generated kernel class " + simpleName
+                    + " is missing or broken; run ci/gen-kernels", e);
+        }
     }
 
     /** The widest vector the JVM prefers on this CPU, in bits. */
@@ -57,12 +72,15 @@ public class VectorKernels extends ScalarKernels {
         this.species = config.vectorBits() == 0
                 ? FloatVector.SPECIES_PREFERRED
                 : VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(config.vectorBits()));
+        this.width = KernelRegistry.forBits(species.vectorBitSize());
+        this.elementwise = instance(width.elementwiseClass(), VectorElementwise.class);
+        this.gemv = instance(width.gemvClass(), VectorGemv.class);
         this.threads = config.resolvedThreads();
         this.reason = reason;
-        // 512-bit vectors preferred means AVX-512 (or a CPU like it), where gathers and masked
-        // loads and stores are native instructions.
-        this.gemm = new Gemm(gemmKernels(species.vectorBitSize()), threads, config.executor(),
-                preferredVectorBits() >= 512);
+        int preferred = preferredVectorBits();
+        boolean vectorPacking = KernelRegistry.isRegistered(preferred)
+                && KernelRegistry.forBits(preferred).nativeGathers();
+        this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(), vectorPacking);
         this.executor = config.executor();
         this.packedFamily = "simd" + species.vectorBitSize() + " " + gemm.packedFamily();
         this.single = threads == 1 ? this : new VectorKernels(config.withThreads(1), reason);
@@ -124,7 +142,7 @@ public class VectorKernels extends ScalarKernels {
     @Override
     protected void doSgemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
                            float[] x, int xOffset, float beta, float[] y, int yOffset) {
-        VectorGemv g = VectorGemv.forBits(species.vectorBitSize());
+        VectorGemv g = gemv;
         if (trans) {
             g.columnSweep(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
         } else {
@@ -157,7 +175,7 @@ public class VectorKernels extends ScalarKernels {
     // Each width has its own class with a constant species (see VectorElementwise).
 
     private VectorElementwise elementwise() {
-        return VectorElementwise.forBits(species.vectorBitSize());
+        return elementwise;
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.lanes.kernel.simd;
 
 /**
  * The constants and the numerical method of the vectorized single-precision {@code exp},
- * {@code sigmoid} and {@code tanh} used by the element-wise kernels ({@code Elementwise128},
- * {@code Elementwise256}, {@code Elementwise512} share them, so every vector width computes
+ * {@code sigmoid} and {@code tanh} used by the element-wise kernels (the generated
+ * {@code Float128Elementwise}, {@code Float256Elementwise}, {@code Float512Elementwise} share them, so every vector width computes
  * bit-identical results, and masked tails compute exactly what full vectors do).
  *
  * <h2>exp</h2>

@@ -1,5 +1,6 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,7 @@ class C1CompilabilityTest {
         assertEquals(0, r.exitCode(), () -> "the probe JVM failed:\n" + text);
         assertTrue(text.contains("probe done"), text);
         int bits = VectorKernels.preferredVectorBits();
-        String microKernel = "dev.lanes.kernel.simd." + (bits >= 512 ? "Gemm512Tall" : bits >= 256 ? "Gemm256" : "Gemm128")
-                + "::tile";
+        String microKernel = KernelRegistry.KERNEL_PACKAGE + "." + KernelRegistry.forBits(bits).gemmClass() + "::tile";
         assertTrue(text.contains(microKernel),
                 () -> "the probe did not get the micro-kernel compiled; the check proves nothing:\n" + text);
         List<String> skipped = CompileProbe.refusals(text);

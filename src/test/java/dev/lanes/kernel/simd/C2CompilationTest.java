@@ -1,5 +1,6 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
 import dev.lanes.testsupport.HangGuard;
 import org.junit.jupiter.api.Test;
 
@@ -86,15 +87,14 @@ class C2CompilationTest {
 
     /** The packed micro-kernels, B packing, the dot-product and the row-sweep paths at the CPU's width. */
     private static List<String> hotMethods() {
-        int bits = VectorKernels.preferredVectorBits();
-        String packed = bits >= 512 ? "Gemm512Tall" : bits >= 256 ? "Gemm256" : "Gemm128";
-        String generic = bits >= 512 ? "Gemm512" : packed;
+        String gemm = KernelRegistry.KERNEL_PACKAGE + "."
+                + KernelRegistry.forBits(VectorKernels.preferredVectorBits()).gemmClass();
         return List.of(
-                "dev.lanes.kernel.simd." + packed + "::tile",
-                "dev.lanes.kernel.simd." + packed + "::tileBeta",
-                "dev.lanes.kernel.simd." + generic + "::packB",
-                "dev.lanes.kernel.simd." + generic + "::dots",
-                "dev.lanes.kernel.simd." + generic + "::rowTimesMatrix");
+                gemm + "::tile",
+                gemm + "::tileBeta",
+                gemm + "::packB",
+                gemm + "::dots",
+                gemm + "::rowTimesMatrix");
     }
 
     private static List<String> notAtTier4(String log) {

@@ -4,6 +4,7 @@ import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.Warmup;
+import dev.lanes.kernel.spi.KernelRegistry;
 
 /**
  * The main class {@link C1CompilabilityTest} runs in a child JVM: calls every GEMM path — packed
@@ -39,7 +40,7 @@ public final class CompileProbe {
         }
         int calls = Integer.parseInt(args[0]);
         int[][] shapes = {{120, 112, 128}, {24, 40, 530}, {33, 10, 100}, {1, 50, 20}, {1, 40, 30}};
-        for (int bits : new int[]{512, 256, 128}) {
+        for (int bits : KernelRegistry.allBits()) {
             if (bits > VectorKernels.preferredVectorBits()) {
                 continue; // emulated in Java code, far too slow to probe, and not what users run
             }

@@ -2,8 +2,9 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -84,8 +85,9 @@ class ElementwiseKernelsTest {
     // ---------------------------------------------------------------- unary and binary vectors
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void activationsMatchTheReference(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void activationsMatchTheReference(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(bits);
         for (int n : lengths(bits)) {
@@ -124,8 +126,9 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void axpyScaleAndDerivativesMatch(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void axpyScaleAndDerivativesMatch(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(31 + bits);
         for (int n : lengths(bits)) {
@@ -203,8 +206,9 @@ class ElementwiseKernelsTest {
     // ---------------------------------------------------------------- matrices
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void addRowVectorAndColumnSumsMatchExactly(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void addRowVectorAndColumnSumsMatchExactly(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(77 + bits);
         for (int cols : lengths(bits)) {
@@ -231,8 +235,9 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void softmaxRowsMatchesAndNeverOverflows(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void softmaxRowsMatchesAndNeverOverflows(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(5 + bits);
         for (int cols : lengths(bits)) {
@@ -271,8 +276,9 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void mseLossMatches(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void mseLossMatches(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(9 + bits);
         for (int cols : lengths(bits)) {
@@ -294,8 +300,9 @@ class ElementwiseKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void softmaxCrossEntropyMatches(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void softmaxCrossEntropyMatches(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(13 + bits);
         for (int cols : lengths(bits)) {

@@ -2,6 +2,7 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ public final class ElementwiseTiming {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 41;
         List<Kernels> impls = new ArrayList<>();
         impls.add(Kernels.reference());
-        for (int bits : new int[] {128, 256, 512}) {
+        for (int bits : KernelRegistry.allBits()) {
             if (bits > VectorKernels.preferredVectorBits()) {
                 continue;   // the selection refuses widths the CPU lacks
             }

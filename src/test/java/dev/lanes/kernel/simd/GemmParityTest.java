@@ -1,18 +1,22 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.GemmProblem;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.gemm.Blocking;
 import dev.lanes.kernel.gemm.Gemm;
 import dev.lanes.kernel.gemm.GemmKernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * sblat3-style parity of the SIMD GEMM against a double-precision oracle and the scalar reference,
@@ -29,17 +33,19 @@ class GemmParityTest {
         return Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, bits, 1, null));
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @ValueSource(ints = {128, 256, 512})
-    void awkwardSmallAndMediumShapes(int bits) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void awkwardSmallAndMediumShapes(KernelRegistry width) {
+        int bits = width.bits();
         Kernels simd = simd(bits);
-        GemmKernels g = VectorKernels.gemmKernels(bits);
+        GemmKernels g = VectorKernels.gemmKernels(width);
         int lanes = g.lanes();
         int mr = g.mr();
         int nr = g.nr();
         int[] ms = {1, 2, lanes - 1, lanes + 1, mr - 1, mr + 1, nr + 1, 2 * mr + 1, 31, 37};
         int[] ns = {1, 2, 10, lanes - 1, lanes + 1, nr - 1, nr, nr + 1, Blocking.SKINNY_N + 1, 47};
-        int[] ks = {1, 3, lanes - 1, lanes, lanes + 1, 29, Blocking.KC - 1, Blocking.KC, Blocking.KC + 1};
+        int kc = width.blocking().kc();
+        int[] ks = {1, 3, lanes - 1, lanes, lanes + 1, 29, kc - 1, kc, kc + 1};
         Set<Gemm.Path> seen = EnumSet.noneOf(Gemm.Path.class);
         long seed = bits;
         for (int im = 0; im < ms.length; im++) {
@@ -52,8 +58,8 @@ class GemmParityTest {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
-                    GemmCase gc = new GemmCase(ta, tb, m, n, k, alpha, beta, seed++);
-                    gc.check(gc.run(simd), bits + "-bit " + gc);
+                    GemmProblem gc = GemmProblem.of(ta, tb, m, n, k, alpha, beta, seed++);
+                    gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                     seen.add(Gemm.path(tb, m, n, k));
                 }
             }
@@ -62,49 +68,52 @@ class GemmParityTest {
     }
 
     /** Empty products: m or n == 0 leaves C alone, k == 0 scales it by beta (0 overwrites NaN). */
-    @ParameterizedTest(name = "{0}-bit")
-    @ValueSource(ints = {128, 256, 512})
-    void zeroSizes(int bits) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void zeroSizes(KernelRegistry width) {
+        int bits = width.bits();
         Kernels simd = simd(bits);
         int[][] shapes = {{0, 5, 3}, {4, 0, 3}, {4, 5, 0}, {0, 0, 0}, {1, 1, 0}};
         long seed = 500;
         for (int[] sh : shapes) {
             for (float beta : BETAS) {
                 for (int t = 0; t < 4; t++) {
-                    GemmCase gc = new GemmCase((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta, seed++);
-                    gc.check(gc.run(simd), bits + "-bit " + gc);
+                    GemmProblem gc = GemmProblem.of((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta,
+                            seed++);
+                    gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                 }
             }
         }
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @ValueSource(ints = {128, 256, 512})
-    void cacheBlockBoundaries(int bits) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void cacheBlockBoundaries(KernelRegistry width) {
+        int bits = width.bits();
         Kernels simd = simd(bits);
         Kernels ref = Kernels.reference();
-        GemmKernels g = VectorKernels.gemmKernels(bits);
+        GemmKernels g = VectorKernels.gemmKernels(width);
         int mr = g.mr();
         int nr = g.nr();
         // n stays above the skinny threshold so these shapes take the packed path.
         int n0 = Math.max(nr, Blocking.SKINNY_N + 1);
         int[][] shapes = {
-                {Blocking.MC + 1, n0 + 3, Blocking.KC + 1},
-                {Blocking.MC - 1, n0 + nr + 1, 7},
-                {Blocking.MC, n0, 2 * Blocking.KC + 3},
-                {mr + 1, Blocking.NC + 1, 5},
-                {2 * mr - 1, Blocking.NC - 1, 3},
+                {width.blocking().mc() + 1, n0 + 3, width.blocking().kc() + 1},
+                {width.blocking().mc() - 1, n0 + nr + 1, 7},
+                {width.blocking().mc(), n0, 2 * width.blocking().kc() + 3},
+                {mr + 1, width.blocking().nc() + 1, 5},
+                {2 * mr - 1, width.blocking().nc() - 1, 3},
         };
         long seed = 1000 + bits;
         for (int s = 0; s < shapes.length; s++) {
             int[] sh = shapes[s];
             boolean ta = (s & 1) != 0;
             boolean tb = (s & 2) != 0 || s == 4;
-            GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3], seed++);
+            GemmProblem gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3], seed++);
             assertEquals(Gemm.Path.PACKED, Gemm.path(tb, sh[0], sh[1], sh[2]), gc.toString());
-            gc.check(gc.run(simd), bits + "-bit " + gc);
+            gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
             if (s == 0) {
-                gc.check(gc.run(ref), "reference " + gc);
+                gc.verify(gc.runOnCopy(ref), "reference " + gc);
             }
         }
     }
@@ -113,9 +122,10 @@ class GemmParityTest {
      * With small integers every partial sum is exact, so any correct order of summation gives the
      * same float: the SIMD result must equal the scalar reference bit for bit on every path.
      */
-    @ParameterizedTest(name = "{0}-bit")
-    @ValueSource(ints = {128, 256, 512})
-    void exactOnIntegersOnEveryPath(int bits) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void exactOnIntegersOnEveryPath(KernelRegistry width) {
+        int bits = width.bits();
         Kernels simd = simd(bits);
         Kernels ref = Kernels.reference();
         int[][] shapes = {{1, 70, 33}, {5, 7, 9}, {64, 10, 100}, {1, 40, 77}, {50, 61, 45}, {3, 1, 1}, {100, 3, 300}};
@@ -125,25 +135,27 @@ class GemmParityTest {
                 boolean ta = (t & 1) != 0;
                 boolean tb = (t & 2) != 0;
                 for (float beta : new float[]{0f, 2f}) {
-                    GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], 1f, beta, seed++, 2, true);
-                    GemmCase.assertSameBits(gc.run(ref), gc.run(simd), bits + "-bit " + gc + " path "
+                    GemmProblem gc = GemmProblem.integers(ta, tb, sh[0], sh[1], sh[2], 1f, beta, seed++, 2);
+                    GemmProblem.assertSameBits(gc.runOnCopy(ref), gc.runOnCopy(simd), bits + "-bit " + gc + " path "
                             + Gemm.path(tb, sh[0], sh[1], sh[2]));
                 }
             }
         }
     }
 
-    @ParameterizedTest(name = "{0}-bit")
-    @ValueSource(ints = {128, 256, 512})
-    void tightLeadingDimensionsAndZeroOffsets(int bits) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void tightLeadingDimensionsAndZeroOffsets(KernelRegistry width) {
+        int bits = width.bits();
         Kernels simd = simd(bits);
         int[][] shapes = {{1, 1, 1}, {7, 33, 19}, {40, 10, 64}, {1, 100, 50}, {33, 65, 17}};
         long seed = 99;
         for (int[] sh : shapes) {
             for (int t = 0; t < 4; t++) {
-                GemmCase gc = new GemmCase((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, 1.3f, seed++, 0,
-                        false);
-                gc.check(gc.run(simd), bits + "-bit tight " + gc);
+                GemmProblem gc = GemmProblem.of((t & 1) != 0 ? Transpose.TRANSPOSE : Transpose.NONE,
+                        (t & 2) != 0 ? Transpose.TRANSPOSE : Transpose.NONE, sh[0], sh[1], sh[2], 0.7f, 1.3f, 0, 0,
+                        new SplittableRandom(seed++));
+                gc.verify(gc.runOnCopy(simd), bits + "-bit tight " + gc);
             }
         }
     }

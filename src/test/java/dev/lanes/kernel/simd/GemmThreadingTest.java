@@ -1,9 +1,11 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.GemmProblem;
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.kernel.gemm.Blocking;
 import dev.lanes.kernel.gemm.Gemm;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,7 +32,7 @@ class GemmThreadingTest {
     @Test
     void resultsAreBitIdenticalForOneToFourThreads() {
         int preferred = VectorKernels.preferredVectorBits();
-        for (int bits : new int[]{512, 256, 128}) {
+        for (int bits : KernelRegistry.allBits()) {
             if (bits > preferred) {
                 continue; // Kernels.create refuses vectors wider than the CPU's
             }
@@ -39,14 +41,15 @@ class GemmThreadingTest {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
                     assertTrue((long) sh[0] * sh[1] * sh[2] >= Blocking.PARALLEL_MNK);
-                    GemmCase gc = new GemmCase(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f, 31L * t + bits);
-                    float[] one = gc.run(kernels(bits, 1, null));
+                    GemmProblem gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f,
+                            31L * t + bits);
+                    float[] one = gc.runOnCopy(kernels(bits, 1, null));
                     for (int threads = 2; threads <= 4; threads++) {
-                        GemmCase.assertSameBits(one, gc.run(kernels(bits, threads, null)),
+                        GemmProblem.assertSameBits(one, gc.runOnCopy(kernels(bits, threads, null)),
                                 bits + "-bit " + threads + " threads " + gc + " " + Gemm.path(tb, sh[0], sh[1], sh[2]));
                     }
                     if (bits == preferred) {
-                        gc.check(one, gc.toString());
+                        gc.verify(one, gc.toString());
                     }
                 }
             }
@@ -90,14 +93,14 @@ class GemmThreadingTest {
             }
         };
         try {
-            GemmCase gc = new GemmCase(false, false, 400, 300, 200, 1f, 0f, 5);
-            float[] expected = gc.run(kernels(0, 1, null));
+            GemmProblem gc = GemmProblem.of(false, false, 400, 300, 200, 1f, 0f, 5);
+            float[] expected = gc.runOnCopy(kernels(0, 1, null));
             assertEquals(0, submitted.get());
-            GemmCase.assertSameBits(expected, gc.run(kernels(0, 4, counting)), "custom executor");
+            GemmProblem.assertSameBits(expected, gc.runOnCopy(kernels(0, 4, counting)), "custom executor");
             assertEquals(3, submitted.get(), "three helpers beside the calling thread");
             // Below the parallel threshold nothing is handed to the executor.
-            GemmCase small = new GemmCase(false, false, 20, 30, 40, 1f, 0f, 6);
-            small.run(kernels(0, 4, counting));
+            GemmProblem small = GemmProblem.of(false, false, 20, 30, 40, 1f, 0f, 6);
+            small.runOnCopy(kernels(0, 4, counting));
             assertEquals(3, submitted.get());
         } finally {
             counting.shutdownNow();

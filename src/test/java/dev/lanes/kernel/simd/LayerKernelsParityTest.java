@@ -2,8 +2,9 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -67,8 +68,9 @@ class LayerKernelsParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void multiplyAndSqrtAreBitIdentical(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void multiplyAndSqrtAreBitIdentical(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(bits);
         for (int n : lengths(bits)) {
@@ -96,8 +98,9 @@ class LayerKernelsParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void geluAndSiluMatchTheReference(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void geluAndSiluMatchTheReference(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(7 * bits);
         for (int n : lengths(bits)) {
@@ -132,8 +135,9 @@ class LayerKernelsParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void adamUpdateIsBitIdenticalWithAndWithoutDecay(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void adamUpdateIsBitIdenticalWithAndWithoutDecay(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(11 * bits);
         for (int n : lengths(bits)) {
@@ -158,8 +162,9 @@ class LayerKernelsParityTest {
 
     /** The documented promise: a momentum step equals scale, axpy, axpy of the same kernels, bit for bit. */
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void momentumUpdateEqualsScaleAxpyAxpy(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void momentumUpdateEqualsScaleAxpyAxpy(KernelRegistry width) {
+        int bits = width.bits();
         SplittableRandom rnd = new SplittableRandom(13 * bits);
         for (Kernels k : new Kernels[] {REF, simd(bits)}) {
             for (int n : lengths(bits)) {

@@ -2,11 +2,14 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,8 +47,9 @@ class RowLossKernelsParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void scaledDifferenceIsBitIdenticalToTheReferenceAndInPlace(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void scaledDifferenceIsBitIdenticalToTheReferenceAndInPlace(KernelRegistry width) {
+        int bits = width.bits();
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(bits);
         for (int n : new int[] {0, 1, 3, bits / 32 - 1, bits / 32, bits / 32 + 1, 37, 257}) {
@@ -71,8 +75,13 @@ class RowLossKernelsParityTest {
         }
     }
 
+    /** 0 for the reference kernels, then every registered width. */
+    static IntStream referenceAndEveryWidth() {
+        return IntStream.concat(IntStream.of(0), IntStream.of(KernelRegistry.allBits()));
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = {0, 128, 256, 512})
+    @MethodSource("referenceAndEveryWidth")
     void rowSlicesGiveExactlyTheWholeBatchLossProbabilitiesAndGradient(int bits) {
         Kernels k = bits == 0 ? Kernels.reference() : simd(bits);
         SplittableRandom rnd = new SplittableRandom(31 + bits);

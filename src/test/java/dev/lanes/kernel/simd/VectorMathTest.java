@@ -1,8 +1,9 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -109,8 +110,9 @@ class VectorMathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void everyWidthComputesBitIdenticalResults(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void everyWidthComputesBitIdenticalResults(KernelRegistry width) {
+        int bits = width.bits();
         // Every lane does the same operations, so each width must agree with the widest exactly,
         // including in the masked tails of arrays whose length is not a multiple of any width.
         assumeTrue(bits != WIDEST);
@@ -133,8 +135,9 @@ class VectorMathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void resultsDoNotDependOnPositionInMainLoopOrTail(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void resultsDoNotDependOnPositionInMainLoopOrTail(KernelRegistry width) {
+        int bits = width.bits();
         // The exp code is written out in each loop and each masked tail: every copy must give the
         // same bits. Shifting the window start by 0..lanes moves each element between the two.
         VectorElementwise k = VectorElementwise.forBits(bits);
@@ -178,8 +181,9 @@ class VectorMathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void sparseSweepAtOtherSupportedWidths(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void sparseSweepAtOtherSupportedWidths(KernelRegistry width) {
+        int bits = width.bits();
         assumeTrue(bits != WIDEST && bits <= VectorKernels.preferredVectorBits());
         VectorElementwise k = VectorElementwise.forBits(bits);
         AccuracySweep.Worst exp = AccuracySweep.sweep(k, AccuracySweep.Function.EXP, 16381, 1);
@@ -203,8 +207,9 @@ class VectorMathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void expSaturatesCleanly(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void expSaturatesCleanly(KernelRegistry width) {
+        int bits = width.bits();
         VectorElementwise k = VectorElementwise.forBits(bits);
         float hi = VectorMath.EXP_HI;
         float lo = VectorMath.EXP_LO;
@@ -230,8 +235,9 @@ class VectorMathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void expSubnormalResultsAreWithinOneStep(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void expSubnormalResultsAreWithinOneStep(KernelRegistry width) {
+        int bits = width.bits();
         // Documented rule: results below Float.MIN_NORMAL may be one subnormal step (2^-149) off,
         // never more, and never 0 where the true result rounds to a non-zero float.
         VectorElementwise k = VectorElementwise.forBits(bits);
@@ -253,8 +259,9 @@ class VectorMathTest {
     // ---------------------------------------------------------------- sigmoid and tanh saturation
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void sigmoidSaturatesWithoutNaN(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void sigmoidSaturatesWithoutNaN(KernelRegistry width) {
+        int bits = width.bits();
         VectorElementwise k = VectorElementwise.forBits(bits);
         assertEquals(1f, sigmoid(k, Float.MAX_VALUE));
         assertEquals(1f, sigmoid(k, Float.POSITIVE_INFINITY));
@@ -282,8 +289,9 @@ class VectorMathTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {128, 256, 512})
-    void tanhSaturatesAndKeepsRelativeAccuracyNearZero(int bits) {
+    @EnumSource(KernelRegistry.class)
+    void tanhSaturatesAndKeepsRelativeAccuracyNearZero(KernelRegistry width) {
+        int bits = width.bits();
         VectorElementwise k = VectorElementwise.forBits(bits);
         assertEquals(1f, tanh(k, Float.MAX_VALUE));
         assertEquals(-1f, tanh(k, -Float.MAX_VALUE));

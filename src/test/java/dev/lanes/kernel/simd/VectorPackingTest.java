@@ -2,8 +2,9 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.gemm.Packing;
+import dev.lanes.kernel.spi.KernelRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -20,14 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  */
 class VectorPackingTest {
 
-    private static GemmKernels kernels(String name) {
-        return switch (name) {
-            case "128" -> new Gemm128();
-            case "256" -> new Gemm256();
-            case "512" -> new Gemm512();
-            default -> new Gemm512Tall();
-        };
-    }
 
     private static float[] random(int size, SplittableRandom rnd) {
         float[] x = new float[size];
@@ -66,9 +59,10 @@ class VectorPackingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"128", "256", "512", "512tall"})
-    void packedBEqualsScalarPacking(String name) {
-        GemmKernels g = kernels(name);
+    @EnumSource(KernelRegistry.class)
+    void packedBEqualsScalarPacking(KernelRegistry width) {
+        GemmKernels g = VectorKernels.gemmKernels(width);
+        String name = width.gemmClass();
         int nr = g.nr();
         SplittableRandom rnd = new SplittableRandom(name.hashCode());
         for (boolean transB : new boolean[]{false, true}) {
@@ -86,15 +80,16 @@ class VectorPackingTest {
                 } else {
                     g.packB(b, off, ldb, p0, kc, j0, nc, actual);
                 }
-                assertArrayEquals(expected, actual, name + "-bit, transB=" + transB + ", " + Arrays.toString(c));
+                assertArrayEquals(expected, actual, name + ", transB=" + transB + ", " + Arrays.toString(c));
             }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"128", "256", "512", "512tall"})
-    void packedAEqualsScalarPacking(String name) {
-        GemmKernels g = kernels(name);
+    @EnumSource(KernelRegistry.class)
+    void packedAEqualsScalarPacking(KernelRegistry width) {
+        GemmKernels g = VectorKernels.gemmKernels(width);
+        String name = width.gemmClass();
         int mr = g.mr();
         SplittableRandom rnd = new SplittableRandom(name.hashCode() + 1);
         for (boolean transA : new boolean[]{false, true}) {
@@ -110,7 +105,7 @@ class VectorPackingTest {
                 float[] actual = nans(expected.length);
                 Packing.packA(transA, a, off, lda, i0, mc, p0, kc, mr, expected);
                 g.packA(transA, a, off, lda, i0, mc, p0, kc, actual, offsets(g.lanes(), mr));
-                assertArrayEquals(expected, actual, name + "-bit, transA=" + transA + ", " + Arrays.toString(c));
+                assertArrayEquals(expected, actual, name + ", transA=" + transA + ", " + Arrays.toString(c));
             }
         }
     }

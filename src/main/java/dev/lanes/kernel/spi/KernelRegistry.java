@@ -1,0 +1,187 @@
+package dev.lanes.kernel.spi;
+
+import dev.lanes.kernel.gemm.Blocking;
+
+/**
+ * Everything the library knows about one SIMD vector width, in one place: the GEMM micro-tile, the
+ * cache blocking, how B stored transposed is packed, whether the width is wide enough to be chosen
+ * by itself, and so the names of the generated kernel classes. The kernel selection, the SIMD
+ * kernels, the source generator ({@code KernelGenerator}, run by {@code ci/gen-kernels}) and the
+ * tests all enumerate this enum; a width that is not listed here does not exist anywhere else.
+ *
+ * <p>The kernels are one class per width and family because C2 compiles the Vector API into
+ * vector instructions only where the species is a compile-time constant. Those classes are
+ * generated from the templates in {@code src/main/kernel-templates} into
+ * {@code src/main/generated-java}; this enum names them ({@link #gemmClass()} and the others) and
+ * the SIMD package instantiates them reflectively, so this class itself never loads a Vector API
+ * type and can be read without {@code --add-modules jdk.incubator.vector}.
+ *
+ * <p>The blocking of every width is today the one measured at 512 bits (see {@link Blocking}),
+ * so results do not depend on which registry entry the blocking is read from.
+ */
+public enum KernelRegistry {
+
+    /**
+     * 128 bits (SSE, NEON; 4 float lanes): a 6×8 tile, 12 accumulators, within SSE's 16 registers
+     * and NEON's 32. Too narrow to beat the scalar loops by enough to be chosen by itself.
+     */
+    W128(128, 6, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
+
+    /**
+     * 256 bits (AVX2; 8 float lanes): a 6×16 tile, 12 accumulators, 15 of the 16 ymm registers AVX2
+     * has with the two B vectors and the broadcast — the classic AVX2 shape.
+     */
+    W256(256, 6, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
+
+    /**
+     * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and
+     * a broadcast, 27 of AVX-512's 32 registers: 24 FMAs per 14 loads. Measured 1.15–1.30× a 6×32
+     * tile on the large shapes (native-notes/gemm.md). B stored n×k is packed by 16×16 register
+     * transposes.
+     */
+    W512(512, 12, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
+
+    /** How a kernel packs B stored n×k (op(B) = Bᵀ) into its micro-panels, when vector packing is on. */
+    public enum TransposedBPacking {
+        /** Each panel row gathered across nr stored rows, lanes values at a time. */
+        GATHER,
+        /** 16×16 blocks transposed in registers by two-vector selects; needs 16 float lanes. */
+        REGISTER_TRANSPOSE_16
+    }
+
+    /** The package of the generated kernel classes. */
+    public static final String KERNEL_PACKAGE = "dev.lanes.kernel.simd";
+
+    private final int bits;
+    private final int mr;
+    private final int nr;
+    private final Blocking blocking;
+    private final TransposedBPacking transposedB;
+    private final boolean wideEnough;
+    private final boolean nativeGathers;
+
+    KernelRegistry(int bits, int mr, int nr, Blocking blocking, TransposedBPacking transposedB, boolean wideEnough,
+                   boolean nativeGathers) {
+        int lanes = bits / Float.SIZE;
+        if (nr % lanes != 0) {
+            throw new IllegalStateException(bits + "-bit tile columns " + nr + " must be whole vectors of "
+                    + lanes + " lanes");
+        }
+        if (transposedB == TransposedBPacking.REGISTER_TRANSPOSE_16 && lanes != 16) {
+            throw new IllegalStateException("the 16x16 register transpose needs 16 float lanes, not " + lanes);
+        }
+        blocking.check(mr, nr);
+        this.bits = bits;
+        this.mr = mr;
+        this.nr = nr;
+        this.blocking = blocking;
+        this.transposedB = transposedB;
+        this.wideEnough = wideEnough;
+        this.nativeGathers = nativeGathers;
+    }
+
+    /** The vector width in bits. */
+    public int bits() {
+        return bits;
+    }
+
+    /** Float lanes of one vector. */
+    public int lanes() {
+        return bits / Float.SIZE;
+    }
+
+    /** Rows of the GEMM micro-tile. */
+    public int mr() {
+        return mr;
+    }
+
+    /** Columns of the GEMM micro-tile, a whole number of vectors. */
+    public int nr() {
+        return nr;
+    }
+
+    /** The GEMM cache blocks used with this width's micro-kernel. */
+    public Blocking blocking() {
+        return blocking;
+    }
+
+    /** How the GEMM kernels of this width pack B stored n×k. */
+    public TransposedBPacking transposedB() {
+        return transposedB;
+    }
+
+    /**
+     * Whether {@code Kernels.best()} may choose this width as the CPU's preferred one; a narrower
+     * width still runs when the user asks for it.
+     */
+    public boolean wideEnough() {
+        return wideEnough;
+    }
+
+    /**
+     * Whether a CPU that prefers this width has gathers, scatters and masked stores as native
+     * instructions (preferring 512-bit vectors means AVX-512 or a CPU like it), so the GEMM packs A,
+     * and B stored n×k, with vector code (up to 2× faster than the scalar copies on AVX-512). On
+     * AVX2 gathers made a forward product 3.5× slower, so there the packing stays scalar. A
+     * property of the CPU's preferred width, used whatever width the kernels run at.
+     */
+    public boolean nativeGathers() {
+        return nativeGathers;
+    }
+
+    /** Simple name of the generated GEMM kernels, type, width and tile: {@code Float512Gemm12x32}. */
+    public String gemmClass() {
+        return "Float" + bits + "Gemm" + mr + "x" + nr;
+    }
+
+    /** Simple name of the generated element-wise kernels: {@code Float512Elementwise}. */
+    public String elementwiseClass() {
+        return "Float" + bits + "Elementwise";
+    }
+
+    /** Simple name of the generated matrix-vector kernels: {@code Float512Gemv}. */
+    public String gemvClass() {
+        return "Float" + bits + "Gemv";
+    }
+
+    /** The entry for a width in bits. */
+    public static KernelRegistry forBits(int bits) {
+        for (KernelRegistry w : values()) {
+            if (w.bits == bits) {
+                return w;
+            }
+        }
+        throw new IllegalArgumentException("no kernels for " + bits + "-bit vectors; the registered widths are "
+                + describeWidths());
+    }
+
+    /** The registered widths in bits, narrowest first. */
+    public static int[] allBits() {
+        KernelRegistry[] all = values();
+        int[] bits = new int[all.length];
+        for (int i = 0; i < all.length; i++) {
+            bits[i] = all[i].bits;
+        }
+        return bits;
+    }
+
+    /** Whether a width in bits is registered. */
+    public static boolean isRegistered(int bits) {
+        for (KernelRegistry w : values()) {
+            if (w.bits == bits) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The registered widths, for messages: {@code "128, 256 or 512"}. */
+    public static String describeWidths() {
+        KernelRegistry[] all = values();
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < all.length; i++) {
+            s.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].bits);
+        }
+        return s.toString();
+    }
+}

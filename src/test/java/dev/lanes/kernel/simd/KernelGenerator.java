@@ -1,0 +1,209 @@
+package dev.lanes.kernel.simd;
+
+import dev.lanes.kernel.spi.KernelRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the per-width kernel classes from the templates in {@code src/main/kernel-templates},
+ * one class per {@link KernelRegistry} entry and family (GEMM, element-wise, matrix-vector), into
+ * {@code src/main/generated-java}, which the build compiles as a second source root. Run by
+ * {@code ci/gen-kernels}; {@code GeneratedKernelsTest} regenerates in memory and fails when a
+ * committed file differs, so the templates, the registry and the sources cannot drift apart.
+ *
+ * <p>Templates are Java with {@code ${NAME}} placeholders. The GEMM micro-kernel ({@code tile} and
+ * {@code tileBeta}) is written out here, unrolled over the registry's mr×nr tile: its accumulators
+ * must be separate locals of one method, never an array nor a vector passed to a helper, or C2
+ * boxes them. The packing of B stored n×k comes from a fragment chosen by the registry's
+ * {@link KernelRegistry.TransposedBPacking}.
+ */
+public final class KernelGenerator {
+
+    /** Where the templates are, relative to the project root. */
+    public static final Path TEMPLATES = Path.of("src/main/kernel-templates");
+    /** Where the generated sources go, relative to the project root. */
+    public static final Path OUTPUT = Path.of("src/main/generated-java");
+
+    private static final Path PACKAGE_DIR = Path.of(KernelRegistry.KERNEL_PACKAGE.replace('.', '/'));
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_0-9]+)}");
+
+    private KernelGenerator() {
+    }
+
+    /**
+     * Writes every generated file under {@code root/src/main/generated-java} and deletes generated
+     * kernel files no registry entry produces any more.
+     *
+     * @param args the project root (default: the current directory)
+     */
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        Map<Path, String> files = generate(root.resolve(TEMPLATES));
+        Path dir = root.resolve(OUTPUT).resolve(PACKAGE_DIR);
+        Files.createDirectories(dir);
+        try (var old = Files.list(dir)) {
+            for (Path p : old.toList()) {
+                if (!files.containsKey(OUTPUT.resolve(PACKAGE_DIR).resolve(p.getFileName()))) {
+                    Files.delete(p);
+                    System.out.println("deleted " + root.relativize(p));
+                }
+            }
+        }
+        for (Map.Entry<Path, String> e : files.entrySet()) {
+            Files.writeString(root.resolve(e.getKey()), e.getValue());
+            System.out.println("wrote " + e.getKey());
+        }
+    }
+
+    /** Every generated file, by its path relative to the project root, in registry order. */
+    public static Map<Path, String> generate(Path templates) {
+        String gemm = read(templates, "Gemm.java.template");
+        String elementwise = read(templates, "Elementwise.java.template");
+        String gemv = read(templates, "Gemv.java.template");
+        Map<Path, String> out = new LinkedHashMap<>();
+        for (KernelRegistry w : KernelRegistry.values()) {
+            Map<String, String> common = new LinkedHashMap<>();
+            common.put("ENTRY", w.name());
+            common.put("BITS", Integer.toString(w.bits()));
+            common.put("LANES", Integer.toString(w.lanes()));
+            common.put("SPECIES", "SPECIES_" + w.bits());
+
+            Map<String, String> g = new LinkedHashMap<>(common);
+            g.putAll(gemmValues(w, templates));
+            put(out, w.gemmClass(), "Gemm.java.template", w, fill(gemm, g, "Gemm.java.template"));
+
+            Map<String, String> e = new LinkedHashMap<>(common);
+            e.put("CLASS", w.elementwiseClass());
+            put(out, w.elementwiseClass(), "Elementwise.java.template", w,
+                    fill(elementwise, e, "Elementwise.java.template"));
+
+            Map<String, String> v = new LinkedHashMap<>(common);
+            v.put("CLASS", w.gemvClass());
+            put(out, w.gemvClass(), "Gemv.java.template", w, fill(gemv, v, "Gemv.java.template"));
+        }
+        return out;
+    }
+
+    private static Map<String, String> gemmValues(KernelRegistry w, Path templates) {
+        int vectors = w.nr() / w.lanes();
+        if (vectors != 2) {
+            // The template's packing, edge merge and row sweep move two vectors per tile row.
+            throw new IllegalArgumentException(w + ": Gemm.java.template handles tiles two vectors wide, but "
+                    + w.mr() + "x" + w.nr() + " is " + vectors + " vectors of " + w.lanes() + " lanes");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("CLASS", w.gemmClass());
+        m.put("MR", Integer.toString(w.mr()));
+        m.put("NR", Integer.toString(w.nr()));
+        m.put("ACCUMULATORS", Integer.toString(w.mr() * vectors));
+        m.put("FMAS", Integer.toString(w.mr() * vectors));
+        m.put("LOADS", Integer.toString(w.mr() + vectors));
+        m.put("TILE_ACCUMULATORS", accumulators(w.mr(), vectors));
+        m.put("TILE_STEP", step(w.mr(), vectors));
+        m.put("TILE_STORE", store(w.mr(), vectors, false));
+        m.put("TILE_BETA_STORE", store(w.mr(), vectors, true));
+        String fragment = "Gemm.packBTransposed." + w.transposedB().name() + ".template";
+        m.put("PACK_B_TRANSPOSED", read(templates, fragment).stripTrailing());
+        return m;
+    }
+
+    /** The accumulator of tile row i, vector v: c00, c01, …, c90, ca0, cb0 (row in base 36). */
+    private static String acc(int i, int v) {
+        return "c" + Character.forDigit(i, 36) + v;
+    }
+
+    private static String accumulators(int mr, int vectors) {
+        StringBuilder s = new StringBuilder("        FloatVector z = FloatVector.zero(S);\n");
+        int onLine = 0;
+        for (int i = 0; i < mr; i++) {
+            for (int v = 0; v < vectors; v++) {
+                s.append(onLine == 0 ? "        FloatVector " : ", ").append(acc(i, v)).append(" = z");
+                if (++onLine == 8) {
+                    s.append(";\n");
+                    onLine = 0;
+                }
+            }
+        }
+        if (onLine > 0) {
+            s.append(";\n");
+        }
+        return s.toString().stripTrailing();
+    }
+
+    private static String lanesOffset(String base, int v) {
+        return v == 0 ? base : v == 1 ? base + " + L" : base + " + " + v + " * L";
+    }
+
+    private static String step(int mr, int vectors) {
+        StringBuilder s = new StringBuilder();
+        for (int v = 0; v < vectors; v++) {
+            s.append("            FloatVector b").append(v).append(" = FloatVector.fromArray(S, b, ")
+                    .append(lanesOffset("bi", v)).append(");\n");
+        }
+        for (int i = 0; i < mr; i++) {
+            s.append(i == 0 ? "            FloatVector x" : "            x")
+                    .append(" = FloatVector.broadcast(S, a[ai").append(i == 0 ? "" : " + " + i).append("]);\n");
+            for (int v = 0; v < vectors; v++) {
+                s.append("            ").append(acc(i, v)).append(" = x.fma(b").append(v).append(", ")
+                        .append(acc(i, v)).append(");\n");
+            }
+        }
+        return s.toString().stripTrailing();
+    }
+
+    private static String store(int mr, int vectors, boolean beta) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < mr; i++) {
+            if (i > 0) {
+                s.append("        r += ldc;\n");
+            }
+            for (int v = 0; v < vectors; v++) {
+                String at = lanesOffset("r", v);
+                if (beta) {
+                    s.append("        FloatVector.fromArray(S, c, ").append(at).append(").fma(vb, ")
+                            .append(acc(i, v)).append(".mul(alpha)).intoArray(c, ").append(at).append(");\n");
+                } else {
+                    s.append("        ").append(acc(i, v)).append(".mul(alpha).intoArray(c, ").append(at)
+                            .append(");\n");
+                }
+            }
+        }
+        return s.toString().stripTrailing();
+    }
+
+    private static void put(Map<Path, String> out, String className, String template, KernelRegistry w,
+                            String body) {
+        String header = "// Generated by KernelGenerator from " + template + " for KernelRegistry." + w.name()
+                + ": edit the template or the registry, then run ci/gen-kernels.\n";
+        out.put(OUTPUT.resolve(PACKAGE_DIR).resolve(className + ".java"), header + body);
+    }
+
+    private static String fill(String template, Map<String, String> values, String name) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder s = new StringBuilder();
+        while (m.find()) {
+            String v = values.get(m.group(1));
+            if (v == null) {
+                throw new IllegalArgumentException(name + ": no value for placeholder ${" + m.group(1) + "}");
+            }
+            m.appendReplacement(s, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(s);
+        return s.toString();
+    }
+
+    private static String read(Path templates, String name) {
+        try {
+            return Files.readString(templates.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read kernel template " + templates.resolve(name), e);
+        }
+    }
+}
