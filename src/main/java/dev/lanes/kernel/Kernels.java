@@ -124,6 +124,25 @@ public interface Kernels {
                float beta, float[] c, int cOffset, int ldc);
 
     /**
+     * Double-precision general matrix multiply, {@code C := alpha·op(A)·op(B) + beta·C}, with the
+     * semantics of {@code cblas_dgemm(CblasRowMajor, …)}: the argument list, shapes, leading
+     * dimensions, checks and exceptions of
+     * {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}
+     * on {@code double[]} arrays (beta == 0 does not read C; alpha == 0 or k == 0 only scales C;
+     * only the m×n window of C is written).
+     *
+     * <p>Bits: every element of C is summed over k in an order fixed by its position, k and the
+     * kernels' width, never by the number of threads, so results are identical for every thread
+     * count.
+     *
+     * @throws IllegalArgumentException naming the first invalid argument, before anything is written
+     */
+    void dgemm(Transpose transA, Transpose transB, int m, int n, int k,
+               double alpha, double[] a, int aOffset, int lda,
+               double[] b, int bOffset, int ldb,
+               double beta, double[] c, int cOffset, int ldc);
+
+    /**
      * Packs op(B) (k×n, stored as for {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}:
      * k×n with {@code ldb >= max(1, n)}, or n×k with {@code ldb >= max(1, k)} for
      * {@code TRANSPOSE}) once, into the layout these kernels' micro-kernels read, for

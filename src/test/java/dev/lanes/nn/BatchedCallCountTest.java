@@ -44,6 +44,14 @@ class BatchedCallCountTest {
         }
 
         @Override
+        public void dgemm(Transpose transA, Transpose transB, int m, int n, int kk, double alpha, double[] a,
+                          int aOffset, int lda, double[] b, int bOffset, int ldb, double beta, double[] c,
+                          int cOffset, int ldc) {
+            calls.add("dgemm " + transA + "," + transB + " " + m + "x" + n + "x" + kk);
+            k.dgemm(transA, transB, m, n, kk, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+
+        @Override
         public PackedMatrix packB(Transpose transB, int kk, int n, float[] b, int bOffset, int ldb) {
             calls.add("packB " + transB + " " + kk + "x" + n);
             return k.packB(transB, kk, n, b, bOffset, ldb);

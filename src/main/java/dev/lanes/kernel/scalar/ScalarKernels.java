@@ -68,6 +68,27 @@ public class ScalarKernels extends CheckedKernels {
         }
     }
 
+    @Override
+    protected void doDgemm(boolean transA, boolean transB, int m, int n, int k,
+                           double alpha, double[] a, int aOffset, int lda,
+                           double[] b, int bOffset, int ldb,
+                           double beta, double[] c, int cOffset, int ldc) {
+        int aRow = transA ? 1 : lda;
+        int aCol = transA ? lda : 1;
+        int bRow = transB ? 1 : ldb;
+        int bCol = transB ? ldb : 1;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0d;
+                for (int p = 0; p < k; p++) {
+                    sum += a[aOffset + i * aRow + p * aCol] * b[bOffset + p * bRow + j * bCol];
+                }
+                int ci = cOffset + i * ldc + j;
+                c[ci] = beta == 0d ? alpha * sum : alpha * sum + beta * c[ci];
+            }
+        }
+    }
+
     /** The reference keeps op(B) as a plain k×n row-major copy: nothing to get wrong. */
     @Override
     protected String packedFamily() {

@@ -51,6 +51,27 @@ public abstract class CheckedKernels implements Kernels {
         }
     }
 
+    /** {@link #checkMatrix(String, float[], String, int, String, int, int, int)} for double arrays. */
+    public static void checkMatrix(String arrayName, double[] array, String offsetName, int offset,
+                                   String ldName, int ld, int rows, int cols) {
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(ldName + " must be >= max(1, " + cols + ") but was " + ld);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Objects.requireNonNull(array, arrayName);
+        if (offset < 0) {
+            throw new IllegalArgumentException(offsetName + " must be >= 0 but was " + offset);
+        }
+        long end = (long) offset + (long) (rows - 1) * ld + cols;
+        if (end > array.length) {
+            throw new IllegalArgumentException(arrayName + " is too short: a " + rows + "x" + cols
+                    + " matrix at " + offsetName + "=" + offset + " with " + ldName + "=" + ld
+                    + " needs " + end + " elements but it has " + array.length);
+        }
+    }
+
     /** Checks that {@code array} holds n contiguous elements at {@code offset}. */
     public static void checkVector(String arrayName, float[] array, String offsetName, int offset, int n) {
         if (n == 0) {
@@ -111,6 +132,47 @@ public abstract class CheckedKernels implements Kernels {
                                     float alpha, float[] a, int aOffset, int lda,
                                     float[] b, int bOffset, int ldb,
                                     float beta, float[] c, int cOffset, int ldc);
+
+    @Override
+    public final void dgemm(Transpose transA, Transpose transB, int m, int n, int k,
+                            double alpha, double[] a, int aOffset, int lda,
+                            double[] b, int bOffset, int ldb,
+                            double beta, double[] c, int cOffset, int ldc) {
+        Objects.requireNonNull(transA, "transA");
+        Objects.requireNonNull(transB, "transB");
+        checkSize("m", m);
+        checkSize("n", n);
+        checkSize("k", k);
+        boolean ta = transA == Transpose.TRANSPOSE;
+        boolean tb = transB == Transpose.TRANSPOSE;
+        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
+        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
+        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0d || k == 0) {
+            // Plain loops: scaling is memory-bound, and 0·NaN must not leak in when beta == 0.
+            for (int i = 0; i < m; i++) {
+                int row = cOffset + i * ldc;
+                if (beta == 0d) {
+                    java.util.Arrays.fill(c, row, row + n, 0d);
+                } else if (beta != 1d) {
+                    for (int j = row; j < row + n; j++) {
+                        c[j] *= beta;
+                    }
+                }
+            }
+            return;
+        }
+        doDgemm(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** Double-precision GEMM with valid arguments, m, n, k &gt; 0 and alpha != 0. */
+    protected abstract void doDgemm(boolean transA, boolean transB, int m, int n, int k,
+                                    double alpha, double[] a, int aOffset, int lda,
+                                    double[] b, int bOffset, int ldb,
+                                    double beta, double[] c, int cOffset, int ldc);
 
     // ---------------------------------------------------------------- prepacked GEMM
 
