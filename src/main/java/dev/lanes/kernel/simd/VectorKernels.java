@@ -1,6 +1,8 @@
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
+import dev.lanes.kernel.gemm.DoubleGemm;
+import dev.lanes.kernel.gemm.DoubleGemmKernels;
 import dev.lanes.kernel.gemm.Gemm;
 import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.gemm.Parallel;
@@ -28,6 +30,7 @@ public class VectorKernels extends ScalarKernels {
     private final String reason;
     /** The packed GEMM driver around the micro-kernels of this instance's vector width. */
     private final Gemm gemm;
+    private final DoubleGemm dgemm;
     /** Lane sums of {@link VectorGemv#rowDots}, one array per calling thread. */
     private final ThreadLocal<float[]> gemvScratch = ThreadLocal.withInitial(() -> new float[VectorGemv.SCRATCH_FLOATS]);
     private final ExecutorService executor;
@@ -41,6 +44,11 @@ public class VectorKernels extends ScalarKernels {
     /** The GEMM kernels a registry entry names; each class holds its species as a constant. */
     static GemmKernels gemmKernels(KernelRegistry width) {
         return instance(width.gemmClass(), GemmKernels.class);
+    }
+
+    /** The double-precision GEMM kernels a registry entry names. */
+    static DoubleGemmKernels doubleGemmKernels(KernelRegistry width) {
+        return instance(width.gemmClass(KernelRegistry.ElementType.DOUBLE), DoubleGemmKernels.class);
     }
 
     /**
@@ -81,6 +89,8 @@ public class VectorKernels extends ScalarKernels {
         boolean vectorPacking = KernelRegistry.isRegistered(preferred)
                 && KernelRegistry.forBits(preferred).nativeGathers();
         this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(), vectorPacking);
+        this.dgemm = new DoubleGemm(doubleGemmKernels(width), width.blocking(), threads, config.executor(),
+                vectorPacking);
         this.executor = config.executor();
         this.packedFamily = "simd" + species.vectorBitSize() + " " + gemm.packedFamily();
         this.single = threads == 1 ? this : new VectorKernels(config.withThreads(1), reason);
@@ -105,6 +115,15 @@ public class VectorKernels extends ScalarKernels {
                            float[] b, int bOffset, int ldb,
                            float beta, float[] c, int cOffset, int ldc) {
         gemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** The float driver's paths and threading on double kernels of the same width; see {@link DoubleGemm}. */
+    @Override
+    protected void doDgemm(boolean transA, boolean transB, int m, int n, int k,
+                           double alpha, double[] a, int aOffset, int lda,
+                           double[] b, int bOffset, int ldb,
+                           double beta, double[] c, int cOffset, int ldc) {
+        dgemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     /** The layout of {@link Gemm#pack}: this width's tile and blocking, or rows for the dot-product path. */

@@ -49,6 +49,37 @@ public enum KernelRegistry {
         REGISTER_TRANSPOSE_16
     }
 
+    /**
+     * The element types the GEMM kernels are generated for. A double kernel is its float twin with
+     * the type rewritten: same width, same mr, half the lanes and so half the columns (the tile
+     * stays two vectors wide and holds the same bytes), same blocking. The float kernels are the
+     * source; adding a type is an entry here.
+     */
+    public enum ElementType {
+        /** 32-bit float, {@code Kernels.sgemm}. */
+        FLOAT("Float", Float.SIZE),
+        /** 64-bit double, {@code Kernels.dgemm}. */
+        DOUBLE("Double", Double.SIZE);
+
+        private final String prefix;
+        private final int bits;
+
+        ElementType(String prefix, int bits) {
+            this.prefix = prefix;
+            this.bits = bits;
+        }
+
+        /** The prefix of its generated class names and of its boxed type: {@code Double}. */
+        public String prefix() {
+            return prefix;
+        }
+
+        /** Bits of one element. */
+        public int bits() {
+            return bits;
+        }
+    }
+
     /** The package of the generated kernel classes. */
     public static final String KERNEL_PACKAGE = "dev.lanes.kernel.simd";
 
@@ -88,6 +119,30 @@ public enum KernelRegistry {
     /** Float lanes of one vector. */
     public int lanes() {
         return bits / Float.SIZE;
+    }
+
+    /** Lanes of one vector of this element type. */
+    public int lanes(ElementType type) {
+        return bits / type.bits();
+    }
+
+    /** Columns of the GEMM micro-tile for this element type: the float tile's bytes, two vectors wide. */
+    public int nr(ElementType type) {
+        return nr * Float.SIZE / type.bits();
+    }
+
+    /**
+     * How the GEMM kernels of this type pack B stored n×k: the register transpose needs 16 lanes,
+     * every other lane count gathers.
+     */
+    public TransposedBPacking transposedB(ElementType type) {
+        return transposedB == TransposedBPacking.REGISTER_TRANSPOSE_16 && lanes(type) != 16
+                ? TransposedBPacking.GATHER : transposedB;
+    }
+
+    /** Simple name of the generated GEMM kernels of a type: {@code Double512Gemm12x16}. */
+    public String gemmClass(ElementType type) {
+        return type.prefix() + bits + "Gemm" + mr + "x" + nr(type);
     }
 
     /** Rows of the GEMM micro-tile. */

@@ -1,6 +1,7 @@
 package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.spi.KernelRegistry;
+import dev.lanes.kernel.spi.KernelRegistry.ElementType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,12 @@ import java.util.regex.Pattern;
  * must be separate locals of one method, never an array nor a vector passed to a helper, or C2
  * boxes them. The packing of B stored n×k comes from a fragment chosen by the registry's
  * {@link KernelRegistry.TransposedBPacking}.
+ *
+ * <p>Element types other than float ({@link ElementType}) are generated from the float sources by
+ * rewriting the type: each width's GEMM kernels from the same template, and the portable driver,
+ * its kernel interface and its packing ({@code Gemm}, {@code GemmKernels}, {@code Packing} in
+ * {@code dev.lanes.kernel.gemm}) from the hand-written float classes, so the two precisions run
+ * the same loops and a fix to the float code reaches the double code at the next generation.
  */
 public final class KernelGenerator {
 
@@ -32,6 +39,10 @@ public final class KernelGenerator {
     public static final Path OUTPUT = Path.of("src/main/generated-java");
 
     private static final Path PACKAGE_DIR = Path.of(KernelRegistry.KERNEL_PACKAGE.replace('.', '/'));
+    /** The package of the portable GEMM driver, whose float classes are rewritten for other types. */
+    private static final Path DRIVER_DIR = Path.of("dev/lanes/kernel/gemm");
+    /** The float driver classes rewritten per element type, in src/main/java. */
+    private static final String[] DRIVER_CLASSES = {"GemmKernels", "Packing", "Gemm"};
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_0-9]+)}");
 
     private KernelGenerator() {
@@ -46,13 +57,15 @@ public final class KernelGenerator {
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         Map<Path, String> files = generate(root.resolve(TEMPLATES));
-        Path dir = root.resolve(OUTPUT).resolve(PACKAGE_DIR);
-        Files.createDirectories(dir);
-        try (var old = Files.list(dir)) {
-            for (Path p : old.toList()) {
-                if (!files.containsKey(OUTPUT.resolve(PACKAGE_DIR).resolve(p.getFileName()))) {
-                    Files.delete(p);
-                    System.out.println("deleted " + root.relativize(p));
+        for (Path pkg : new Path[] {PACKAGE_DIR, DRIVER_DIR}) {
+            Path dir = root.resolve(OUTPUT).resolve(pkg);
+            Files.createDirectories(dir);
+            try (var old = Files.list(dir)) {
+                for (Path p : old.toList()) {
+                    if (!files.containsKey(OUTPUT.resolve(pkg).resolve(p.getFileName()))) {
+                        Files.delete(p);
+                        System.out.println("deleted " + root.relativize(p));
+                    }
                 }
             }
         }
@@ -75,33 +88,76 @@ public final class KernelGenerator {
             common.put("LANES", Integer.toString(w.lanes()));
             common.put("SPECIES", "SPECIES_" + w.bits());
 
-            Map<String, String> g = new LinkedHashMap<>(common);
-            g.putAll(gemmValues(w, templates));
-            put(out, w.gemmClass(), "Gemm.java.template", w, fill(gemm, g, "Gemm.java.template"));
+            for (ElementType type : ElementType.values()) {
+                Map<String, String> g = new LinkedHashMap<>(common);
+                g.put("LANES", Integer.toString(w.lanes(type)));
+                g.putAll(gemmValues(w, type, templates));
+                String source = retype(fill(gemm, g, "Gemm.java.template"), type);
+                put(out, PACKAGE_DIR, w.gemmClass(type), "Gemm.java.template",
+                        "KernelRegistry." + w.name() + (type == ElementType.FLOAT ? "" : ", " + type), source);
+            }
 
             Map<String, String> e = new LinkedHashMap<>(common);
             e.put("CLASS", w.elementwiseClass());
-            put(out, w.elementwiseClass(), "Elementwise.java.template", w,
+            put(out, PACKAGE_DIR, w.elementwiseClass(), "Elementwise.java.template", "KernelRegistry." + w.name(),
                     fill(elementwise, e, "Elementwise.java.template"));
 
             Map<String, String> v = new LinkedHashMap<>(common);
             v.put("CLASS", w.gemvClass());
-            put(out, w.gemvClass(), "Gemv.java.template", w, fill(gemv, v, "Gemv.java.template"));
+            put(out, PACKAGE_DIR, w.gemvClass(), "Gemv.java.template", "KernelRegistry." + w.name(),
+                    fill(gemv, v, "Gemv.java.template"));
+        }
+        Path driverSources = templates.resolveSibling("java").resolve(DRIVER_DIR);
+        for (ElementType type : ElementType.values()) {
+            if (type == ElementType.FLOAT) {
+                continue;
+            }
+            for (String name : DRIVER_CLASSES) {
+                put(out, DRIVER_DIR, type.prefix() + name, name + ".java", "ElementType." + type,
+                        retype(read(driverSources, name + ".java"), type));
+            }
         }
         return out;
     }
 
-    private static Map<String, String> gemmValues(KernelRegistry w, Path templates) {
-        int vectors = w.nr() / w.lanes();
+    /**
+     * The float source rewritten for another element type: primitive and boxed type names, the
+     * vector class, float literals, the driver classes' names and sgemm. The float sources are
+     * written so that this is the whole difference (no float-only constants, no Float.SIZE).
+     */
+    static String retype(String source, ElementType type) {
+        if (type == ElementType.FLOAT) {
+            return source;
+        }
+        if (type != ElementType.DOUBLE) {
+            throw new IllegalArgumentException("no rewrite rules for " + type);
+        }
+        String s = source;
+        s = s.replaceAll("\\bFloatVector\\b", "DoubleVector");
+        for (String name : DRIVER_CLASSES) {
+            s = s.replaceAll("\\b" + name + "\\b", "Double" + name);
+        }
+        s = s.replaceAll("\\bfloat\\b", "double");
+        s = s.replaceAll("\\bfloats\\b", "doubles");
+        s = s.replaceAll("\\bFloats\\b", "Doubles");
+        s = s.replaceAll("\\bFloat\\b", "Double");
+        s = s.replaceAll("\\bsgemm\\b", "dgemm");
+        s = s.replaceAll("\\b([0-9]+)f\\b", "$1d");
+        return s;
+    }
+
+    private static Map<String, String> gemmValues(KernelRegistry w, ElementType type, Path templates) {
+        int nr = w.nr(type);
+        int vectors = nr / w.lanes(type);
         if (vectors != 2) {
             // The template's packing, edge merge and row sweep move two vectors per tile row.
             throw new IllegalArgumentException(w + ": Gemm.java.template handles tiles two vectors wide, but "
-                    + w.mr() + "x" + w.nr() + " is " + vectors + " vectors of " + w.lanes() + " lanes");
+                    + w.mr() + "x" + nr + " is " + vectors + " vectors of " + w.lanes(type) + " lanes");
         }
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("CLASS", w.gemmClass());
+        m.put("CLASS", w.gemmClass(type));
         m.put("MR", Integer.toString(w.mr()));
-        m.put("NR", Integer.toString(w.nr()));
+        m.put("NR", Integer.toString(nr));
         m.put("ACCUMULATORS", Integer.toString(w.mr() * vectors));
         m.put("FMAS", Integer.toString(w.mr() * vectors));
         m.put("LOADS", Integer.toString(w.mr() + vectors));
@@ -109,7 +165,7 @@ public final class KernelGenerator {
         m.put("TILE_STEP", step(w.mr(), vectors));
         m.put("TILE_STORE", store(w.mr(), vectors, false));
         m.put("TILE_BETA_STORE", store(w.mr(), vectors, true));
-        String fragment = "Gemm.packBTransposed." + w.transposedB().name() + ".template";
+        String fragment = "Gemm.packBTransposed." + w.transposedB(type).name() + ".template";
         m.put("PACK_B_TRANSPOSED", read(templates, fragment).stripTrailing());
         return m;
     }
@@ -178,11 +234,12 @@ public final class KernelGenerator {
         return s.toString().stripTrailing();
     }
 
-    private static void put(Map<Path, String> out, String className, String template, KernelRegistry w,
+    private static void put(Map<Path, String> out, Path pkg, String className, String source, String entry,
                             String body) {
-        String header = "// Generated by KernelGenerator from " + template + " for KernelRegistry." + w.name()
-                + ": edit the template or the registry, then run ci/gen-kernels.\n";
-        out.put(OUTPUT.resolve(PACKAGE_DIR).resolve(className + ".java"), header + body);
+        String header = "// Generated by KernelGenerator from " + source + " for " + entry
+                + (source.endsWith(".template") ? ": edit the template or the registry" : ": edit the float source")
+                + ", then run ci/gen-kernels.\n";
+        out.put(OUTPUT.resolve(pkg).resolve(className + ".java"), header + body);
     }
 
     private static String fill(String template, Map<String, String> values, String name) {
