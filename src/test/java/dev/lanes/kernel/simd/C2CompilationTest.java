@@ -36,6 +36,7 @@ class C2CompilationTest {
         List<String> skipped = CompileProbe.refusals(text);
         assertTrue(skipped.isEmpty(), () -> "the JIT refused Lanes methods:\n" + String.join("\n", skipped));
         List<String> missing = notAtTier4(text);
+        missing.addAll(notAtTier4(text, hotMethods(KernelRegistry.ElementType.DOUBLE)));
         assertTrue(missing.isEmpty(), () -> "never compiled by C2 (tier 4), so left in slow code: " + missing
                 + "\n" + text.lines().filter(l -> l.contains("dev.lanes.kernel")).reduce("", (a, b) -> a + b + "\n"));
     }
@@ -87,8 +88,13 @@ class C2CompilationTest {
 
     /** The packed micro-kernels, B packing, the dot-product and the row-sweep paths at the CPU's width. */
     private static List<String> hotMethods() {
+        return hotMethods(KernelRegistry.ElementType.FLOAT);
+    }
+
+    /** {@link #hotMethods()} of the GEMM kernels of one element type (the probe runs dgemm too). */
+    private static List<String> hotMethods(KernelRegistry.ElementType type) {
         String gemm = KernelRegistry.KERNEL_PACKAGE + "."
-                + KernelRegistry.forBits(VectorKernels.preferredVectorBits()).gemmClass();
+                + KernelRegistry.forBits(VectorKernels.preferredVectorBits()).gemmClass(type);
         return List.of(
                 gemm + "::tile",
                 gemm + "::tileBeta",
@@ -98,8 +104,12 @@ class C2CompilationTest {
     }
 
     private static List<String> notAtTier4(String log) {
+        return notAtTier4(log, hotMethods());
+    }
+
+    private static List<String> notAtTier4(String log, List<String> methods) {
         List<String> missing = new ArrayList<>();
-        for (String method : hotMethods()) {
+        for (String method : methods) {
             if (!reachedTier4(log, method)) {
                 missing.add(method);
             }

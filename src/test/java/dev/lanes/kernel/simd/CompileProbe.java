@@ -53,12 +53,20 @@ public final class CompileProbe {
                     float[] c = new float[m * n];
                     java.util.Arrays.fill(a, 0.5f);
                     java.util.Arrays.fill(b, 0.25f);
+                    double[] da = new double[m * kk];
+                    double[] db = new double[kk * n];
+                    double[] dc = new double[m * n];
+                    java.util.Arrays.fill(da, 0.5);
+                    java.util.Arrays.fill(db, 0.25);
                     for (Transpose ta : Transpose.values()) {
                         for (Transpose tb : Transpose.values()) {
                             int lda = ta == Transpose.NONE ? kk : m;
                             int ldb = tb == Transpose.NONE ? n : kk;
                             for (int i = 0; i < calls; i++) {
                                 k.sgemm(ta, tb, m, n, kk, 1f, a, 0, lda, b, 0, ldb, i % 2 == 0 ? 0f : 1.3f, c, 0, n);
+                            }
+                            for (int i = 0; i < calls; i++) {
+                                k.dgemm(ta, tb, m, n, kk, 1, da, 0, lda, db, 0, ldb, i % 2 == 0 ? 0 : 1.3, dc, 0, n);
                             }
                         }
                     }
