@@ -102,8 +102,11 @@ class DgemmTest {
     @Test
     void bitsAreTheSameForOneTwoAndThreeThreads() {
         SplittableRandom rnd = new SplittableRandom(19);
-        int[][] shapes = {{200, 190, 210}, {37, 400, 500}, {300, 10, 784}, {1, 2000, 700}};
+        // Each above Blocking.PARALLEL_MNK, so the calls really split: packed by rows and by
+        // columns, dot products (n small), a single row.
+        int[][] shapes = {{200, 190, 210}, {37, 400, 500}, {1000, 10, 784}, {1, 3000, 2400}};
         for (int[] sh : shapes) {
+            assertTrue((long) sh[0] * sh[1] * sh[2] >= Blocking.PARALLEL_MNK, Arrays.toString(sh));
             for (Transpose ta : Transpose.values()) {
                 for (Transpose tb : Transpose.values()) {
                     Problem p = new Problem(ta, tb, sh[0], sh[1], sh[2], 1.5, 0.5, 1, 2, rnd);
