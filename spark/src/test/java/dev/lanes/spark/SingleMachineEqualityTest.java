@@ -140,7 +140,7 @@ class SingleMachineEqualityTest {
      * element-wise update.
      */
     @Test
-    void slicedGivesTheSameBitsAsTheDriverMode() {
+    void slicedGivesTheSameBitsAsTheDriverMode() throws InterruptedException {
         SparkSession spark = SparkTests.local();
         Dataset d = digits(500);
         JavaRDD<Shard> shards = TrainingData.shards(SparkTests.frame(spark, d, 2), "features", "label", 64, 10, 2).cache();
@@ -166,10 +166,16 @@ class SingleMachineEqualityTest {
         } finally {
             shards.unpersist(false);
         }
-        // Every block of the runs was removed again.
-        var left = org.apache.spark.SparkEnv.get().blockManager().master().getMatchingBlockIds(
-                (scala.Function1<org.apache.spark.storage.BlockId, Object> & java.io.Serializable) id -> id.name().startsWith("test_lanes-"),
-                true);
+        // Every block of the runs was removed again. The master forwards removals to the block
+        // managers asynchronously, so poll; the bound is a hang guard, not a speed check.
+        var master = org.apache.spark.SparkEnv.get().blockManager().master();
+        scala.Function1<org.apache.spark.storage.BlockId, Object> ours =
+                (scala.Function1<org.apache.spark.storage.BlockId, Object> & java.io.Serializable) id -> id.name().startsWith("test_lanes-");
+        var left = master.getMatchingBlockIds(ours, true);
+        for (long end = System.nanoTime() + 120_000_000_000L; left.size() > 0 && System.nanoTime() < end; ) {
+            Thread.sleep(50);
+            left = master.getMatchingBlockIds(ours, true);
+        }
         assertEquals(0, left.size(), "blocks left: " + left);
     }
 
