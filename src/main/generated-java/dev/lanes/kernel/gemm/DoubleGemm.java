@@ -66,9 +66,8 @@ public final class DoubleGemm {
         double[] a = new double[0];
         double[] b = new double[0];
         double[] tile = new double[0];
-        /** Gather offsets across the rows of B stored n×k; scatter offsets within an A sliver. */
+        /** Gather offsets across the rows of B stored n×k. */
         final Offsets bRows = new Offsets();
-        final Offsets sliver = new Offsets();
         final double[] scratch = new double[DoubleGemmKernels.PACK_SCRATCH_FLOATS];
         /** This thread's arguments of a parallel call it makes (created on its first one). */
         Split split;
@@ -423,7 +422,7 @@ public final class DoubleGemm {
                             double[] ap, Workspace w) {
         int whole = vectorPacking ? mc / mr * mr : 0;
         if (whole > 0) {
-            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap, w.sliver.of(kernels.lanes(), mr));
+            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap);
         }
         if (whole < mc) {
             DoublePacking.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);

@@ -192,10 +192,8 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
     }
 
     @Override
-    public void packA(boolean transA, double[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, double[] dst,
-                      int[] sliverOffsets) {
+    public void packA(boolean transA, double[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, double[] dst) {
         int mr = mr();
-        int kv = kc - kc % L;
         for (int s = 0, i = i0; i < i0 + mc; s++, i += mr) {
             int base = s * kc * mr;
             if (transA) {
@@ -208,16 +206,12 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
                     }
                 }
             } else {
-                // Each row is read contiguously, L values of p at a time, and scattered with
-                // stride mr (a gather across the rows instead was slower: rows lda apart).
+                // Each row is read contiguously and stored with stride mr by scalar code (see
+                // DoubleGemmKernels.packA for why not a scatter).
                 for (int r = 0; r < mr; r++) {
                     int src = aOffset + (i + r) * lda + p0;
                     int d = base + r;
-                    int p = 0;
-                    for (; p < kv; p += L) {
-                        DoubleVector.fromArray(S, a, src + p).intoArray(dst, d + p * mr, sliverOffsets, 0);
-                    }
-                    for (; p < kc; p++) {
+                    for (int p = 0; p < kc; p++) {
                         dst[d + p * mr] = a[src + p];
                     }
                 }

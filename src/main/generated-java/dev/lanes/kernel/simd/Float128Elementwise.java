@@ -99,6 +99,14 @@ final class Float128Elementwise implements VectorElementwise {
         // Vectorized across columns: each lane adds its own column in row order, as the reference
         // does, so the sums are identical to it. Four vectors per pass over the rows use each
         // cache line fully.
+        //
+        // In every loop of these kernels the freshly loaded vector is the receiver and the
+        // loop-carried accumulator the argument (s = load.add(s), not s = s.add(load)). C2 types a
+        // loop phi as the abstract FloatVector when it parses the loop, so a call on the
+        // accumulator is inlined only through a type profile; when C2 compiles before the loop's
+        // profile exists (a busy machine, one CPU, no tiered compilation) the call stays virtual,
+        // the vector is boxed and every call allocates. A receiver fresh from a load has its exact
+        // class, so the operation is always intrinsified.
         int j = 0;
         for (; j + 4 * L <= cols; j += 4 * L) {
             FloatVector s0 = FloatVector.zero(F);
@@ -107,10 +115,10 @@ final class Float128Elementwise implements VectorElementwise {
             FloatVector s3 = FloatVector.zero(F);
             for (int i = 0; i < rows; i++) {
                 int p = xOffset + i * ldx + j;
-                s0 = s0.add(FloatVector.fromArray(F, x, p));
-                s1 = s1.add(FloatVector.fromArray(F, x, p + L));
-                s2 = s2.add(FloatVector.fromArray(F, x, p + 2 * L));
-                s3 = s3.add(FloatVector.fromArray(F, x, p + 3 * L));
+                s0 = FloatVector.fromArray(F, x, p).add(s0);
+                s1 = FloatVector.fromArray(F, x, p + L).add(s1);
+                s2 = FloatVector.fromArray(F, x, p + 2 * L).add(s2);
+                s3 = FloatVector.fromArray(F, x, p + 3 * L).add(s3);
             }
             s0.intoArray(out, outOffset + j);
             s1.intoArray(out, outOffset + j + L);
@@ -120,7 +128,7 @@ final class Float128Elementwise implements VectorElementwise {
         for (; j + L <= cols; j += L) {
             FloatVector s = FloatVector.zero(F);
             for (int i = 0; i < rows; i++) {
-                s = s.add(FloatVector.fromArray(F, x, xOffset + i * ldx + j));
+                s = FloatVector.fromArray(F, x, xOffset + i * ldx + j).add(s);
             }
             s.intoArray(out, outOffset + j);
         }
@@ -128,7 +136,7 @@ final class Float128Elementwise implements VectorElementwise {
             VectorMask<Float> m = F.indexInRange(j, cols);
             FloatVector s = FloatVector.zero(F);
             for (int i = 0; i < rows; i++) {
-                s = s.add(FloatVector.fromArray(F, x, xOffset + i * ldx + j, m));
+                s = FloatVector.fromArray(F, x, xOffset + i * ldx + j, m).add(s);
             }
             s.intoArray(out, outOffset + j, m);
         }
@@ -422,11 +430,12 @@ final class Float128Elementwise implements VectorElementwise {
         FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
-            mv = mv.max(FloatVector.fromArray(F, x, row + j));
+            mv = FloatVector.fromArray(F, x, row + j).max(mv);
         }
         if (j < cols) {
             VectorMask<Float> m = F.indexInRange(j, cols);
-            mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, row + j, m), m);
+            mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY).blend(FloatVector.fromArray(F, x, row + j, m), m)
+                    .max(mv);
         }
         return mv.reduceLanes(VectorOperators.MAX);
     }

@@ -65,9 +65,8 @@ public final class Gemm {
         float[] a = new float[0];
         float[] b = new float[0];
         float[] tile = new float[0];
-        /** Gather offsets across the rows of B stored n×k; scatter offsets within an A sliver. */
+        /** Gather offsets across the rows of B stored n×k. */
         final Offsets bRows = new Offsets();
-        final Offsets sliver = new Offsets();
         final float[] scratch = new float[GemmKernels.PACK_SCRATCH_FLOATS];
         /** This thread's arguments of a parallel call it makes (created on its first one). */
         Split split;
@@ -422,7 +421,7 @@ public final class Gemm {
                             float[] ap, Workspace w) {
         int whole = vectorPacking ? mc / mr * mr : 0;
         if (whole > 0) {
-            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap, w.sliver.of(kernels.lanes(), mr));
+            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap);
         }
         if (whole < mc) {
             Packing.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);

@@ -93,17 +93,14 @@ public interface GemmKernels {
     void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst);
 
     /**
-     * {@code Packing.packA(transA, …)} with vectors, for whole slivers only (mc a multiple of
-     * mr()). With A stored transposed each p step of a sliver is a masked copy of mr()
-     * contiguous values; otherwise each row of A is read lanes() values at a time and scattered
-     * into the sliver with stride mr() (the scalar loop writes one float at a time with that stride,
-     * ~1–1.5 ns per element). Scatters and masked stores are single instructions only on
-     * AVX-512, so the driver calls this only there. Same layout, same bits.
-     *
-     * @param sliverOffsets at least lanes() entries, {@code sliverOffsets[q] = q·mr()}
+     * {@code Packing.packA(transA, …)} for whole slivers only (mc a multiple of mr()). With A
+     * stored transposed each p step of a sliver is one masked copy of mr() contiguous values per
+     * vector; otherwise each row of A is copied with stride mr() by scalar code (a vector scatter
+     * would store lanes() values at once, but C2 intrinsifies it only when it late-inlines it, and
+     * its fallback allocates). Masked stores are single instructions only on AVX-512, so the
+     * driver calls this only there. Same layout, same bits.
      */
-    void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, float[] dst,
-               int[] sliverOffsets);
+    void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, float[] dst);
 
     /** Vectors of scratch {@link #dots} needs. */
     int DOT_SCRATCH_VECTORS = 12;
