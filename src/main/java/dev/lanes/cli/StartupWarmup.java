@@ -97,7 +97,11 @@ final class StartupWarmup {
                 for (int r = 0; r < ROWS; r++) {
                     y[r * k + r % k] = 1f;
                 }
-                int n = 48;
+                // Training reaches the beta tile once per later k block of every large product; four
+                // products over four column panels a round get it queued for C2 before the first
+                // epoch (with one 48-wide product it reached C2 a third of a second into the epoch).
+                int n = optimizer != null ? 112 : 48;
+                int reps = optimizer != null ? 4 : 1;
                 int d = 32;
                 float[] a = new float[ROWS * d];
                 float[] b = new float[n * d];
@@ -115,7 +119,9 @@ final class StartupWarmup {
                     if (beta) {
                         // A product deeper than one block of k adds its later blocks to C (beta = 1):
                         // the same tiles through another entry point, which the miniature never reaches.
-                        one.sgemm(Transpose.NONE, Transpose.TRANSPOSE, ROWS, n, d, 1f, a, 0, d, b, 0, d, 1f, c, 0, n);
+                        for (int rep = 0; rep < reps; rep++) {
+                            one.sgemm(Transpose.NONE, Transpose.TRANSPOSE, ROWS, n, d, 1f, a, 0, d, b, 0, d, 1f, c, 0, n);
+                        }
                     }
                 }
                 h.done.complete(null);
