@@ -222,7 +222,10 @@ public final class GemmProblem<A> {
                 pad == 0 ? 0 : 5, pad, new SplittableRandom(seed), true);
     }
 
-    /** A random dgemm problem, laid out as {@link #of(Transpose, Transpose, int, int, int, float, float, int, int, SplittableRandom)} lays out an sgemm one. */
+    /**
+     * A random dgemm problem: the windows, offsets, paddings and random draws of the sgemm problem
+     * {@code of} builds from the same arguments, in double.
+     */
     public static GemmProblem<double[]> ofDouble(Transpose transA, Transpose transB, int m, int n, int k,
                                                  double alpha, double beta, int offset, int pad,
                                                  SplittableRandom rnd) {

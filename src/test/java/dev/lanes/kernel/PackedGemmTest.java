@@ -78,7 +78,8 @@ class PackedGemmTest {
                     for (float[] ab : ALPHA_BETA) {
                         int offset = count % 3 == 0 ? 0 : 3;
                         int pad = count % 2 == 0 ? 0 : 2;
-                        GemmProblem<float[]> p = GemmProblem.of(ta, tb, s[0], s[1], s[2], ab[0], ab[1], offset, pad, rnd);
+                        GemmProblem<float[]> p = GemmProblem.of(ta, tb, s[0], s[1], s[2], ab[0], ab[1], offset, pad,
+                                rnd);
                         PackedMatrix packed = p.runPacked(kernels);
                         assertEquals(s[2], packed.k());
                         assertEquals(s[1], packed.n());

@@ -78,8 +78,8 @@ class GemmParityTest {
         for (int[] sh : shapes) {
             for (float beta : BETAS) {
                 for (int t = 0; t < 4; t++) {
-                    GemmProblem<float[]> gc = GemmProblem.of((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta,
-                            seed++);
+                    GemmProblem<float[]> gc = GemmProblem.of((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f,
+                            beta, seed++);
                     gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                 }
             }
@@ -109,7 +109,8 @@ class GemmParityTest {
             int[] sh = shapes[s];
             boolean ta = (s & 1) != 0;
             boolean tb = (s & 2) != 0 || s == 4;
-            GemmProblem<float[]> gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3], seed++);
+            GemmProblem<float[]> gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3],
+                    seed++);
             assertEquals(Gemm.Path.PACKED, Gemm.path(tb, sh[0], sh[1], sh[2]), gc.toString());
             gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
             if (s == 0) {
