@@ -13,9 +13,10 @@ import java.util.Set;
  * large (a forward pass over 10,000 rows, a 1024-row chunk of {@code lanes eval}) spends that
  * whole call in slow code. The warm-up runs every GEMM path (packed, with each operand
  * orientation and with β = 0 and 1; the dot-product path of a narrow output layer; the m = 1
- * sweep) and every element-wise kernel on small operands, enough times for the JIT to compile
- * them, so that the real calls find compiled code; on a background thread it overlaps with the
- * program's own start-up (reading the model and the data).
+ * sweep) of both {@code sgemm} and {@code dgemm}, whose micro-kernels are separate methods, and
+ * every element-wise kernel on small operands, enough times for the JIT to compile them, so that
+ * the real calls find compiled code; on a background thread it overlaps with the program's own
+ * start-up (reading the model and the data).
  *
  * <p>The warm-up computes on its own small arrays and never touches the caller's: it cannot change
  * a result, only when the compiled code arrives. On the reference kernels it returns at once (the
@@ -24,9 +25,10 @@ import java.util.Set;
  * <p>Set {@code -Dlanes.warmup=true} to have {@link Kernels#best()}, {@link Kernels#simd()} and
  * {@link Kernels#create} start it in the background for every SIMD instance they build (once per
  * vector width and JVM). It is opt-in: the warm-up costs CPU time of its own (about 1–2 s of
- * interpreted and C1 vector code before C2 takes over), which pays off only when a core is idle
- * while the program starts; on a busy machine it measured slower (README, "Fast from the first
- * call").
+ * interpreted and C1 vector code before C2 takes over, measured when it warmed sgemm alone;
+ * warming dgemm as well added about 40% to its process CPU time), which pays off only when a core
+ * is idle while the program starts; on a busy machine it measured slower (README, "Fast from the
+ * first call").
  */
 public final class Warmup {
 
@@ -36,7 +38,7 @@ public final class Warmup {
     /**
      * Rounds over every path. With HotSpot's default thresholds the last kernel method (the m = 1
      * row sweep) reached C2 only near the end of 400 rounds in a {@code -Xbatch} JVM; 1,000 leave
-     * a margin. Once compiled, a round takes tens of microseconds.
+     * a margin. Once compiled, a round takes well under a millisecond.
      */
     static final int ROUNDS = 1000;
 
@@ -102,6 +104,10 @@ public final class Warmup {
         final float[] v = filled(N, 0.125f);
         final float[] y = new float[M * N];
         final float[] grad = new float[M * N];
+        // dgemm has micro-kernels of its own, on the same paths.
+        final double[] da = widened(a);
+        final double[] db = widened(b);
+        final double[] dc = new double[M * N];
 
         void round(Kernels k, int round) {
             float beta = (round & 1) == 0 ? 0f : 1f;
@@ -110,14 +116,18 @@ public final class Warmup {
                     int lda = ta == Transpose.NONE ? K : M;
                     int ldb = tb == Transpose.NONE ? N : K;
                     k.sgemm(ta, tb, M, N, K, 1f, a, 0, lda, b, 0, ldb, beta, c, 0, N);
+                    k.dgemm(ta, tb, M, N, K, 1, da, 0, lda, db, 0, ldb, beta, dc, 0, N);
                     // The output layer of a classifier: the dot-product path.
                     int ldbNarrow = tb == Transpose.NONE ? NARROW : K;
                     k.sgemm(ta, tb, M, NARROW, K, 1f, a, 0, lda, b, 0, ldbNarrow, beta, c, 0, NARROW);
+                    k.dgemm(ta, tb, M, NARROW, K, 1, da, 0, lda, db, 0, ldbNarrow, beta, dc, 0, NARROW);
                 }
                 // A batch of one: the row sweep (B stored k×n) and dot products (B stored n×k),
                 // called once per call of the product, so more often here.
+                int ldb = ta == Transpose.NONE ? N : K;
                 for (int rep = 0; rep < 4; rep++) {
-                    k.sgemm(Transpose.NONE, ta, 1, N, K, 1f, a, 0, K, b, 0, ta == Transpose.NONE ? N : K, beta, c, 0, N);
+                    k.sgemm(Transpose.NONE, ta, 1, N, K, 1f, a, 0, K, b, 0, ldb, beta, c, 0, N);
+                    k.dgemm(Transpose.NONE, ta, 1, N, K, 1, da, 0, K, db, 0, ldb, beta, dc, 0, N);
                 }
             }
             int n = M * N;
@@ -141,6 +151,15 @@ public final class Warmup {
             k.softmaxCrossEntropy(M, N, c, 0, y, 0, grad, 0);
             // Keep the values bounded over the rounds (beta = 1 accumulates into C).
             java.util.Arrays.fill(c, 0f);
+            java.util.Arrays.fill(dc, 0);
+        }
+
+        private static double[] widened(float[] x) {
+            double[] d = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                d[i] = x[i];
+            }
+            return d;
         }
 
         private static float[] filled(int n, float scale) {

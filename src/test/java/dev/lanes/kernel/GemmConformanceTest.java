@@ -147,7 +147,7 @@ class GemmConformanceTest {
         for (Transpose ta : TRANSPOSES) {
             for (Transpose tb : TRANSPOSES) {
                 for (float beta : BETAS) {
-                    GemmProblem p = GemmProblem.of(ta, tb, 37, 33, 17, 0f, beta, 2, 1, rnd);
+                    GemmProblem<float[]> p = GemmProblem.of(ta, tb, 37, 33, 17, 0f, beta, 2, 1, rnd);
                     check(kernels, p);
                     for (int i = 0; i < p.m; i++) {
                         for (int j = 0; j < p.n; j++) {
@@ -192,7 +192,7 @@ class GemmConformanceTest {
         for (Transpose ta : TRANSPOSES) {
             for (Transpose tb : TRANSPOSES) {
                 for (int[] mn : new int[][] {{0, 9}, {9, 0}, {0, 0}}) {
-                    GemmProblem p = GemmProblem.of(ta, tb, mn[0], mn[1], 7, 0.7f, 1.3f, 4, 1, rnd);
+                    GemmProblem<float[]> p = GemmProblem.of(ta, tb, mn[0], mn[1], 7, 0.7f, 1.3f, 4, 1, rnd);
                     float[] before = p.c.clone();
                     p.run(kernels);
                     assertArrayEquals(before, p.c, 0f, p + " must not write C");
@@ -211,7 +211,7 @@ class GemmConformanceTest {
         SplittableRandom rnd = new SplittableRandom(19);
         for (Transpose ta : TRANSPOSES) {
             for (Transpose tb : TRANSPOSES) {
-                GemmProblem p = GemmProblem.of(ta, tb, 21, 35, 18, 1f, 0f, 0, 0, rnd);
+                GemmProblem<float[]> p = GemmProblem.of(ta, tb, 21, 35, 18, 1f, 0f, 0, 0, rnd);
                 float[] poison = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
                 for (int i = 0; i < p.m * p.ldc; i++) {
                     p.c[i] = poison[i % 3];
@@ -230,10 +230,10 @@ class GemmConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void repeatedCallsAgree(Kernels kernels) {
-        GemmProblem first = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 70, 90, 400, 0.7f, 0f, 0, 0,
+        GemmProblem<float[]> first = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 70, 90, 400, 0.7f, 0f, 0, 0,
                 new SplittableRandom(23));
         first.run(kernels);
-        GemmProblem again = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 70, 90, 400, 0.7f, 0f, 0, 0,
+        GemmProblem<float[]> again = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 70, 90, 400, 0.7f, 0f, 0, 0,
                 new SplittableRandom(23));
         // A smaller call in between could leave stale packed panels behind.
         check(kernels, GemmProblem.of(Transpose.TRANSPOSE, Transpose.NONE, 5, 3, 2, 1f, 1f, 0, 0,
@@ -242,7 +242,7 @@ class GemmConformanceTest {
         assertArrayEquals(first.c, again.c, "same inputs must give the same bits");
     }
 
-    private static void check(Kernels kernels, GemmProblem p) {
+    private static void check(Kernels kernels, GemmProblem<float[]> p) {
         p.run(kernels);
         p.verify(kernels.name() + "/" + kernels.vectorBits() + "/" + kernels.threads() + " " + p);
     }

@@ -46,7 +46,7 @@ class GemmOracleTest {
                     boolean plain = count++ % 2 == 0;
                     float alpha = plain ? 1f : 0.7f;
                     float beta = plain ? 0f : 1.3f;
-                    GemmProblem p = GemmProblem.of(ta, tb, s[0], s[1], s[2], alpha, beta, plain ? 0 : 6,
+                    GemmProblem<float[]> p = GemmProblem.of(ta, tb, s[0], s[1], s[2], alpha, beta, plain ? 0 : 6,
                             plain ? 0 : 2, rnd);
                     p.run(kernels);
                     compareWithCommonsMath(kernels.name() + "/" + kernels.vectorBits() + "/"
@@ -67,7 +67,7 @@ class GemmOracleTest {
         String name = kernels.name() + "/" + kernels.vectorBits() + "/" + kernels.threads() + " ";
         for (Transpose ta : Transpose.values()) {
             for (Transpose tb : Transpose.values()) {
-                GemmProblem p = GemmProblem.of(ta, tb, 512, 384, KC + 64, 0.7f, ta == tb ? 1.3f : 0f,
+                GemmProblem<float[]> p = GemmProblem.of(ta, tb, 512, 384, KC + 64, 0.7f, ta == tb ? 1.3f : 0f,
                         ta == tb ? 0 : 3, ta == tb ? 0 : 5, rnd);
                 p.run(kernels);
                 p.verifySampled(name + p, 500, rnd);
@@ -81,7 +81,7 @@ class GemmOracleTest {
         for (int i = 0; i < shapes.length; i++) {
             int[] s = shapes[i];
             for (Transpose[] pair : new Transpose[][] {{Transpose.NONE, Transpose.NONE}, pairs[i]}) {
-                GemmProblem p = GemmProblem.of(pair[0], pair[1], s[0], s[1], s[2], 1f, 0f, 1, 1, rnd);
+                GemmProblem<float[]> p = GemmProblem.of(pair[0], pair[1], s[0], s[1], s[2], 1f, 0f, 1, 1, rnd);
                 p.run(kernels);
                 p.verifySampled(name + p, 300, rnd);
             }
@@ -93,7 +93,7 @@ class GemmOracleTest {
      * computed by Commons Math: {@code alpha·op(A)·op(B) + beta·C_old} and
      * {@code |alpha|·|op(A)|·|op(B)| + |beta|·|C_old|}.
      */
-    private static void compareWithCommonsMath(String label, GemmProblem p) {
+    private static void compareWithCommonsMath(String label, GemmProblem<float[]> p) {
         RealMatrix a = stored(p.a, p.aOffset, p.lda, p.transA == Transpose.NONE ? p.m : p.k,
                 p.transA == Transpose.NONE ? p.k : p.m, false);
         RealMatrix absA = stored(p.a, p.aOffset, p.lda, a.getRowDimension(), a.getColumnDimension(), true);
@@ -110,7 +110,7 @@ class GemmOracleTest {
         }
         RealMatrix expected = a.multiply(b).scalarMultiply(p.alpha);
         RealMatrix g = absA.multiply(absB).scalarMultiply(Math.abs(p.alpha));
-        if (p.beta != 0f) {
+        if (p.beta != 0) {
             Array2DRowRealMatrix old = new Array2DRowRealMatrix(p.m, p.n);
             for (int i = 0; i < p.m; i++) {
                 for (int j = 0; j < p.n; j++) {
@@ -125,7 +125,7 @@ class GemmOracleTest {
             for (int j = 0; j < p.n; j++) {
                 float got = p.c[p.cOffset + i * p.ldc + j];
                 double ratio = Math.abs(got - expected.getEntry(i, j))
-                        / (GemmProblem.EPS * g.getEntry(i, j) + GemmProblem.TINY);
+                        / (p.eps() * g.getEntry(i, j) + p.tiny());
                 if (!(ratio <= bound)) {
                     fail(label + ": C(" + i + "," + j + ") = " + got + " but Commons Math gives "
                             + expected.getEntry(i, j) + " (error ratio " + ratio + " > " + bound + ")");

@@ -78,7 +78,8 @@ class PackedGemmTest {
                     for (float[] ab : ALPHA_BETA) {
                         int offset = count % 3 == 0 ? 0 : 3;
                         int pad = count % 2 == 0 ? 0 : 2;
-                        GemmProblem p = GemmProblem.of(ta, tb, s[0], s[1], s[2], ab[0], ab[1], offset, pad, rnd);
+                        GemmProblem<float[]> p = GemmProblem.of(ta, tb, s[0], s[1], s[2], ab[0], ab[1], offset, pad,
+                                rnd);
                         PackedMatrix packed = p.runPacked(kernels);
                         assertEquals(s[2], packed.k());
                         assertEquals(s[1], packed.n());
@@ -106,8 +107,8 @@ class PackedGemmTest {
         for (int[] s : shapes) {
             for (Transpose ta : BOTH) {
                 for (Transpose tb : BOTH) {
-                    GemmProblem plain = GemmProblem.of(ta, tb, s[0], s[1], s[2], 0.9f, 0.5f, 1, 1, rnd);
-                    GemmProblem packed = plain.copy();
+                    GemmProblem<float[]> plain = GemmProblem.of(ta, tb, s[0], s[1], s[2], 0.9f, 0.5f, 1, 1, rnd);
+                    GemmProblem<float[]> packed = plain.copy();
                     plain.run(kernels);
                     packed.runPacked(kernels);
                     assertArrayEquals(plain.c, packed.c, () -> kernels + " " + ta + "," + tb + " "

@@ -37,7 +37,7 @@ class ThreadDeterminismTest {
                     float beta = count++ % 2 == 0 ? 0f : 1.3f;
                     float[] first = null;
                     for (Kernels k : kernels) {
-                        GemmProblem p = GemmProblem.of(ta, tb, s[0], s[1], s[2], 0.7f, beta, 2, 1,
+                        GemmProblem<float[]> p = GemmProblem.of(ta, tb, s[0], s[1], s[2], 0.7f, beta, 2, 1,
                                 new SplittableRandom(41 + count));
                         p.run(k);
                         if (first == null) {
@@ -124,10 +124,10 @@ class ThreadDeterminismTest {
         ExecutorService pool = Executors.newFixedThreadPool(1);
         try {
             Kernels four = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 4, pool));
-            GemmProblem one = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
+            GemmProblem<float[]> one = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
                     new SplittableRandom(53));
             one.run(KernelVariants.simd(0, 1));
-            GemmProblem p = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
+            GemmProblem<float[]> p = GemmProblem.of(Transpose.NONE, Transpose.TRANSPOSE, 300, 500, 200, 1f, 0f, 0, 0,
                     new SplittableRandom(53));
             // Guards against a deadlock only (HangGuard), not a speed limit.
             assertTimeoutPreemptively(HangGuard.LIMIT, () -> p.run(four), "sgemm on a 1-thread executor");

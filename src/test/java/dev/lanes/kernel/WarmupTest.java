@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The warm-up runs every path without failing and starts once per width when asked by the system
- * property. That it gets the hot methods to C2 is checked without a clock by
- * {@code C2CompilationTest.theWarmUpAloneGetsTheHotMethodsToC2}.
+ * property. That it gets the hot methods of sgemm and of dgemm to C2 is checked without a clock
+ * by {@code C2CompilationTest.theWarmUpAloneGetsTheHotMethodsToC2} (which fails, naming dgemm's
+ * micro-kernel class, if the warm-up leaves dgemm out).
  */
 class WarmupTest {
 

@@ -58,7 +58,7 @@ class GemmParityTest {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
-                    GemmProblem gc = GemmProblem.of(ta, tb, m, n, k, alpha, beta, seed++);
+                    GemmProblem<float[]> gc = GemmProblem.of(ta, tb, m, n, k, alpha, beta, seed++);
                     gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                     seen.add(Gemm.path(tb, m, n, k));
                 }
@@ -78,8 +78,8 @@ class GemmParityTest {
         for (int[] sh : shapes) {
             for (float beta : BETAS) {
                 for (int t = 0; t < 4; t++) {
-                    GemmProblem gc = GemmProblem.of((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f, beta,
-                            seed++);
+                    GemmProblem<float[]> gc = GemmProblem.of((t & 1) != 0, (t & 2) != 0, sh[0], sh[1], sh[2], 0.7f,
+                            beta, seed++);
                     gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
                 }
             }
@@ -109,7 +109,8 @@ class GemmParityTest {
             int[] sh = shapes[s];
             boolean ta = (s & 1) != 0;
             boolean tb = (s & 2) != 0 || s == 4;
-            GemmProblem gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3], seed++);
+            GemmProblem<float[]> gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], ALPHAS[s % 3], BETAS[(s + 1) % 3],
+                    seed++);
             assertEquals(Gemm.Path.PACKED, Gemm.path(tb, sh[0], sh[1], sh[2]), gc.toString());
             gc.verify(gc.runOnCopy(simd), bits + "-bit " + gc);
             if (s == 0) {
@@ -135,7 +136,7 @@ class GemmParityTest {
                 boolean ta = (t & 1) != 0;
                 boolean tb = (t & 2) != 0;
                 for (float beta : new float[]{0f, 2f}) {
-                    GemmProblem gc = GemmProblem.integers(ta, tb, sh[0], sh[1], sh[2], 1f, beta, seed++, 2);
+                    GemmProblem<float[]> gc = GemmProblem.integers(ta, tb, sh[0], sh[1], sh[2], 1f, beta, seed++, 2);
                     GemmProblem.assertSameBits(gc.runOnCopy(ref), gc.runOnCopy(simd), bits + "-bit " + gc + " path "
                             + Gemm.path(tb, sh[0], sh[1], sh[2]));
                 }
@@ -152,7 +153,7 @@ class GemmParityTest {
         long seed = 99;
         for (int[] sh : shapes) {
             for (int t = 0; t < 4; t++) {
-                GemmProblem gc = GemmProblem.of((t & 1) != 0 ? Transpose.TRANSPOSE : Transpose.NONE,
+                GemmProblem<float[]> gc = GemmProblem.of((t & 1) != 0 ? Transpose.TRANSPOSE : Transpose.NONE,
                         (t & 2) != 0 ? Transpose.TRANSPOSE : Transpose.NONE, sh[0], sh[1], sh[2], 0.7f, 1.3f, 0, 0,
                         new SplittableRandom(seed++));
                 gc.verify(gc.runOnCopy(simd), bits + "-bit tight " + gc);

@@ -41,7 +41,7 @@ class GemmThreadingTest {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
                     assertTrue((long) sh[0] * sh[1] * sh[2] >= Blocking.PARALLEL_MNK);
-                    GemmProblem gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f,
+                    GemmProblem<float[]> gc = GemmProblem.of(ta, tb, sh[0], sh[1], sh[2], 0.7f, t % 2 == 0 ? 0f : 1.3f,
                             31L * t + bits);
                     float[] one = gc.runOnCopy(kernels(bits, 1, null));
                     for (int threads = 2; threads <= 4; threads++) {
@@ -93,13 +93,13 @@ class GemmThreadingTest {
             }
         };
         try {
-            GemmProblem gc = GemmProblem.of(false, false, 400, 300, 200, 1f, 0f, 5);
+            GemmProblem<float[]> gc = GemmProblem.of(false, false, 400, 300, 200, 1f, 0f, 5);
             float[] expected = gc.runOnCopy(kernels(0, 1, null));
             assertEquals(0, submitted.get());
             GemmProblem.assertSameBits(expected, gc.runOnCopy(kernels(0, 4, counting)), "custom executor");
             assertEquals(3, submitted.get(), "three helpers beside the calling thread");
             // Below the parallel threshold nothing is handed to the executor.
-            GemmProblem small = GemmProblem.of(false, false, 20, 30, 40, 1f, 0f, 6);
+            GemmProblem<float[]> small = GemmProblem.of(false, false, 20, 30, 40, 1f, 0f, 6);
             small.runOnCopy(kernels(0, 4, counting));
             assertEquals(3, submitted.get());
         } finally {
