@@ -33,27 +33,18 @@ public abstract class CheckedKernels implements Kernels {
      */
     public static void checkMatrix(String arrayName, float[] array, String offsetName, int offset,
                                    String ldName, int ld, int rows, int cols) {
-        if (ld < Math.max(1, cols)) {
-            throw new IllegalArgumentException(ldName + " must be >= max(1, " + cols + ") but was " + ld);
-        }
-        if (rows == 0 || cols == 0) {
-            return;
-        }
-        Objects.requireNonNull(array, arrayName);
-        if (offset < 0) {
-            throw new IllegalArgumentException(offsetName + " must be >= 0 but was " + offset);
-        }
-        long end = (long) offset + (long) (rows - 1) * ld + cols;
-        if (end > array.length) {
-            throw new IllegalArgumentException(arrayName + " is too short: a " + rows + "x" + cols
-                    + " matrix at " + offsetName + "=" + offset + " with " + ldName + "=" + ld
-                    + " needs " + end + " elements but it has " + array.length);
-        }
+        checkWindow(arrayName, array, array == null ? 0 : array.length, offsetName, offset, ldName, ld, rows, cols);
     }
 
     /** {@link #checkMatrix(String, float[], String, int, String, int, int, int)} for double arrays. */
     public static void checkMatrix(String arrayName, double[] array, String offsetName, int offset,
                                    String ldName, int ld, int rows, int cols) {
+        checkWindow(arrayName, array, array == null ? 0 : array.length, offsetName, offset, ldName, ld, rows, cols);
+    }
+
+    /** The checks of checkMatrix on an array of either element type and its length. */
+    private static void checkWindow(String arrayName, Object array, int length, String offsetName, int offset,
+                                    String ldName, int ld, int rows, int cols) {
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException(ldName + " must be >= max(1, " + cols + ") but was " + ld);
         }
@@ -65,10 +56,10 @@ public abstract class CheckedKernels implements Kernels {
             throw new IllegalArgumentException(offsetName + " must be >= 0 but was " + offset);
         }
         long end = (long) offset + (long) (rows - 1) * ld + cols;
-        if (end > array.length) {
+        if (end > length) {
             throw new IllegalArgumentException(arrayName + " is too short: a " + rows + "x" + cols
                     + " matrix at " + offsetName + "=" + offset + " with " + ldName + "=" + ld
-                    + " needs " + end + " elements but it has " + array.length);
+                    + " needs " + end + " elements but it has " + length);
         }
     }
 
