@@ -63,26 +63,34 @@ final class StartupWarmup {
      * it does not know, or when {@code -Dlanes.warmup=false}.
      */
     static Handle forward(Network network, boolean evaluate) {
-        return start(network, evaluate, null);
+        return start(network.spec(), network.kernels(), evaluate, null);
     }
 
     /**
-     * Starts warming {@code network}'s training step: loss and gradients of the miniature, then
-     * an update by {@code optimizer}, a fresh instance of the optimizer the training uses (it keeps
-     * state sized to the network it first sees). Null where {@link #forward} is null.
+     * Starts warming the training step of {@code network} on {@code kernels}: loss and gradients of
+     * the miniature, then an update by {@code optimizer}, a fresh instance of the optimizer the
+     * training uses (it keeps state sized to the network it first sees). Needs only the network's
+     * spec, so it can start before the data is read. Null where {@link #forward} is null.
      */
-    static Handle training(Network network, Optimizer optimizer) {
-        return start(network, true, optimizer);
+    static Handle training(NetworkSpec network, Kernels kernels, Optimizer optimizer) {
+        return start(network, kernels, true, optimizer);
     }
 
-    private static Handle start(Network network, boolean evaluate, Optimizer optimizer) {
-        NetworkSpec mini = miniature(network.spec());
-        if ("false".equals(System.getProperty(Warmup.PROPERTY)) || !"simd".equals(network.kernels().name()) || mini == null) {
+    /** Ends {@code h}'s rounds early, if it is a running warm-up; null does nothing. */
+    static void stop(Handle h) {
+        if (h != null) {
+            h.stop = true;
+        }
+    }
+
+    private static Handle start(NetworkSpec spec, Kernels kernels, boolean evaluate, Optimizer optimizer) {
+        NetworkSpec mini = miniature(spec);
+        if ("false".equals(System.getProperty(Warmup.PROPERTY)) || !"simd".equals(kernels.name()) || mini == null) {
             return null;
         }
         Handle h = new Handle();
-        Kernels one = network.kernels().singleThreaded();
-        boolean beta = largestInput(network.spec()) > KernelRegistry.forBits(one.vectorBits()).blocking().kc();
+        Kernels one = kernels.singleThreaded();
+        boolean beta = largestInput(spec) > KernelRegistry.forBits(one.vectorBits()).blocking().kc();
         Thread t = new Thread(() -> {
             try {
                 Network scratch = Network.create(mini, 1, one);

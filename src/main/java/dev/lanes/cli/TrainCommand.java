@@ -194,8 +194,20 @@ final class TrainCommand implements Callable<Integer> {
     /** Checkpoint key of the per-epoch metrics so far, so the plot of a resumed run shows every epoch. */
     private static final String HISTORY = "history";
 
+    /** The warm-up started before the data is read, if any; stopped when the command ends. */
+    private StartupWarmup.Handle early;
+
     @Override
     public Integer call() throws IOException {
+        try {
+            return train();
+        } finally {
+            // A command that fails (bad data, a shape mismatch) leaves no warm-up running behind it.
+            StartupWarmup.stop(early);
+        }
+    }
+
+    private Integer train() throws IOException {
         CommandLine cl = spec.commandLine();
         PrintWriter o = cl.getOut();
         Checkpoint checkpoint = null;
@@ -228,6 +240,11 @@ final class TrainCommand implements Callable<Integer> {
         if (dataOptions.data == null) {
             dataOptions.data = DataOptions.DIGITS;
         }
+        // When --layers gives every width, the network is known before the data is read, up to the
+        // loss the task implies: warm its kernels up while the data loads (a second or more for
+        // MNIST) instead of after. A wrong guess only costs that background work.
+        NetworkSpec guess = guessSpec(cl);
+        early = guess == null ? null : StartupWarmup.training(guess, kernels, optimizer());
         Parts parts = loadParts(cl);
         boolean classes = parts.classes();
         int rows = parts.rows();
@@ -273,7 +290,14 @@ final class TrainCommand implements Callable<Integer> {
         Network net = Network.create(netSpec, seed, kernels);
         // Training is always a large pass: wait for the kernels its step needs to be compiled, or the
         // first epoch runs several times slower than the rest.
-        StartupWarmup.Handle warm = StartupWarmup.training(net, optimizer());
+        StartupWarmup.Handle warm = early;
+        if (early != null && !netSpec.equals(guess)) {
+            StartupWarmup.stop(early);
+            warm = null;
+        }
+        if (warm == null) {
+            warm = StartupWarmup.training(netSpec, kernels, optimizer());
+        }
         if (warm != null) {
             warm.done.join();
         }
@@ -556,10 +580,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private NetworkSpec networkSpec(CommandLine cl, Dataset data) {
-        Activation hidden = activation;
-        Loss l = loss == null ? (data.isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE) : loss;
-        Activation outAct = outputActivation != null ? outputActivation
-                : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
         int[] widths = layers != null ? layers : new int[] {data.features(), 128, data.outputs()};
         if (widths.length < 2) {
             throw new CommandLine.ParameterException(cl, "--layers needs at least an input and an output width "
@@ -577,6 +597,34 @@ final class TrainCommand implements Callable<Integer> {
                     + (data.isClassification() ? " classes" : " targets")
                     + " per row (" + data.features() + " features → " + data.outputs() + ")");
         }
+        return specOf(cl, widths, data.isClassification());
+    }
+
+    /**
+     * The network the options describe, if --layers gives every width, assuming the task the data
+     * options imply (IDX labels and CSV classification: a classifier); null otherwise, or if the
+     * options are invalid — the error is reported once the data is read, as without a guess.
+     */
+    NetworkSpec guessSpec(CommandLine cl) {
+        if (layers == null || layers.length < 2) {
+            return null;
+        }
+        try {
+            return specOf(cl, layers, dataOptions.labels != null || dataOptions.task == DataOptions.Task.CLASSIFICATION);
+        } catch (CommandLine.ParameterException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The network of these widths with the options' activations, dropout and loss; the default loss
+     * is cross-entropy for a classifier and mean squared error otherwise.
+     */
+    private NetworkSpec specOf(CommandLine cl, int[] widths, boolean classification) {
+        Activation hidden = activation;
+        Loss l = loss == null ? (classification ? Loss.CROSS_ENTROPY : Loss.MSE) : loss;
+        Activation outAct = outputActivation != null ? outputActivation
+                : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
         int[] sizes = widths.clone();
         try {
             NetworkSpec.Builder b = NetworkSpec.builder(sizes[0]);

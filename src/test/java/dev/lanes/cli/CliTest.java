@@ -346,6 +346,42 @@ class CliTest {
         return new Path[] {images, labels};
     }
 
+    /**
+     * {@code train} starts its warm-up before reading the data when --layers gives every width; it
+     * guesses the loss from the data options. The guess must be the network actually trained, or
+     * the early warm-up is wasted and a second one runs after the data is read.
+     */
+    @Test
+    void theNetworkGuessedBeforeTheDataIsReadIsTheOneTrained() throws IOException {
+        Path[] idx = idxPair(30);
+        Path linear = file("guess-linear.csv", "a,b,y\n1,2,3\n2,1,4\n3,3,5\n0,1,1\n1,1,2\n2,2,4\n");
+        List<List<String>> cases = List.of(
+                List.of("--data", blobs.toString(), "--layers", "2,8,3"),
+                List.of("--data", blobs.toString(), "--layers", "2,5,4,3", "--activation", "tanh", "--dropout", "0.2"),
+                List.of("--data", idx[0].toString(), "--labels", idx[1].toString(), "--layers", "16,3"),
+                List.of("--task", "regression", "--data", linear.toString(), "--layers", "2,4,1"),
+                List.of("--data", "digits", "--layers", "64,16,10", "--loss", "mse", "--output-activation", "sigmoid"));
+        int n = 0;
+        for (List<String> c : cases) {
+            Path out = dir.resolve("guess" + n++ + ".lanes");
+            List<String> all = new java.util.ArrayList<>(List.of("train"));
+            all.addAll(c);
+            all.addAll(List.of("--epochs", "1", "--no-plot", "--test", "0", "--validation", "0", "--out", out.toString()));
+            String[] args = all.toArray(String[]::new);
+            picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
+            picocli.CommandLine sub = cl.parseArgs(args).subcommand().commandSpec().commandLine();
+            var guess = ((TrainCommand) sub.getCommand()).guessSpec(sub);
+            Run t = lanes(args);
+            assertEquals(0, t.code(), t::toString);
+            assertEquals(dev.lanes.io.Models.specOf(ModelFile.readModel(out), out), guess, c::toString);
+        }
+        // No guess without every width: the default layers depend on the data.
+        String[] noLayers = {"train", "--data", blobs.toString()};
+        picocli.CommandLine sub = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                noLayers).parseArgs(noLayers).subcommand().commandSpec().commandLine();
+        assertEquals(null, ((TrainCommand) sub.getCommand()).guessSpec(sub));
+    }
+
     @Test
     void idxImagesAndGzippedLabelsTrainAndEvaluate() throws IOException {
         Path[] idx = idxPair(60);

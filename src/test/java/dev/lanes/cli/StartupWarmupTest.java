@@ -67,7 +67,7 @@ class StartupWarmupTest {
         assertTrue(h2.stop);
         h2.done.get();
         // The training step's warm-up updates its own miniature, not the network.
-        StartupWarmup.Handle h3 = StartupWarmup.training(net, new Sgd(0.1f));
+        StartupWarmup.Handle h3 = StartupWarmup.training(net.spec(), net.kernels(), new Sgd(0.1f));
         h3.done.get();
         assertArrayEquals(before, net.parameters());
         // On the reference kernels nothing starts.
