@@ -586,6 +586,7 @@ public final class DoubleGemm {
     private void macroKernel(int mc, int nc, int kc, double alpha, double[] ap, double[] bp, int bpOffset, double beta,
                              double[] c, int cOffset, int ldc, double[] tile) {
         DoubleGemmKernels kern = kernels;
+        int edge = kern.edgeRows();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bOff = bpOffset + jr * kc;
@@ -595,19 +596,31 @@ public final class DoubleGemm {
                 int cOff = cOffset + ir * ldc + jr;
                 if (beta == 0d && rows == mr && cols == nr) {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
+                } else if (beta == 0d && rows == edge && cols == nr) {
+                    kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0d) {
-                    // Edge tile: full tile into the buffer, then copy the valid part.
-                    kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+                    // Edge tile: into the buffer, then copy the valid part.
+                    edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(tile, i * nr, c, cOff + i * ldc, cols);
                     }
                 } else if (rows == mr && cols == nr) {
                     kern.tileBeta(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
                 } else {
-                    kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+                    edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
                 }
             }
+        }
+    }
+
+    /** A partial tile into the buffer: the narrower edge tile when its rows suffice (same bits). */
+    private void edgeIntoBuffer(DoubleGemmKernels kern, boolean narrow, int kc, double[] ap, int aOff, double[] bp, int bOff,
+                                double alpha, double[] tile) {
+        if (narrow) {
+            kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+        } else {
+            kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
         }
     }
 

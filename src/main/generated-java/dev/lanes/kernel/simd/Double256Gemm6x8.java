@@ -145,6 +145,49 @@ final class Double256Gemm6x8 implements DoubleGemmKernels {
     }
 
     @Override
+    public int edgeRows() {
+        return 4;
+    }
+
+    @Override
+    public void tileEdge(int kc, double[] a, int aOffset, double[] b, int bOffset,
+                         double alpha, double[] c, int cOffset, int ldc) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        // The sliver is still packed MR values per p; only its first 4 rows are read.
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector x = DoubleVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int r = cOffset;
+        c00.mul(alpha).intoArray(c, r);
+        c01.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c10.mul(alpha).intoArray(c, r);
+        c11.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c20.mul(alpha).intoArray(c, r);
+        c21.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c30.mul(alpha).intoArray(c, r);
+        c31.mul(alpha).intoArray(c, r + L);
+    }
+
+    @Override
     public void packBTransposed(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst,
                                 int[] rowOffsets, double[] scratch) {
         int full = nc / NR * NR;

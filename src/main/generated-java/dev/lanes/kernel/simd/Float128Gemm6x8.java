@@ -145,6 +145,49 @@ final class Float128Gemm6x8 implements GemmKernels {
     }
 
     @Override
+    public int edgeRows() {
+        return 4;
+    }
+
+    @Override
+    public void tileEdge(int kc, float[] a, int aOffset, float[] b, int bOffset,
+                         float alpha, float[] c, int cOffset, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        // The sliver is still packed MR values per p; only its first 4 rows are read.
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int r = cOffset;
+        c00.mul(alpha).intoArray(c, r);
+        c01.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c10.mul(alpha).intoArray(c, r);
+        c11.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c20.mul(alpha).intoArray(c, r);
+        c21.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c30.mul(alpha).intoArray(c, r);
+        c31.mul(alpha).intoArray(c, r + L);
+    }
+
+    @Override
     public void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
                                 int[] rowOffsets, float[] scratch) {
         int full = nc / NR * NR;

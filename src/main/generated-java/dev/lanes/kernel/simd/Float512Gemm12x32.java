@@ -218,6 +218,74 @@ final class Float512Gemm12x32 implements GemmKernels {
         FloatVector.fromArray(S, c, r + L).fma(vb, cb1.mul(alpha)).intoArray(c, r + L);
     }
 
+    @Override
+    public int edgeRows() {
+        return 8;
+    }
+
+    @Override
+    public void tileEdge(int kc, float[] a, int aOffset, float[] b, int bOffset,
+                         float alpha, float[] c, int cOffset, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        // The sliver is still packed MR values per p; only its first 8 rows are read.
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        int r = cOffset;
+        c00.mul(alpha).intoArray(c, r);
+        c01.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c10.mul(alpha).intoArray(c, r);
+        c11.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c20.mul(alpha).intoArray(c, r);
+        c21.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c30.mul(alpha).intoArray(c, r);
+        c31.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c40.mul(alpha).intoArray(c, r);
+        c41.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c50.mul(alpha).intoArray(c, r);
+        c51.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c60.mul(alpha).intoArray(c, r);
+        c61.mul(alpha).intoArray(c, r + L);
+        r += ldc;
+        c70.mul(alpha).intoArray(c, r);
+        c71.mul(alpha).intoArray(c, r + L);
+    }
+
     /**
      * Index vectors of one round of a 16×16 transpose by two-vector selects (vpermi2ps on
      * AVX-512): row i and row i + 8 interleave into rows 2i (their lanes 0–7) and 2i + 1 (their

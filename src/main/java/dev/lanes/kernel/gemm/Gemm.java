@@ -585,6 +585,7 @@ public final class Gemm {
     private void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp, int bpOffset, float beta,
                              float[] c, int cOffset, int ldc, float[] tile) {
         GemmKernels kern = kernels;
+        int edge = kern.edgeRows();
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bOff = bpOffset + jr * kc;
@@ -594,19 +595,31 @@ public final class Gemm {
                 int cOff = cOffset + ir * ldc + jr;
                 if (beta == 0f && rows == mr && cols == nr) {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
+                } else if (beta == 0f && rows == edge && cols == nr) {
+                    kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0f) {
-                    // Edge tile: full tile into the buffer, then copy the valid part.
-                    kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+                    // Edge tile: into the buffer, then copy the valid part.
+                    edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(tile, i * nr, c, cOff + i * ldc, cols);
                     }
                 } else if (rows == mr && cols == nr) {
                     kern.tileBeta(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
                 } else {
-                    kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+                    edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
                 }
             }
+        }
+    }
+
+    /** A partial tile into the buffer: the narrower edge tile when its rows suffice (same bits). */
+    private void edgeIntoBuffer(GemmKernels kern, boolean narrow, int kc, float[] ap, int aOff, float[] bp, int bOff,
+                                float alpha, float[] tile) {
+        if (narrow) {
+            kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
+        } else {
+            kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
         }
     }
 

@@ -40,6 +40,18 @@ public interface GemmKernels {
     void tileBeta(int kc, float[] a, int aOffset, float[] b, int bOffset,
                   float alpha, float beta, float[] c, int cOffset, int ldc);
 
+    /** Rows of the edge tile of {@link #tileEdge}, fewer than {@link #mr()}. */
+    int edgeRows();
+
+    /**
+     * {@link #tile} for the first {@link #edgeRows()} rows of the sliver only: the same packed A
+     * (still mr values per p) and B, the same sums in the same order, so each of those rows gets
+     * the bits {@link #tile} would give it; rows edgeRows..mr-1 of C are not written. A last
+     * sliver with few valid rows pays for edgeRows rows of arithmetic instead of mr.
+     */
+    void tileEdge(int kc, float[] a, int aOffset, float[] b, int bOffset,
+                  float alpha, float[] c, int cOffset, int ldc);
+
     /**
      * {@code C[i][j] := fma(C[i][j], beta, T[i][j])} for i &lt; rows, j &lt; cols, where T is a
      * tile written by {@link #tile} with leading dimension nr() — the arithmetic that gives every

@@ -23,23 +23,23 @@ public enum KernelRegistry {
 
     /**
      * 128 bits (SSE, NEON; 4 float lanes): a 6×8 tile, 12 accumulators, within SSE's 16 registers
-     * and NEON's 32. Too narrow to beat the scalar loops by enough to be chosen by itself.
+     * and NEON's 32; a 4×8 edge tile. Too narrow to beat the scalar loops by enough to be chosen by itself.
      */
-    W128(128, 6, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
+    W128(128, 6, 4, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
 
     /**
      * 256 bits (AVX2; 8 float lanes): a 6×16 tile, 12 accumulators, 15 of the 16 ymm registers AVX2
-     * has with the two B vectors and the broadcast — the classic AVX2 shape.
+     * has with the two B vectors and the broadcast — the classic AVX2 shape; a 4×16 edge tile.
      */
-    W256(256, 6, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
+    W256(256, 6, 4, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
 
     /**
      * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and
      * a broadcast, 27 of AVX-512's 32 registers: 24 FMAs per 14 loads. Measured 1.15–1.30× a 6×32
      * tile on the large shapes (native-notes/gemm.md). B stored n×k is packed by 16×16 register
-     * transposes.
+     * transposes. An 8×32 edge tile for last slivers of up to 8 rows.
      */
-    W512(512, 12, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
+    W512(512, 12, 8, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
 
     /** How a kernel packs B stored n×k (op(B) = Bᵀ) into its micro-panels, when vector packing is on. */
     public enum TransposedBPacking {
@@ -85,15 +85,20 @@ public enum KernelRegistry {
 
     private final int bits;
     private final int mr;
+    private final int edgeRows;
     private final int nr;
     private final Blocking blocking;
     private final TransposedBPacking transposedB;
     private final boolean wideEnough;
     private final boolean nativeGathers;
 
-    KernelRegistry(int bits, int mr, int nr, Blocking blocking, TransposedBPacking transposedB, boolean wideEnough,
-                   boolean nativeGathers) {
+    KernelRegistry(int bits, int mr, int edgeRows, int nr, Blocking blocking, TransposedBPacking transposedB,
+                   boolean wideEnough, boolean nativeGathers) {
         int lanes = bits / Float.SIZE;
+        if (edgeRows < 1 || edgeRows >= mr) {
+            throw new IllegalStateException(bits + "-bit edge tile of " + edgeRows + " rows must be narrower than the "
+                    + mr + "-row tile");
+        }
         if (nr % lanes != 0) {
             throw new IllegalStateException(bits + "-bit tile columns " + nr + " must be whole vectors of "
                     + lanes + " lanes");
@@ -104,6 +109,7 @@ public enum KernelRegistry {
         blocking.check(mr, nr);
         this.bits = bits;
         this.mr = mr;
+        this.edgeRows = edgeRows;
         this.nr = nr;
         this.blocking = blocking;
         this.transposedB = transposedB;
@@ -148,6 +154,16 @@ public enum KernelRegistry {
     /** Rows of the GEMM micro-tile. */
     public int mr() {
         return mr;
+    }
+
+    /**
+     * Rows of the narrower edge tile: a last sliver of at most this many rows is computed by a
+     * tile of this height instead of the full mr, reading the same packed sliver. Chosen for the
+     * batch sizes networks use: at 512 bits a batch of 32 is 12 + 12 + 8 rows, and its last sliver
+     * costs 8 rows of arithmetic instead of 12 (a ninth of the product).
+     */
+    public int edgeRows() {
+        return edgeRows;
     }
 
     /** Columns of the GEMM micro-tile, a whole number of vectors. */

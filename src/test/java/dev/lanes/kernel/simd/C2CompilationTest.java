@@ -102,6 +102,7 @@ class C2CompilationTest {
         return List.of(
                 gemm + "::tile",
                 gemm + "::tileBeta",
+                gemm + "::tileEdge",
                 gemm + "::packB",
                 gemm + "::dots",
                 gemm + "::rowTimesMatrix");

@@ -42,7 +42,11 @@ class GemmParityTest {
         int lanes = g.lanes();
         int mr = g.mr();
         int nr = g.nr();
-        int[] ms = {1, 2, lanes - 1, lanes + 1, mr - 1, mr + 1, nr + 1, 2 * mr + 1, 31, 37};
+        int edge = g.edgeRows();
+        // 2·mr + edge: a last sliver of exactly the edge tile's rows (batch 32 at 512 bits), which
+        // the edge tile writes straight into C; edge ± 1 around its limit.
+        int[] ms = {1, 2, lanes - 1, lanes + 1, mr - 1, mr + 1, nr + 1, 2 * mr + 1, 31, 37, edge, 2 * mr + edge,
+                mr + edge + 1};
         int[] ns = {1, 2, 10, lanes - 1, lanes + 1, nr - 1, nr, nr + 1, Blocking.SKINNY_N + 1, 47};
         int kc = width.blocking().kc();
         int[] ks = {1, 3, lanes - 1, lanes, lanes + 1, 29, kc - 1, kc, kc + 1};
@@ -65,6 +69,59 @@ class GemmParityTest {
             }
         }
         assertEquals(EnumSet.allOf(Gemm.Path.class), seen, "every path exercised");
+    }
+
+    /**
+     * The edge tile computes the first edgeRows rows of the full tile from the same packed sliver:
+     * the same bits in those rows, and nothing written below them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void edgeTileHasTheBitsOfTheFullTilesFirstRows(KernelRegistry width) {
+        assumeTrue(width.bits() <= VectorKernels.preferredVectorBits(), width.bits() + "-bit vectors not supported here");
+        GemmKernels g = VectorKernels.gemmKernels(width);
+        var d = VectorKernels.doubleGemmKernels(width);
+        SplittableRandom r = new SplittableRandom(width.bits());
+        for (int kc : new int[] {1, 2, 7, 64, width.blocking().kc()}) {
+            int off = 3;
+            int ldc = g.nr() + 5;
+            float[] a = new float[off + g.mr() * kc];
+            float[] b = new float[off + g.nr() * kc];
+            double[] ad = new double[off + d.mr() * kc];
+            double[] bd = new double[off + d.nr() * kc];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextDouble(-1, 1);
+                ad[i] = r.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) r.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < bd.length; i++) {
+                bd[i] = r.nextDouble(-1, 1);
+            }
+            float[] full = new float[g.mr() * ldc];
+            float[] edge = new float[g.mr() * ldc];
+            java.util.Arrays.fill(edge, Float.NaN);
+            g.tile(kc, a, off, b, off, 0.7f, full, 0, ldc);
+            g.tileEdge(kc, a, off, b, off, 0.7f, edge, 0, ldc);
+            double[] fullD = new double[d.mr() * ldc];
+            double[] edgeD = new double[d.mr() * ldc];
+            java.util.Arrays.fill(edgeD, Double.NaN);
+            d.tile(kc, ad, off, bd, off, 0.7, fullD, 0, ldc);
+            d.tileEdge(kc, ad, off, bd, off, 0.7, edgeD, 0, ldc);
+            for (int i = 0; i < g.mr(); i++) {
+                for (int j = 0; j < ldc; j++) {
+                    String at = width + " kc " + kc + " row " + i + " column " + j;
+                    boolean written = i < g.edgeRows() && j < g.nr();
+                    assertEquals(written ? Float.floatToRawIntBits(full[i * ldc + j]) : Float.floatToRawIntBits(Float.NaN),
+                            Float.floatToRawIntBits(edge[i * ldc + j]), "float " + at);
+                    boolean writtenD = i < d.edgeRows() && j < d.nr();
+                    assertEquals(writtenD ? Double.doubleToRawLongBits(fullD[i * ldc + j])
+                                    : Double.doubleToRawLongBits(Double.NaN),
+                            Double.doubleToRawLongBits(edgeD[i * ldc + j]), "double " + at);
+                }
+            }
+        }
     }
 
     /** Empty products: m or n == 0 leaves C alone, k == 0 scales it by beta (0 overwrites NaN). */

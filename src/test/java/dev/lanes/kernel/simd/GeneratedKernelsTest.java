@@ -44,10 +44,12 @@ class GeneratedKernelsTest {
         assertEquals(width.lanes(), gemm.lanes());
         assertEquals(width.mr(), gemm.mr());
         assertEquals(width.nr(), gemm.nr());
+        assertEquals(width.edgeRows(), gemm.edgeRows());
         var dgemm = VectorKernels.doubleGemmKernels(width);
         assertEquals(width.lanes(KernelRegistry.ElementType.DOUBLE), dgemm.lanes());
         assertEquals(width.mr(), dgemm.mr());
         assertEquals(width.nr(KernelRegistry.ElementType.DOUBLE), dgemm.nr());
+        assertEquals(width.edgeRows(), dgemm.edgeRows());
         assertEquals(width.bits() / Double.SIZE, dgemm.lanes());
         assertEquals(width.bits(), VectorElementwise.forBits(width.bits()).vectorBits());
         assertEquals(width.bits(), VectorGemv.forBits(width.bits()).vectorBits());

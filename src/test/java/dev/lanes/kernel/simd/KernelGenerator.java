@@ -165,6 +165,10 @@ public final class KernelGenerator {
         m.put("TILE_STEP", step(w.mr(), vectors));
         m.put("TILE_STORE", store(w.mr(), vectors, false));
         m.put("TILE_BETA_STORE", store(w.mr(), vectors, true));
+        m.put("EDGE", Integer.toString(w.edgeRows()));
+        m.put("EDGE_ACCUMULATORS", accumulators(w.edgeRows(), vectors));
+        m.put("EDGE_STEP", step(w.edgeRows(), vectors));
+        m.put("EDGE_STORE", store(w.edgeRows(), vectors, false));
         String fragment = "Gemm.packBTransposed." + w.transposedB(type).name() + ".template";
         m.put("PACK_B_TRANSPOSED", read(templates, fragment).stripTrailing());
         return m;
