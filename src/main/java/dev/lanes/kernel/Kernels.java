@@ -185,9 +185,11 @@ public interface Kernels {
      *
      * <p>As in reference BLAS: when {@code beta == 0}, y is not read (it may hold NaN); when
      * {@code alpha == 0} or x is empty, y is scaled by beta and A and x are not read; when y is
-     * empty nothing happens. x and y must not overlap. Every sum runs on the calling thread, in an
-     * order that depends only on the shape and the implementation's vector width, so a call gives
-     * the same bits every time.
+     * empty nothing happens. x and y must not overlap. Each element of y is one sum, in an order
+     * that depends only on the shape and the implementation's vector width, so a call gives the
+     * same bits every time and for any {@link #threads()}: a large product with
+     * {@code trans == NONE} is split by rows of A over the threads (the SIMD kernels, from 2¹⁶
+     * multiply-adds), everything else runs on the calling thread.
      *
      * @throws IllegalArgumentException naming the first invalid argument, before anything is written
      */

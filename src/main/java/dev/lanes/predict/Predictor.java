@@ -37,8 +37,9 @@ import java.util.function.IntConsumer;
  *
  * <p><b>One row, and batches.</b> The one-row methods ({@link #predict(float[])},
  * {@link #predict(float[], int, float[], int)}, {@link #predictClass}) run each dense layer as one
- * matrix-vector product ({@link Kernels#sgemv}: weights read once, nothing packed) on the calling
- * thread. The batch method runs each layer as one matrix product against weights packed once when
+ * matrix-vector product ({@link Kernels#sgemv}: weights read once, nothing packed); a large layer's
+ * rows are split over up to {@link Kernels#threads()} threads, with the same bits for any count.
+ * The batch method runs each layer as one matrix product against weights packed once when
  * the predictor was built ({@link Kernels#packB}), per chunk of at most {@value #CHUNK_ROWS} rows;
  * a chunk of at least 2·{@value #MIN_SHARD_ROWS} rows is cut into shards of consecutive rows that
  * up to {@link Kernels#threads()} threads take through every layer. A row's outputs from the batch

@@ -80,6 +80,43 @@ class GemvTest {
         }
     }
 
+    /**
+     * A large product is split by rows over the threads: the same bits for every thread count
+     * (oversubscribed ones included), at every width, whatever the row count's remainder.
+     */
+    @org.junit.jupiter.api.Test
+    void theRowSplitGivesTheSameBitsForEveryThreadCount() {
+        Random rnd = new Random(14);
+        // Rows: a 784-input layer of 512, a prime, a few very long rows, one row short of the split.
+        int[][] shapes = {{512, 784}, {257, 300}, {9, 8000}, {7, 10000}};
+        for (int bits : new int[] {0, 256, 128}) {
+            if (bits > KernelVariants.preferredBits()) {
+                continue;
+            }
+            Kernels one = KernelVariants.simd(bits, 1);
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int lda = n + 3;
+                float[] a = random(rnd, 2 + m * lda);
+                float[] x = random(rnd, 1 + n);
+                float[] y0 = random(rnd, 5 + m);
+                for (float beta : new float[] {0f, 1.3f}) {
+                    float[] expected = y0.clone();
+                    one.sgemv(Transpose.NONE, m, n, 0.7f, a, 2, lda, x, 1, beta, expected, 5);
+                    for (int threads : new int[] {2, 3, 4, 8, 16}) {
+                        Kernels k = KernelVariants.simd(bits, threads);
+                        float[] y = y0.clone();
+                        k.sgemv(Transpose.NONE, m, n, 0.7f, a, 2, lda, x, 1, beta, y, 5);
+                        if (!Arrays.equals(expected, y)) {
+                            fail(k.describe() + ": " + m + "x" + n + " beta " + beta + " differs from one thread");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void betaZeroDoesNotReadYAndAlphaZeroDoesNotReadAOrX(Kernels k) {

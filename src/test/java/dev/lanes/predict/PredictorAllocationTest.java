@@ -37,6 +37,23 @@ class PredictorAllocationTest {
                 check(k, act);
             }
         }
+        // A layer of 300 × 256 is large enough for the one-row product to be split over threads.
+        Model wide = TestModels.model(300, new int[] {256}, 10, Activation.RELU, Loss.CROSS_ENTROPY, 4, simd2);
+        Predictor p = Predictor.of(wide);
+        float[] row = TestModels.rows(new Random(2), 1, 300);
+        float[] out = new float[10];
+        long me = Thread.currentThread().threadId();
+        long least = JitSettling.smallest(() -> {
+            long before = allocated(me);
+            for (int i = 0; i < 50; i++) {
+                p.predict(row, 0, out, 0);
+            }
+            return allocated(me) - before;
+        }, 0, 1000);
+        if (least != 0) {
+            fail(simd2.describe() + " 300-256-10: every window of 50 one-row predictions allocated, at least " + least
+                    + " bytes");
+        }
     }
 
     private static void check(Kernels k, Activation act) {
