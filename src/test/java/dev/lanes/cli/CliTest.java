@@ -347,6 +347,29 @@ class CliTest {
     }
 
     /**
+     * Constant feature columns are named in a warning: one constant from the start, one that
+     * differs only in the last row (not constant), one that is 0.0 and once -0.0 (differs, as the
+     * bits do), and a file where every column varies (no warning).
+     */
+    @Test
+    void constantFeatureColumnsAreNamed() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,c,d,e,label\n");
+        for (int i = 0; i < 30; i++) {
+            sb.append(i).append(",5,").append(i == 29 ? 8 : 7).append(',').append(i == 3 ? "-0.0" : "0.0")
+                    .append(",2,").append("xy".charAt(i % 2)).append('\n');
+        }
+        Path data = file("constant.csv", sb.toString());
+        Run t = lanes("train", "--data", data.toString(), "--epochs", "1", "--no-plot", "--out",
+                dir.resolve("constant.lanes").toString());
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(t.err().contains("2 of 5 feature columns are constant (1-based: [2, 5])"), t.err());
+        Run v = lanes("train", "--data", blobs.toString(), "--epochs", "1", "--no-plot", "--out",
+                dir.resolve("varies.lanes").toString());
+        assertEquals(0, v.code(), v::toString);
+        assertFalse(v.err().contains("constant"), v.err());
+    }
+
+    /**
      * {@code train} starts its warm-up before reading the data when --layers gives every width; it
      * guesses the loss from the data options. The guess must be the network actually trained, or
      * the early warm-up is wasted and a second one runs after the data is read.
