@@ -391,18 +391,21 @@ class CliTest {
             all.addAll(c);
             all.addAll(List.of("--epochs", "1", "--no-plot", "--test", "0", "--validation", "0", "--out", out.toString()));
             String[] args = all.toArray(String[]::new);
-            picocli.CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
-            picocli.CommandLine sub = cl.parseArgs(args).subcommand().commandSpec().commandLine();
-            var guess = ((TrainCommand) sub.getCommand()).guessSpec(sub);
+            var guess = guessBeforeReading(args);
             Run t = lanes(args);
             assertEquals(0, t.code(), t::toString);
             assertEquals(dev.lanes.io.Models.specOf(ModelFile.readModel(out), out), guess, c::toString);
         }
         // No guess without every width: the default layers depend on the data.
-        String[] noLayers = {"train", "--data", blobs.toString()};
-        picocli.CommandLine sub = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                noLayers).parseArgs(noLayers).subcommand().commandSpec().commandLine();
-        assertEquals(null, ((TrainCommand) sub.getCommand()).guessSpec(sub));
+        assertEquals(null, guessBeforeReading("train", "--data", blobs.toString()));
+    }
+
+    /** The network {@code train} would warm up before reading its data, for these arguments. */
+    private static dev.lanes.nn.NetworkSpec guessBeforeReading(String... args) {
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        picocli.CommandLine sub = Main.commandLine(quiet, quiet, args).parseArgs(args).subcommand().commandSpec()
+                .commandLine();
+        return ((TrainCommand) sub.getCommand()).guessSpec(sub);
     }
 
     @Test

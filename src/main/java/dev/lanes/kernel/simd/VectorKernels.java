@@ -176,6 +176,17 @@ public class VectorKernels extends ScalarKernels {
     }
 
     /**
+     * Where task {@code task} of {@code tasks} starts when {@code extent} elements are cut into
+     * contiguous ranges of whole {@code unit}-element blocks, as evenly as the blocks allow (task
+     * {@code tasks} gives the end, {@code extent}). The cut depends only on these numbers, never on
+     * which thread takes a task.
+     */
+    private static int cut(int extent, int unit, int task, int tasks) {
+        int blocks = (extent + unit - 1) / unit;
+        return Math.min(extent, (int) ((long) blocks * task / tasks) * unit);
+    }
+
+    /**
      * Multiply-adds from which a matrix-vector product is split over threads. A batch of one is
      * bound by reading A (2.7 MB for the 784-512-512-10 network's layers) and a hand-off to a
      * spinning helper costs a microsecond or two; a 2¹⁶ product takes about 4 µs on one core.
@@ -229,9 +240,8 @@ public class VectorKernels extends ScalarKernels {
 
         @Override
         public void accept(int task) {
-            int blocks = (m + ROWS - 1) / ROWS;
-            int from = (int) ((long) blocks * task / tasks) * ROWS;
-            int to = Math.min(m, (int) ((long) blocks * (task + 1) / tasks) * ROWS);
+            int from = cut(m, ROWS, task, tasks);
+            int to = cut(m, ROWS, task + 1, tasks);
             if (from < to) {
                 owner.gemv.rowDots(to - from, n, alpha, a, aOffset + from * lda, lda, x, xOffset, beta, y,
                         yOffset + from, owner.gemvScratch.get());
@@ -508,9 +518,8 @@ public class VectorKernels extends ScalarKernels {
 
         @Override
         public void accept(int task) {
-            int blocks = (n + 63) / 64;
-            int from = (int) ((long) blocks * task / tasks) * 64;
-            int to = Math.min(n, (int) ((long) blocks * (task + 1) / tasks) * 64);
+            int from = cut(n, 64, task, tasks);
+            int to = cut(n, 64, task + 1, tasks);
             if (from >= to) {
                 return;
             }
