@@ -66,6 +66,14 @@ final class BatchPass {
     /** Multiply-adds per row of a forward pass. */
     private final long forwardWorkPerRow;
 
+    /** Offset of each layer's parameters in the flat array. */
+    private final int[] offsets;
+    /**
+     * Layers whose {@link Layer#updateUnits} does not hand over exactly their parameters (a layer
+     * kind that keeps the default): a fused step updates them whole after the gradients.
+     */
+    private final boolean[] updatedWhole;
+
     private final RowsTask rowsTask = new RowsTask();
     private final GradientTask gradientTask = new GradientTask();
     /** The pieces of the parameter gradients: layer, first unit, end unit. */
@@ -74,8 +82,14 @@ final class BatchPass {
     private final int[] pieceTo;
     private final int[] pieceRun;
 
-    BatchPass(Layer[] layers, int[] sizes, Workspace workspace, Kernels kernels, Loss loss, boolean softmaxOutput) {
+    BatchPass(Layer[] layers, int[] sizes, int[] offsets, Workspace workspace, Kernels kernels, Loss loss,
+              boolean softmaxOutput) {
         this.layers = layers;
+        this.offsets = offsets;
+        this.updatedWhole = new boolean[layers.length];
+        for (int l = 0; l < layers.length; l++) {
+            updatedWhole[l] = layers[l].parameterCount() > 0 && !handsOverExactly(layers[l], offsets[l]);
+        }
         this.sizes = sizes;
         this.workspace = workspace;
         this.kernels = kernels;
@@ -93,6 +107,33 @@ final class BatchPass {
         this.pieceFrom = new int[maxPieces];
         this.pieceTo = new int[maxPieces];
         this.pieceRun = new int[maxPieces];
+    }
+
+    /**
+     * Whether {@code layer.updateUnits} over all its units hands over exactly the flat range
+     * {@code [offset, offset + parameterCount())}, each parameter once.
+     */
+    private static boolean handsOverExactly(Layer layer, int offset) {
+        java.util.List<int[]> ranges = new java.util.ArrayList<>();
+        layer.updateUnits(new StepUpdate() {
+            @Override
+            public void begin() {
+            }
+
+            @Override
+            public void apply(int from, int to) {
+                ranges.add(new int[] {from, to});
+            }
+        }, 0, layer.gradientUnits());
+        ranges.sort(java.util.Comparator.comparingInt(r -> r[0]));
+        long at = offset;
+        for (int[] r : ranges) {
+            if (r[0] != at || r[1] < r[0]) {
+                return false;
+            }
+            at = r[1];
+        }
+        return at == (long) offset + layer.parameterCount();
     }
 
     /** The number of row shards for a batch, each doing {@code passes} times a forward's work per row. */
@@ -126,9 +167,10 @@ final class BatchPass {
 
     /**
      * Forward, loss and backward of a training batch; returns the batch cost and leaves ∂C/∂θ in
-     * {@code grad}. The workspace must hold the batch.
+     * {@code grad}. With an {@code update} and a finite cost, each piece of the parameters is also
+     * updated right after its gradients (see {@link StepUpdate}). The workspace must hold the batch.
      */
-    double train(float[] x, float[] y, int rows, float[] grad) {
+    double train(float[] x, float[] y, int rows, float[] grad, StepUpdate update) {
         for (Layer l : layers) {
             l.beginBatch(rows, true);
         }
@@ -139,7 +181,25 @@ final class BatchPass {
         } finally {
             t.clear(); // no caller's array stays reachable from the network
         }
-        computeParameterGradients(x, rows, grad);
+        // The cost needs only the outputs, so it is known before the gradients: a step whose cost
+        // is not finite updates nothing.
+        double cost = cost(y, rows);
+        StepUpdate u = update != null && Double.isFinite(cost) ? update : null;
+        if (u != null) {
+            u.begin();
+        }
+        computeParameterGradients(x, rows, grad, u);
+        if (u != null) {
+            for (int l = 0; l < layers.length; l++) {
+                if (updatedWhole[l]) {
+                    u.apply(offsets[l], offsets[l] + layers[l].parameterCount());
+                }
+            }
+        }
+        return cost;
+    }
+
+    private double cost(float[] y, int rows) {
         int last = layers.length - 1;
         if (loss == Loss.CROSS_ENTROPY) {
             double total = 0;
@@ -259,7 +319,7 @@ final class BatchPass {
      * thread's run is the tail of one layer and the head of the next rather than small pieces of
      * every layer (each piece packs the layer's whole input again).
      */
-    private void computeParameterGradients(float[] x, int rows, float[] grad) {
+    private void computeParameterGradients(float[] x, int rows, float[] grad, StepUpdate update) {
         long total = gradientWork(rows);
         int runs = gradientRuns(total);
         int pieces = 0;
@@ -299,6 +359,7 @@ final class BatchPass {
         t.x = x;
         t.rows = rows;
         t.grad = grad;
+        t.update = update;
         t.pieces = pieces;
         t.parallel = runs > 1;
         try {
@@ -310,6 +371,7 @@ final class BatchPass {
         } finally {
             t.x = null;
             t.grad = null;
+            t.update = null;
         }
     }
 
@@ -317,6 +379,7 @@ final class BatchPass {
         float[] x;
         int rows;
         float[] grad;
+        StepUpdate update;
         int pieces;
         boolean parallel;
 
@@ -330,6 +393,10 @@ final class BatchPass {
                 int l = pieceLayer[p];
                 float[] in = l == 0 ? x : workspace.activations[l - 1];
                 layers[l].parameterGradients(k, rows, in, 0, workspace.deltas[l], grad, pieceFrom[p], pieceTo[p]);
+                if (update != null && !updatedWhole[l]) {
+                    // while this piece's gradients are still in this core's cache
+                    layers[l].updateUnits(update, pieceFrom[p], pieceTo[p]);
+                }
             }
         }
     }

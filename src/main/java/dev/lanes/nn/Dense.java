@@ -174,4 +174,11 @@ public final class Dense implements Layer {
         // db[from:to] = Σ_rows Δ[B, from:to]
         k.columnSums(rows, count, delta, from, units, grad, biasOffset + from);
     }
+
+    /** Rows {@code [from, to)} of W, then entries {@code [from, to)} of b. */
+    @Override
+    public void updateUnits(StepUpdate update, int from, int to) {
+        update.apply(weightOffset + from * inputs, weightOffset + to * inputs);
+        update.apply(biasOffset + from, biasOffset + to);
+    }
 }

@@ -120,6 +120,18 @@ public interface Layer {
     }
 
     /**
+     * Hands {@code update} the flat parameter ranges of units {@code [from, to)}: the parameters
+     * whose gradients {@link #parameterGradients} writes for those units. A fused training step
+     * ({@link StepUpdate}) calls this right after the gradients of the same units, on the same
+     * thread. A dense layer hands over its rows {@code [from, to)} of W, then those entries of b.
+     *
+     * <p>The default hands over nothing; a layer with parameters that keeps it is updated whole,
+     * once all gradients of the batch are done.
+     */
+    default void updateUnits(StepUpdate update, int from, int to) {
+    }
+
+    /**
      * The layer's random state (for example a dropout seed and step counter), saved in
      * checkpoints so a resumed run draws the same numbers; empty for deterministic layers.
      */

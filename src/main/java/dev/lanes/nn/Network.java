@@ -70,7 +70,7 @@ public final class Network {
         }
         this.softmaxOutput = spec.outputLayer().activation() == Activation.SOFTMAX;
         this.workspace = new Workspace(sizes, layers);
-        this.pass = new BatchPass(layers, sizes, workspace, kernels, spec.loss(), softmaxOutput);
+        this.pass = new BatchPass(layers, sizes, offsets, workspace, kernels, spec.loss(), softmaxOutput);
     }
 
     /** A freshly initialised network on {@link Kernels#best()}; see {@link #create(NetworkSpec, long, Kernels)}. */
@@ -292,6 +292,28 @@ public final class Network {
      * @param rows B ≥ 1
      */
     public double lossAndGradients(float[] x, float[] y, int rows, Gradients g) {
+        return lossAndGradients(x, y, rows, g, null);
+    }
+
+    /**
+     * A whole training step: {@link #lossAndGradients(float[], float[], int, Gradients)} with the
+     * optimizer's update fused in. Once the batch cost is known to be finite, {@code update} is
+     * {@linkplain StepUpdate#begin begun}, and each piece of the parameters is updated as soon as
+     * its gradients are written, on the thread that wrote them, rather than in a separate pass
+     * over all parameters afterwards (which, on several threads, first has to move the gradients
+     * other threads computed into one core's cache). The parameters, gradients and optimizer
+     * state end up with exactly the bits of {@code lossAndGradients} followed by the optimizer's
+     * {@code step}.
+     *
+     * <p>When the cost is NaN or infinite, the gradients are still written but nothing is updated
+     * and {@code update.begin()} is not called. Gradient clipping by the global norm needs every
+     * gradient before any update, so it cannot be fused: clip, then call the optimizer's step.
+     *
+     * @param update the optimizer's update for this network and {@code g}
+     *               ({@code Optimizer.stepUpdate}); null computes the gradients only
+     * @return the batch cost C
+     */
+    public double lossAndGradients(float[] x, float[] y, int rows, Gradients g, StepUpdate update) {
         checkBatch(x, y, rows);
         Objects.requireNonNull(g, "g");
         if (g.depth() != layers.length || g.size() != parameters.length) {
@@ -300,7 +322,7 @@ public final class Network {
         }
         workspace.ensureCapacity(rows);
         workspace.setRows(rows);
-        return pass.train(x, y, rows, g.flat());
+        return pass.train(x, y, rows, g.flat(), update);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 package dev.lanes.optim;
 
+import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
+import dev.lanes.nn.StepUpdate;
 
 import java.util.List;
 
@@ -79,6 +81,43 @@ public final class Adam implements Optimizer {
         float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, steps)));
         network.kernels().adamUpdate(m.length, rate, beta1, beta2, c1, c2, epsilon, weightDecay,
                 g.flat(), m, v, network.parameters(), 0);
+    }
+
+    @Override
+    public StepUpdate stepUpdate(Network network, Gradients g) {
+        Optimizers.checkGradients(network, g);
+        Kernels k = network.kernels().singleThreaded();
+        float[] theta = network.parameters();
+        float[] grad = g.flat();
+        return new StepUpdate() {
+            private float r;
+            private float c1;
+            private float c2;
+            private float[] m1;
+            private float[] m2;
+
+            @Override
+            public void begin() {
+                if (m == null) {
+                    m = new float[network.parameterCount()];
+                    v = new float[network.parameterCount()];
+                }
+                Optimizers.checkSize(m, network, "adam state");
+                steps++;
+                c1 = (float) (1.0 / (1.0 - Math.pow(beta1, steps)));
+                c2 = (float) (1.0 / (1.0 - Math.pow(beta2, steps)));
+                r = rate;
+                m1 = m;
+                m2 = v;
+            }
+
+            @Override
+            public void apply(int from, int to) {
+                if (to > from) {
+                    k.adamUpdate(to - from, r, beta1, beta2, c1, c2, epsilon, weightDecay, grad, m1, m2, theta, from);
+                }
+            }
+        };
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.lanes.optim;
 
+import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
+import dev.lanes.nn.StepUpdate;
 
 import java.util.List;
 
@@ -60,6 +62,36 @@ public final class Momentum implements Optimizer {
         network.kernels().momentumUpdate(velocity.length, rate, momentum, weightDecay,
                 g.flat(), velocity, network.parameters(), 0);
         steps++;
+    }
+
+    @Override
+    public StepUpdate stepUpdate(Network network, Gradients g) {
+        Optimizers.checkGradients(network, g);
+        Kernels k = network.kernels().singleThreaded();
+        float[] theta = network.parameters();
+        float[] grad = g.flat();
+        return new StepUpdate() {
+            private float r;
+            private float[] v;
+
+            @Override
+            public void begin() {
+                if (velocity == null) {
+                    velocity = new float[network.parameterCount()];
+                }
+                Optimizers.checkSize(velocity, network, "momentum state");
+                r = rate;
+                v = velocity;
+                steps++;
+            }
+
+            @Override
+            public void apply(int from, int to) {
+                if (to > from) {
+                    k.momentumUpdate(to - from, r, momentum, weightDecay, grad, v, theta, from);
+                }
+            }
+        };
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lanes.optim;
 
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
+import dev.lanes.nn.StepUpdate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,23 @@ public interface Optimizer {
 
     /** Applies one update to every W and b of {@code network} using {@code gradients}. */
     void step(Network network, Gradients gradients);
+
+    /**
+     * This optimizer's step for {@code network} and {@code gradients} in pieces, to be fused into
+     * the training step ({@link Network#lossAndGradients(float[], float[], int, Gradients, StepUpdate)}):
+     * each {@link StepUpdate#begin()} takes one step, and the pieces together change the
+     * parameters and this optimizer's state exactly as {@link #step} would, bit for bit. Create it
+     * once and use it for every step of that network and those gradients; it follows
+     * {@link #learningRateFactor}, {@link #reset()} and {@link #restore} made in between.
+     *
+     * <p>The default returns null: an optimizer that does not override it can only update all
+     * parameters at once, and the caller then calls {@link #step}.
+     *
+     * @throws IllegalArgumentException if the gradients do not fit the network
+     */
+    default StepUpdate stepUpdate(Network network, Gradients gradients) {
+        return null;
+    }
 
     /**
      * Multiplies the learning rate given at construction by {@code factor} for the following

@@ -3,6 +3,7 @@ package dev.lanes.optim;
 import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
+import dev.lanes.nn.StepUpdate;
 
 import java.util.List;
 
@@ -56,6 +57,33 @@ public final class Sgd implements Optimizer {
         // θ −= η·∂C/∂θ over every W and b at once
         k.axpy(theta.length, -rate, g.flat(), 0, theta, 0);
         steps++;
+    }
+
+    @Override
+    public StepUpdate stepUpdate(Network network, Gradients g) {
+        Optimizers.checkGradients(network, g);
+        Kernels k = network.kernels().singleThreaded();
+        float[] theta = network.parameters();
+        float[] grad = g.flat();
+        return new StepUpdate() {
+            private float r;
+
+            @Override
+            public void begin() {
+                r = rate;
+                steps++;
+            }
+
+            @Override
+            public void apply(int from, int to) {
+                if (to > from) {
+                    if (weightDecay != 0f) {
+                        k.scale(to - from, 1f - r * weightDecay, theta, from);
+                    }
+                    k.axpy(to - from, -r, grad, from, theta, from);
+                }
+            }
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.lanes.data.MiniBatches;
 import dev.lanes.nn.Evaluation;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
+import dev.lanes.nn.StepUpdate;
 import dev.lanes.optim.GradientClipping;
 import dev.lanes.optim.LearningRateSchedule;
 import dev.lanes.optim.Optimizer;
@@ -157,6 +158,10 @@ public final class Trainer {
         float[] x = new float[batchSize * train.features()];
         float[] y = new float[batchSize * outputs];
         Gradients g = net.newGradients();
+        // Without clipping, which needs every gradient before any update, the optimizer's update is
+        // fused into the step: each piece of the parameters is updated by the thread that has
+        // just computed its gradients (the same bits as a separate step).
+        StepUpdate fused = clipNorm > 0 ? null : optimizer.stepUpdate(net, g);
         boolean keepBest = validation != null && patience > 0 && restoreBest;
         if (keepBest && best == null) {
             best = new float[net.parameterCount()];
@@ -172,17 +177,20 @@ public final class Trainer {
             long correct = 0;
             for (int b = 0; b < count; b++) {
                 int rows = batches.fill(b, x, y);
-                double loss = net.lossAndGradients(x, y, rows, g);
+                optimizer.learningRateFactor(schedule.factor((epoch - 1L) * count + b, totalSteps));
+                // a fused update is not applied when the loss is not finite
+                double loss = net.lossAndGradients(x, y, rows, g, fused);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException(epoch, b + 1, count, loss);
                 }
                 lossSum += loss * rows;
                 correct += Network.countCorrect(net.workspace().outputs(), 0, y, 0, rows, outputs);
-                if (clipNorm > 0) {
-                    GradientClipping.clipGlobalNorm(net.kernels(), g, clipNorm);
+                if (fused == null) {
+                    if (clipNorm > 0) {
+                        GradientClipping.clipGlobalNorm(net.kernels(), g, clipNorm);
+                    }
+                    optimizer.step(net, g);
                 }
-                optimizer.learningRateFactor(schedule.factor((epoch - 1L) * count + b, totalSteps));
-                optimizer.step(net, g);
                 if (listener != null) {
                     listener.batchEnd(epoch, b + 1, count, loss);
                 }

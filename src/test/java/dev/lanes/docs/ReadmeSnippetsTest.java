@@ -94,6 +94,8 @@ class ReadmeSnippetsTest {
                     assertTrue(lines[1].matches("\\d \\[.*]"), lines[1]);
                     assertTrue(lines[2].matches("\\[\\d, \\d]"), lines[2]);
                 }
+                case "FusedStep" -> assertEquals("true\ntrue", o.strip().replace("\r", ""),
+                        "XOR learnt, and the fused update has the bits of the separate one");
                 default -> assertTrue(!o.isBlank(), main + " printed nothing");
             }
         }

@@ -41,21 +41,25 @@ class NoAllocationTest {
      * @return the bytes allocated by the last round measured
      */
     private static long bytesPerSteps(Kernels k, Optimizer opt, NetworkSpec spec) {
-        return bytesPerSteps(k, opt, spec, 32);
+        return bytesPerSteps(k, opt, spec, 32, true);
     }
 
-    private static long bytesPerSteps(Kernels k, Optimizer opt, NetworkSpec spec, int batch) {
+    /** With {@code fused}, the optimizer's update runs inside the step when it offers one, as in training. */
+    private static long bytesPerSteps(Kernels k, Optimizer opt, NetworkSpec spec, int batch, boolean fused) {
         Network net = Network.create(spec, 1, k);
         Random rnd = new Random(1);
         float[] x = GradientAssert.randomInputs(rnd, batch, spec.inputs());
         float[] y = GradientAssert.randomTargets(rnd, batch, spec.outputs(), spec.loss());
         Gradients g = net.newGradients();
+        StepUpdate update = fused ? opt.stepUpdate(net, g) : null;
         long bytes = Long.MAX_VALUE;
         for (int round = 0; round < ROUNDS && bytes >= SLACK; round++) {
             long before = allocatedBytes();
             for (int i = 0; i < STEPS; i++) {
-                net.lossAndGradients(x, y, batch, g);
-                opt.step(net, g);
+                net.lossAndGradients(x, y, batch, g, update);
+                if (update == null) {
+                    opt.step(net, g);
+                }
             }
             bytes = allocatedBytes() - before;
         }
@@ -77,6 +81,8 @@ class NoAllocationTest {
             check(bytesPerSteps(k, new Sgd(0.1f), ce), k.name() + " sgd");
             check(bytesPerSteps(k, new Momentum(0.1f, 0.9f), mse), k.name() + " momentum");
             check(bytesPerSteps(k, new Adam(0.001f), ce), k.name() + " adam");
+            check(bytesPerSteps(k, new Adam(0.001f), ce, 32, false), k.name() + " adam, separate step");
+            check(bytesPerSteps(k, new Sgd(0.1f, 0.01f), mse, 32, false), k.name() + " sgd+decay, separate step");
         }
     }
 
@@ -104,12 +110,18 @@ class NoAllocationTest {
 
     @Test
     void stepsSplitOverThreadsAllocateNothingOnTheTrainingThread() {
-        // 128 rows of this network are enough work for row shards and gradient pieces on 2-4 threads
+        // 128 rows of this network are enough work for row shards on 2-4 threads (one gradient run)
         NetworkSpec spec = NetworkSpec.builder(64).dense(128, Activation.RELU).dropout(0.1)
                 .dense(64, Activation.GELU).dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
         for (int threads : new int[] {2, 4}) {
             Kernels k = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, threads, null));
-            check(bytesPerSteps(k, Adam.adamW(0.001f, 0.01f), spec, 128), threads + " threads adamw");
+            check(bytesPerSteps(k, Adam.adamW(0.001f, 0.01f), spec, 128, true), threads + " threads adamw");
+            check(bytesPerSteps(k, new Momentum(0.1f, 0.9f), spec, 128, false), threads + " threads momentum, separate");
         }
+        // 512 rows of this one make two gradient runs (2 × 2²⁵ multiply-adds), each updating its pieces
+        NetworkSpec wide = NetworkSpec.of(new int[] {256, 256, 256, 10}, Activation.RELU, Activation.SOFTMAX,
+                Loss.CROSS_ENTROPY);
+        Kernels two = Kernels.create(new KernelConfig(KernelConfig.Implementation.SIMD, 0, 2, null));
+        check(bytesPerSteps(two, new Adam(0.001f), wide, 512, true), "2 threads, two gradient runs, adam");
     }
 }

@@ -16,12 +16,14 @@ import java.util.SplittableRandom;
  * the training step of {@link TrainingStepBenchmark} (784-512-512-10, batch 256, SIMD on one
  * thread) and one optimizer update of all its parameters, through the API both builds share
  * (reflection; a call costs nanoseconds against milliseconds of work). Prints each build's median
- * and the median over rounds of new/old.
+ * and the median over rounds of new/old. The step is the one training runs: with the SGD update
+ * fused into it where the build has that ({@code Network.lossAndGradients(…, StepUpdate)}),
+ * otherwise the gradients then a separate update; {@code -separate} forces the latter.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJars \
  *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam,…] [-model …]
- *      [-threads N | -threadsOld N -threadsNew M] [-batch 256]
+ *      [-threads N | -threadsOld N -threadsNew M] [-batch 256] [-separate | -separateOld | -separateNew]
  * </pre>
  * Both jars may be the same file: {@code -threadsOld 1 -threadsNew 2} then measures scaling.
  * <pre>
@@ -39,12 +41,15 @@ public final class InterleavedJars {
         final Object optimizer;
         final Method lossAndGradients;
         final Method step;
+        /** The build's fused training step (optimizer update inside the step), if it has one. */
+        final Method fusedStep;
+        final Object fusedUpdate;
         final float[] x;
         final float[] y;
         final boolean trainStep;
         final int rows;
 
-        Build(Path jar, String model, String what, int threads, int batch) throws ReflectiveOperationException, java.io.IOException {
+        Build(Path jar, String model, String what, int threads, int batch, boolean fused) throws ReflectiveOperationException, java.io.IOException {
             ClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             Class<?> kernels = cl.loadClass("dev.lanes.kernel.Kernels");
             Class<?> config = cl.loadClass("dev.lanes.kernel.KernelConfig");
@@ -89,6 +94,20 @@ public final class InterleavedJars {
                 default -> throw new IllegalArgumentException("what: " + what);
             };
             step = cl.loadClass("dev.lanes.optim.Optimizer").getMethod("step", netC, gradC);
+            Method fs = null;
+            Object fu = null;
+            if (trainStep && fused) {
+                try {
+                    Class<?> su = cl.loadClass("dev.lanes.nn.StepUpdate");
+                    fs = netC.getMethod("lossAndGradients", float[].class, float[].class, int.class, gradC, su);
+                    fu = cl.loadClass("dev.lanes.optim.Optimizer").getMethod("stepUpdate", netC, gradC)
+                            .invoke(optimizer, network, gradients);
+                } catch (ClassNotFoundException | NoSuchMethodException e) {
+                    fs = null; // a build from before the fused step
+                }
+            }
+            fusedStep = fs;
+            fusedUpdate = fu;
         }
 
         private static Object enumValue(Class<?> e, String name) {
@@ -101,6 +120,10 @@ public final class InterleavedJars {
         }
 
         void run() throws ReflectiveOperationException {
+            if (fusedStep != null) {
+                fusedStep.invoke(network, x, y, rows, gradients, fusedUpdate);
+                return;
+            }
             if (trainStep) {
                 lossAndGradients.invoke(network, x, y, rows, gradients);
             }
@@ -131,6 +154,8 @@ public final class InterleavedJars {
         int batch = TrainingStepBenchmark.BATCH;
         List<String> whats = List.of("step");
         List<String> models = List.of("sigmoidMse", "reluSoftmaxCe");
+        boolean fusedOld = true;
+        boolean fusedNew = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -141,16 +166,22 @@ public final class InterleavedJars {
                 case "-threadsOld" -> threadsOld = Integer.parseInt(args[++i]);
                 case "-threadsNew" -> threadsNew = Integer.parseInt(args[++i]);
                 case "-batch" -> batch = Integer.parseInt(args[++i]);
+                case "-separate" -> fusedOld = fusedNew = false;
+                case "-separateOld" -> fusedOld = false;
+                case "-separateNew" -> fusedNew = false;
                 default -> jars.add(args[i]);
             }
         }
         if (jars.size() != 2) {
             System.err.println("usage: InterleavedJars OLD.jar NEW.jar [-rounds N] [-slice S] [-what step,sgd,momentum,adam]"
-                    + " [-model sigmoidMse,reluSoftmaxCe] [-threads N | -threadsOld N -threadsNew M] [-batch B]");
+                    + " [-model sigmoidMse,reluSoftmaxCe] [-threads N | -threadsOld N -threadsNew M] [-batch B]"
+                    + " [-separate | -separateOld | -separateNew]");
             System.exit(2);
         }
         System.out.printf(Locale.ROOT, "%d rounds of %.2f s per build; old = %s on %d thread(s), new = %s on %d"
-                + " thread(s); batch %d%n%n", rounds, slice, jars.get(0), threadsOld, jars.get(1), threadsNew, batch);
+                + " thread(s); batch %d; the step with the update %s (old), %s (new)%n%n", rounds, slice, jars.get(0), threadsOld,
+                jars.get(1), threadsNew, batch, fusedOld ? "fused where the build can" : "separate",
+                fusedNew ? "fused where the build can" : "separate");
         System.out.println("| what | model | old ms | new ms | new/old time (median of rounds) | old ns/param | new ns/param |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
         long params = 0;
@@ -160,8 +191,8 @@ public final class InterleavedJars {
         }
         for (String what : whats) {
             for (String model : what.equals("step") ? models : List.of("reluSoftmaxCe")) {
-                Build old = new Build(Path.of(jars.get(0)), model, what, threadsOld, batch);
-                Build neu = new Build(Path.of(jars.get(1)), model, what, threadsNew, batch);
+                Build old = new Build(Path.of(jars.get(0)), model, what, threadsOld, batch, fusedOld);
+                Build neu = new Build(Path.of(jars.get(1)), model, what, threadsNew, batch, fusedNew);
                 for (int w = 0; w < 6; w++) {
                     old.slice(1.0);
                     neu.slice(1.0);

@@ -7,6 +7,7 @@ import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
+import dev.lanes.nn.StepUpdate;
 import dev.lanes.optim.Sgd;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_full;
@@ -321,6 +322,8 @@ public final class TorchTrainingStep {
         Network network = Network.create(spec(model), 1, simd(threads));
         Gradients gradients = network.newGradients();
         Sgd sgd = new Sgd(RATE);
+        // the step as the trainer runs it, with the update fused into the gradient pass
+        StepUpdate update = sgd.stepUpdate(network, gradients);
         return new Contender() {
             @Override
             public String name() {
@@ -333,9 +336,7 @@ public final class TorchTrainingStep {
 
             @Override
             public double step() {
-                double loss = network.lossAndGradients(batch[0], batch[1], TrainingStepBenchmark.BATCH, gradients);
-                sgd.step(network, gradients);
-                return loss;
+                return network.lossAndGradients(batch[0], batch[1], TrainingStepBenchmark.BATCH, gradients, update);
             }
         };
     }
