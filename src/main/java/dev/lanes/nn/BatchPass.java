@@ -117,6 +117,16 @@ final class BatchPass {
         java.util.List<int[]> ranges = new java.util.ArrayList<>();
         layer.updateUnits(new StepUpdate() {
             @Override
+            public Network network() {
+                return null;
+            }
+
+            @Override
+            public Gradients gradients() {
+                return null;
+            }
+
+            @Override
             public void begin() {
             }
 

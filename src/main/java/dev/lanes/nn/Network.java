@@ -312,6 +312,8 @@ public final class Network {
      * @param update the optimizer's update for this network and {@code g}
      *               ({@code Optimizer.stepUpdate}); null computes the gradients only
      * @return the batch cost C
+     * @throws IllegalArgumentException if {@code update} was made for another network or other
+     *                                  gradients
      */
     public double lossAndGradients(float[] x, float[] y, int rows, Gradients g, StepUpdate update) {
         checkBatch(x, y, rows);
@@ -319,6 +321,11 @@ public final class Network {
         if (g.depth() != layers.length || g.size() != parameters.length) {
             throw new IllegalArgumentException("gradients are for " + g.depth() + " layers and " + g.size()
                     + " parameters, the network has " + layers.length + " and " + parameters.length);
+        }
+        if (update != null && (update.network() != this || update.gradients() != g)) {
+            throw new IllegalArgumentException("the step update was made for "
+                    + (update.network() != this ? "another network" : "other gradients")
+                    + ": make it with optimizer.stepUpdate(network, gradients) for the ones passed here");
         }
         workspace.ensureCapacity(rows);
         workspace.setRows(rows);

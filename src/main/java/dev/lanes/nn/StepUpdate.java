@@ -13,6 +13,12 @@ package dev.lanes.nn;
  */
 public interface StepUpdate {
 
+    /** The network whose parameters this update changes. */
+    Network network();
+
+    /** The gradients this update reads. */
+    Gradients gradients();
+
     /**
      * Called once per training step, on the calling thread, after the batch cost is known to be
      * finite and before any {@link #apply}: the optimizer takes its step here (counts it, reads its

@@ -90,6 +90,16 @@ public final class Adam implements Optimizer {
         float[] theta = network.parameters();
         float[] grad = g.flat();
         return new StepUpdate() {
+            @Override
+            public Network network() {
+                return network;
+            }
+
+            @Override
+            public Gradients gradients() {
+                return g;
+            }
+
             private float r;
             private float c1;
             private float c2;

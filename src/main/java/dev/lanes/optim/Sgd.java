@@ -66,6 +66,16 @@ public final class Sgd implements Optimizer {
         float[] theta = network.parameters();
         float[] grad = g.flat();
         return new StepUpdate() {
+            @Override
+            public Network network() {
+                return network;
+            }
+
+            @Override
+            public Gradients gradients() {
+                return g;
+            }
+
             private float r;
 
             @Override

@@ -121,12 +121,18 @@ class BatchedCallCountTest {
     }
 
     private static List<String> stepCalls(NetworkSpec spec, int batch) {
+        return stepCalls(spec, batch, false);
+    }
+
+    /** With {@code fusedSgd}, the step carries an SGD update ({@link StepUpdate}). */
+    private static List<String> stepCalls(NetworkSpec spec, int batch, boolean fusedSgd) {
         RecordingKernels rec = new RecordingKernels();
         Network net = Network.create(spec, 1, rec);
         Random rnd = new Random(1);
         float[] x = GradientAssert.randomInputs(rnd, batch, spec.inputs());
         float[] y = GradientAssert.randomTargets(rnd, batch, spec.outputs(), spec.loss());
-        net.lossAndGradients(x, y, batch, net.newGradients());
+        Gradients g = net.newGradients();
+        net.lossAndGradients(x, y, batch, g, fusedSgd ? new dev.lanes.optim.Sgd(0.1f).stepUpdate(net, g) : null);
         return rec.calls;
     }
 
@@ -158,10 +164,25 @@ class BatchedCallCountTest {
                 "sgemm NONE,TRANSPOSE 7x4x3", "addRowVector", "sigmoid",
                 "sgemm NONE,TRANSPOSE 7x2x4", "addRowVector", "sigmoid",
                 "scaledDifference", "sigmoidBackward", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
+                // the loss value, known before the parameter gradients: a fused update is applied
+                // only when it is finite
+                "mseLoss",
                 "sgemm TRANSPOSE,NONE 4x3x7", "columnSums",
-                "sgemm TRANSPOSE,NONE 2x4x7", "columnSums",
-                // the loss value, summed once the gradients are done
-                "mseLoss");
+                "sgemm TRANSPOSE,NONE 2x4x7", "columnSums");
         assertEquals(expected, stepCalls(spec, 7));
+    }
+
+    @Test
+    void aFusedSgdUpdateFollowsEachLayersGradientsAsTwoAxpys() {
+        NetworkSpec spec = NetworkSpec.of(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
+        List<String> expected = List.of(
+                "sgemm NONE,TRANSPOSE 7x4x3", "addRowVector", "sigmoid",
+                "sgemm NONE,TRANSPOSE 7x2x4", "addRowVector", "sigmoid",
+                "scaledDifference", "sigmoidBackward", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
+                "mseLoss",
+                // each layer's W rows then b entries, right after its gradients
+                "sgemm TRANSPOSE,NONE 4x3x7", "columnSums", "axpy", "axpy",
+                "sgemm TRANSPOSE,NONE 2x4x7", "columnSums", "axpy", "axpy");
+        assertEquals(expected, stepCalls(spec, 7, true));
     }
 }

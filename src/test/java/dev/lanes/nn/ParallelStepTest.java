@@ -196,6 +196,26 @@ class ParallelStepTest {
         assertTrue(!Arrays.equals(before, net.parameters()), "a finite loss updates");
     }
 
+    @Test
+    void aStepUpdateMadeForOtherGradientsOrAnotherNetworkIsRefused() {
+        NetworkSpec spec = NetworkSpec.of(new int[] {4, 3, 2}, Activation.TANH, Activation.SIGMOID, Loss.MSE);
+        Network net = Network.create(spec, 1, simd(1));
+        Network other = Network.create(spec, 1, simd(1));
+        Gradients g = net.newGradients();
+        Gradients h = net.newGradients();
+        Sgd sgd = new Sgd(0.1f);
+        float[] x = new float[2 * 4];
+        float[] y = new float[2 * 2];
+        float[] before = net.parameters().clone();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> net.lossAndGradients(x, y, 2, h, sgd.stepUpdate(net, g)));
+        assertTrue(e.getMessage().contains("other gradients"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> net.lossAndGradients(x, y, 2, g, sgd.stepUpdate(other, g)));
+        assertTrue(e.getMessage().contains("another network"), e.getMessage());
+        assertArrayEquals(before, net.parameters());
+    }
+
     /** A dense layer kind that keeps {@link Layer#updateUnits}'s default, as a new kind might. */
     private record PlainDenseSpec(DenseSpec dense) implements LayerSpec {
         @Override
