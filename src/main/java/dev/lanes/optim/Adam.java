@@ -1,6 +1,5 @@
 package dev.lanes.optim;
 
-import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.StepUpdate;
@@ -85,21 +84,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public StepUpdate stepUpdate(Network network, Gradients g) {
-        Optimizers.checkGradients(network, g);
-        Kernels k = network.kernels().singleThreaded();
-        float[] theta = network.parameters();
-        float[] grad = g.flat();
-        return new StepUpdate() {
-            @Override
-            public Network network() {
-                return network;
-            }
-
-            @Override
-            public Gradients gradients() {
-                return g;
-            }
-
+        return new Optimizers.RangeUpdate(network, g) {
             private float r;
             private float c1;
             private float c2;
@@ -122,10 +107,8 @@ public final class Adam implements Optimizer {
             }
 
             @Override
-            public void apply(int from, int to) {
-                if (to > from) {
-                    k.adamUpdate(to - from, r, beta1, beta2, c1, c2, epsilon, weightDecay, grad, m1, m2, theta, from);
-                }
+            void update(int offset, int n) {
+                kernels.adamUpdate(n, r, beta1, beta2, c1, c2, epsilon, weightDecay, grad, m1, m2, theta, offset);
             }
         };
     }

@@ -1,6 +1,5 @@
 package dev.lanes.optim;
 
-import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.StepUpdate;
@@ -66,21 +65,7 @@ public final class Momentum implements Optimizer {
 
     @Override
     public StepUpdate stepUpdate(Network network, Gradients g) {
-        Optimizers.checkGradients(network, g);
-        Kernels k = network.kernels().singleThreaded();
-        float[] theta = network.parameters();
-        float[] grad = g.flat();
-        return new StepUpdate() {
-            @Override
-            public Network network() {
-                return network;
-            }
-
-            @Override
-            public Gradients gradients() {
-                return g;
-            }
-
+        return new Optimizers.RangeUpdate(network, g) {
             private float r;
             private float[] v;
 
@@ -96,10 +81,8 @@ public final class Momentum implements Optimizer {
             }
 
             @Override
-            public void apply(int from, int to) {
-                if (to > from) {
-                    k.momentumUpdate(to - from, r, momentum, weightDecay, grad, v, theta, from);
-                }
+            void update(int offset, int n) {
+                kernels.momentumUpdate(n, r, momentum, weightDecay, grad, v, theta, offset);
             }
         };
     }

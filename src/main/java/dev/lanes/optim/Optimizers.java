@@ -1,7 +1,9 @@
 package dev.lanes.optim;
 
 import dev.lanes.nn.Gradients;
+import dev.lanes.kernel.Kernels;
 import dev.lanes.nn.Network;
+import dev.lanes.nn.StepUpdate;
 
 import java.util.List;
 
@@ -74,6 +76,49 @@ final class Optimizers {
             }
         }
         return out;
+    }
+
+    /**
+     * The part every optimizer's {@link StepUpdate} shares: the network and gradients it was made
+     * for, their flat arrays, and the network's kernels restricted to the calling thread (the
+     * pieces already run on the step's threads). Subclasses take the step in {@link #begin()} and
+     * update one non-empty range in {@link #update}.
+     */
+    abstract static class RangeUpdate implements StepUpdate {
+        final Network network;
+        final Gradients gradients;
+        final Kernels kernels;
+        final float[] theta;
+        final float[] grad;
+
+        RangeUpdate(Network network, Gradients gradients) {
+            checkGradients(network, gradients);
+            this.network = network;
+            this.gradients = gradients;
+            this.kernels = network.kernels().singleThreaded();
+            this.theta = network.parameters();
+            this.grad = gradients.flat();
+        }
+
+        @Override
+        public final Network network() {
+            return network;
+        }
+
+        @Override
+        public final Gradients gradients() {
+            return gradients;
+        }
+
+        @Override
+        public final void apply(int from, int to) {
+            if (to > from) {
+                update(from, to - from);
+            }
+        }
+
+        /** Updates the {@code n} ≥ 1 parameters from {@code offset}, with the values {@link #begin()} took. */
+        abstract void update(int offset, int n);
     }
 
     static void checkSize(float[] buffer, Network n, String what) {

@@ -61,21 +61,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public StepUpdate stepUpdate(Network network, Gradients g) {
-        Optimizers.checkGradients(network, g);
-        Kernels k = network.kernels().singleThreaded();
-        float[] theta = network.parameters();
-        float[] grad = g.flat();
-        return new StepUpdate() {
-            @Override
-            public Network network() {
-                return network;
-            }
-
-            @Override
-            public Gradients gradients() {
-                return g;
-            }
-
+        return new Optimizers.RangeUpdate(network, g) {
             private float r;
 
             @Override
@@ -85,13 +71,11 @@ public final class Sgd implements Optimizer {
             }
 
             @Override
-            public void apply(int from, int to) {
-                if (to > from) {
-                    if (weightDecay != 0f) {
-                        k.scale(to - from, 1f - r * weightDecay, theta, from);
-                    }
-                    k.axpy(to - from, -r, grad, from, theta, from);
+            void update(int offset, int n) {
+                if (weightDecay != 0f) {
+                    kernels.scale(n, 1f - r * weightDecay, theta, offset);
                 }
+                kernels.axpy(n, -r, grad, offset, theta, offset);
             }
         };
     }
