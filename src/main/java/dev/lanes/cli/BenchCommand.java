@@ -10,6 +10,7 @@ import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Loss;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
+import dev.lanes.nn.StepUpdate;
 import dev.lanes.optim.Sgd;
 import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -354,12 +355,12 @@ final class BenchCommand implements Callable<Integer> {
         return new long[] {calls, elapsed};
     }
 
-    /** One training step (forward, backward, SGD update) per call; samples per second. */
+    /** One training step (forward, backward, the SGD update fused in as training runs it) per call; samples per second. */
     private StepResult measureStep(Kernels k, int[] sizes, int batchSize) {
         NetworkSpec netSpec = NetworkSpec.of(sizes, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
         Network net = Network.create(netSpec, 1, k);
         Gradients g = net.newGradients();
-        Sgd sgd = new Sgd(1e-3f);
+        StepUpdate update = new Sgd(1e-3f).stepUpdate(net, g);
         SplittableRandom rnd = new SplittableRandom(7);
         float[] x = new float[batchSize * sizes[0]];
         float[] y = new float[batchSize * sizes[sizes.length - 1]];
@@ -371,8 +372,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] loss = new double[1];
         double[] steps = rates(() -> {
-            loss[0] = net.lossAndGradients(x, y, batchSize, g);
-            sgd.step(net, g);
+            loss[0] = net.lossAndGradients(x, y, batchSize, g, update);
         });
         if (!Double.isFinite(loss[0])) {
             throw new CliException(ExitCodes.FAILURE, "the training step produced a non-finite loss: " + loss[0]);

@@ -10,6 +10,7 @@ import dev.lanes.nn.Gradients;
 import dev.lanes.nn.LayerSpec;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.NetworkSpec;
+import dev.lanes.nn.StepUpdate;
 import dev.lanes.optim.Optimizer;
 
 import java.util.ArrayList;
@@ -68,8 +69,9 @@ final class StartupWarmup {
 
     /**
      * Starts warming the training step of {@code network} on {@code kernels}: loss and gradients of
-     * the miniature, then an update by {@code optimizer}, a fresh instance of the optimizer the
-     * training uses (it keeps state sized to the network it first sees). Needs only the network's
+     * the miniature with the update of {@code optimizer} fused in, as the trainer runs it;
+     * {@code optimizer} is a fresh instance of the optimizer the training uses (it keeps state
+     * sized to the network it first sees). Needs only the network's
      * spec, so it can start before the data is read. Null where {@link #forward} is null.
      */
     static Handle training(NetworkSpec network, Kernels kernels, Optimizer optimizer) {
@@ -95,6 +97,9 @@ final class StartupWarmup {
             try {
                 Network scratch = Network.create(mini, 1, one);
                 Gradients g = optimizer == null ? null : scratch.newGradients();
+                // the step as training runs it, with the update fused in (a fresh optimizer of the
+                // same kind: its state and step count are the scratch network's own)
+                StepUpdate update = optimizer == null ? null : optimizer.stepUpdate(scratch, g);
                 int f = scratch.inputs();
                 int k = scratch.outputs();
                 float[] x = new float[ROWS * f];
@@ -116,8 +121,10 @@ final class StartupWarmup {
                 float[] c = new float[ROWS * n];
                 for (int round = 0; round < ROUNDS && !h.stop; round++) {
                     if (optimizer != null) {
-                        scratch.lossAndGradients(x, y, ROWS, g);
-                        optimizer.step(scratch, g);
+                        scratch.lossAndGradients(x, y, ROWS, g, update);
+                        if (update == null) {
+                            optimizer.step(scratch, g);
+                        }
                     } else {
                         scratch.predict(x, ROWS);
                     }
