@@ -17,6 +17,8 @@
  *         .dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).build(1);   // Kernels.best()
  * Gradients g = net.newGradients();
  * double loss = net.lossAndGradients(x, y, batch, g);    // ∂C/∂θ of the batch cost, g.flat()
+ * StepUpdate adam = new Adam(1e-3f).stepUpdate(net, g);  // once; then per batch, a whole step:
+ * loss = net.lossAndGradients(x, y, batch, g, adam);     // gradients, each piece then updated
  * float[] probabilities = net.predict(x, rows);
  * float[] all = new float[net.parameterCount()];
  * net.copyParametersTo(all);                             // every weight, one copy
