@@ -1,7 +1,7 @@
 package dev.lanes.optim;
 
-import dev.lanes.nn.Gradients;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.nn.Gradients;
 import dev.lanes.nn.Network;
 import dev.lanes.nn.StepUpdate;
 
