@@ -1,7 +1,6 @@
 package dev.lanes.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,10 +74,10 @@ public final class Interleaved {
             }
             StringBuilder row = new StringBuilder("| " + shape.label() + " |");
             for (int i = 0; i < cases.length; i++) {
-                row.append(String.format(Locale.ROOT, " %.1f |", median(gflops[i])));
+                row.append(String.format(Locale.ROOT, " %.1f |", Report.median(gflops[i])));
             }
             for (int i = 1; i < cases.length; i++) {
-                row.append(String.format(Locale.ROOT, " %.2f× |", median(ratio[i])));
+                row.append(String.format(Locale.ROOT, " %.2f× |", Report.median(ratio[i])));
             }
             System.out.println(row);
         } finally {
@@ -100,11 +99,5 @@ public final class Interleaved {
             now = System.nanoTime();
         } while (now - start < budget);
         return shape.flops() * calls / (now - start);
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

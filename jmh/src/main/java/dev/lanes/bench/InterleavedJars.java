@@ -5,7 +5,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -211,15 +210,8 @@ public final class InterleavedJars {
                     ratio[r] = b[r] / a[r];
                 }
                 System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", what, model,
-                        median(a) / 1e6, median(b) / 1e6, median(ratio), median(a) / params, median(b) / params);
+                        Report.median(a) / 1e6, Report.median(b) / 1e6, Report.median(ratio), Report.median(a) / params, Report.median(b) / params);
             }
         }
     }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
 }

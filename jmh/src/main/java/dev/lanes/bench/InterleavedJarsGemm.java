@@ -5,7 +5,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -177,14 +176,8 @@ public final class InterleavedJarsGemm {
                 ratio[r] = tb[r] / ta[r];
             }
             double flops = 2.0 * m * n * k;
-            System.out.printf(Locale.ROOT, "| %s | yes | %.1f | %.1f | %.3f |%n", shape, flops / median(ta),
-                    flops / median(tb), median(ratio));
+            System.out.printf(Locale.ROOT, "| %s | yes | %.1f | %.1f | %.3f |%n", shape, flops / Report.median(ta),
+                    flops / Report.median(tb), Report.median(ratio));
         }
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

@@ -3,7 +3,6 @@ package dev.lanes.bench;
 import ai.onnxruntime.OrtException;
 import dev.lanes.io.Model;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -68,10 +67,10 @@ public final class InterleavedPredict {
             }
             ratio[r] = l[r] / o[r];
         }
-        double lm = median(l);
-        double om = median(o);
+        double lm = Report.median(l);
+        double om = Report.median(o);
         System.out.printf(Locale.ROOT, "| %d | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f |%n", batch, threads,
-                lm * batch, om * batch, median(ratio), 1e6 / lm, 1e6 / om);
+                lm * batch, om * batch, Report.median(ratio), 1e6 / lm, 1e6 / om);
     }
 
     /** Calls per second over about {@code seconds}. */
@@ -90,11 +89,5 @@ public final class InterleavedPredict {
             throw new IllegalStateException("NaN output");
         }
         return calls / ((now - start) / 1e9);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

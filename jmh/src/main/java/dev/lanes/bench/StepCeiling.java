@@ -11,7 +11,6 @@ import dev.lanes.nn.StepUpdate;
 import dev.lanes.optim.Sgd;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -182,15 +181,8 @@ public final class StepCeiling {
                 reached[r] = speedUp[r] / ceiling[r];
             }
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%n", model,
-                    median(t1) / 1e6, median(t2) / 1e6, median(tp) / 1e6, median(speedUp), median(ceiling),
-                    median(reached));
+                    Report.median(t1) / 1e6, Report.median(t2) / 1e6, Report.median(tp) / 1e6, Report.median(speedUp), Report.median(ceiling),
+                    Report.median(reached));
         }
-    }
-
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

@@ -38,8 +38,8 @@ class StepCeilingTest {
     }
 
     @Test
-    void theMedianOfAnEvenCountIsTheMeanOfTheMiddlePair() {
-        assertEquals(2.5, StepCeiling.median(new double[] {4, 1, 3, 2}), 0.0);
-        assertEquals(3.0, StepCeiling.median(new double[] {5, 3, 1}), 0.0);
+    void itsMediansAreTheMeanOfTheMiddlePairForAnEvenCount() {
+        assertEquals(2.5, Report.median(new double[] {4, 1, 3, 2}), 0.0);
+        assertEquals(3.0, Report.median(new double[] {5, 3, 1}), 0.0);
     }
 }

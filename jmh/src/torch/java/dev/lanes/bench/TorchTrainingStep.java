@@ -366,7 +366,7 @@ public final class TorchTrainingStep {
         for (int i = 0; i < n; i++) {
             double[] s = rate[i].clone();
             Arrays.sort(s);
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f – %,.0f |%n", impls.get(i), median(rate[i]), s[0], s[s.length - 1]);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f – %,.0f |%n", impls.get(i), Report.median(rate[i]), s[0], s[s.length - 1]);
         }
         System.out.println();
         System.out.println("| ratio (median over rounds) | value |");
@@ -378,7 +378,7 @@ public final class TorchTrainingStep {
                     for (int r = 0; r < rounds; r++) {
                         q[r] = rate[i][r] / rate[j][r];
                     }
-                    System.out.printf(Locale.ROOT, "| %s / %s | %.2f× |%n", impls.get(i), impls.get(j), median(q));
+                    System.out.printf(Locale.ROOT, "| %s / %s | %.2f× |%n", impls.get(i), impls.get(j), Report.median(q));
                 }
             }
         }
@@ -411,11 +411,5 @@ public final class TorchTrainingStep {
             throw new IllegalStateException(c.name() + ": the loss is no longer finite");
         }
         return (double) TrainingStepBenchmark.BATCH * steps * 1e9 / (now - start);
-    }
-
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }
