@@ -18,10 +18,12 @@ import java.util.SplittableRandom;
  * and the median over rounds of new/old. The step is the one training runs: with the SGD update
  * fused into it where the build has that ({@code Network.lossAndGradients(…, StepUpdate)}),
  * otherwise the gradients then a separate update; {@code -separate} forces the latter.
+ * {@code -what predict} times the embedding {@code Predictor} of the ReLU/softmax network on one
+ * batch per call instead.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJars \
- *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam,…] [-model …]
+ *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam|predict,…] [-model …]
  *      [-threads N | -threadsOld N -threadsNew M] [-batch 256] [-separate | -separateOld | -separateNew]
  * </pre>
  * Both jars may be the same file: {@code -threadsOld 1 -threadsNew 2} then measures scaling.
@@ -43,6 +45,10 @@ public final class InterleavedJars {
         /** The build's fused training step (optimizer update inside the step), if it has one. */
         final Method fusedStep;
         final Object fusedUpdate;
+        /** {@code -what predict}: the Predictor, its batch method and output buffer; else null. */
+        final Object predictor;
+        final Method predict;
+        final float[] out;
         final float[] x;
         final float[] y;
         final boolean trainStep;
@@ -84,7 +90,22 @@ public final class InterleavedJars {
             }
             lossAndGradients.invoke(network, x, y, batch, gradients);
             trainStep = what.equals("step");
-            String opt = trainStep ? "sgd" : what;
+            if (what.equals("predict")) {
+                // The embedding predictor over the same network: weights packed once, one batch per call.
+                Class<?> modelC = cl.loadClass("dev.lanes.io.Model");
+                Object m = modelC.getMethod("of", netC, cl.loadClass("dev.lanes.data.Standardizer"), List.class,
+                        java.util.Map.class).invoke(null, network, null,
+                        List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), java.util.Map.of());
+                Class<?> predC = cl.loadClass("dev.lanes.predict.Predictor");
+                predictor = predC.getMethod("of", modelC, kernels).invoke(null, m, k);
+                predict = predC.getMethod("predict", float[].class, int.class, int.class, float[].class, int.class);
+                out = new float[batch * 10];
+            } else {
+                predictor = null;
+                predict = null;
+                out = null;
+            }
+            String opt = trainStep || predictor != null ? "sgd" : what;
             optimizer = switch (opt) {
                 case "sgd" -> cl.loadClass("dev.lanes.optim.Sgd").getConstructor(float.class).newInstance(1e-3f);
                 case "momentum" -> cl.loadClass("dev.lanes.optim.Momentum").getConstructor(float.class, float.class)
@@ -119,6 +140,10 @@ public final class InterleavedJars {
         }
 
         void run() throws ReflectiveOperationException {
+            if (predictor != null) {
+                predict.invoke(predictor, x, 0, rows, out, 0);
+                return;
+            }
             if (fusedStep != null) {
                 fusedStep.invoke(network, x, y, rows, gradients, fusedUpdate);
                 return;

@@ -422,7 +422,7 @@ public final class DoubleGemm {
                             double[] ap, Workspace w) {
         int whole = vectorPacking ? mc / mr * mr : 0;
         if (whole > 0) {
-            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap);
+            kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap, w.scratch);
         }
         if (whole < mc) {
             DoublePacking.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);

@@ -95,7 +95,7 @@ public interface DoubleGemmKernels {
     void packBTransposed(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst,
                          int[] rowOffsets, double[] scratch);
 
-    /** Doubles of scratch {@link #packBTransposed} needs: one 16×16 block (a transpose half done). */
+    /** Doubles of scratch {@link #packBTransposed} and {@link #packA} need: one 16×16 block (a transpose half done). */
     int PACK_SCRATCH_FLOATS = 256;
 
     /**
@@ -108,12 +108,15 @@ public interface DoubleGemmKernels {
     /**
      * {@code DoublePacking.packA(transA, …)} for whole slivers only (mc a multiple of mr()). With A
      * stored transposed each p step of a sliver is one masked copy of mr() contiguous values per
-     * vector; otherwise each row of A is copied with stride mr() by scalar code (a vector scatter
-     * would store lanes() values at once, but C2 intrinsifies it only when it late-inlines it, and
-     * its fallback allocates). Masked stores are single instructions only on AVX-512, so the
-     * driver calls this only there. Same layout, same bits.
+     * vector. Otherwise each sliver's rows are transposed: by 16×16 register transposes where the
+     * kernel has them ({@code TransposedBPacking.REGISTER_TRANSPOSE_16}, using {@code scratch} of
+     * {@link #PACK_SCRATCH_FLOATS}), else by scalar copies with stride mr() (a vector scatter would
+     * store lanes() values at once, but C2 intrinsifies it only when it late-inlines it, and its
+     * fallback allocates). Masked stores are single instructions only on AVX-512, so the driver
+     * calls this only there. Writes nothing outside dst[0, mc·kc). Same layout, same bits.
      */
-    void packA(boolean transA, double[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, double[] dst);
+    void packA(boolean transA, double[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, double[] dst,
+               double[] scratch);
 
     /** Vectors of scratch {@link #dots} needs. */
     int DOT_SCRATCH_VECTORS = 12;

@@ -206,6 +206,22 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
             DoublePacking.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, full * kc);
         }
     }
+
+    /**
+     * A stored m×k, not transposed: each row is read contiguously and stored with stride MR by
+     * scalar code (a vector scatter would store L values at once, but C2 intrinsifies it only
+     * when it late-inlines it, and its fallback allocates).
+     */
+    private static void packRows(double[] a, int src, int lda, int kc, double[] dst, int base, boolean last,
+                                 double[] scratch) {
+        for (int r = 0; r < MR; r++) {
+            int from = src + r * lda;
+            int d = base + r;
+            for (int p = 0; p < kc; p++) {
+                dst[d + p * MR] = a[from + p];
+            }
+        }
+    }
     @Override
     public void packB(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst) {
         int full = nc / NR;
@@ -235,7 +251,8 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
     }
 
     @Override
-    public void packA(boolean transA, double[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, double[] dst) {
+    public void packA(boolean transA, double[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, double[] dst,
+                      double[] scratch) {
         int mr = mr();
         for (int s = 0, i = i0; i < i0 + mc; s++, i += mr) {
             int base = s * kc * mr;
@@ -249,15 +266,7 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
                     }
                 }
             } else {
-                // Each row is read contiguously and stored with stride mr by scalar code (see
-                // DoubleGemmKernels.packA for why not a scatter).
-                for (int r = 0; r < mr; r++) {
-                    int src = aOffset + (i + r) * lda + p0;
-                    int d = base + r;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * mr] = a[src + p];
-                    }
-                }
+                packRows(a, aOffset + i * lda + p0, lda, kc, dst, base, i + mr >= i0 + mc, scratch);
             }
         }
     }

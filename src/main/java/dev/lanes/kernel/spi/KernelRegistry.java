@@ -41,11 +41,14 @@ public enum KernelRegistry {
      */
     W512(512, 12, 8, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
 
-    /** How a kernel packs B stored n×k (op(B) = Bᵀ) into its micro-panels, when vector packing is on. */
+    /**
+     * How a kernel transposes while packing, when vector packing is on: B stored n×k (op(B) = Bᵀ)
+     * into its micro-panels, and A stored m×k (not transposed) into its slivers.
+     */
     public enum TransposedBPacking {
-        /** Each panel row gathered across nr stored rows, lanes values at a time. */
+        /** Each panel row gathered across nr stored rows, lanes values at a time; A by scalar copies. */
         GATHER,
-        /** 16×16 blocks transposed in registers by two-vector selects; needs 16 float lanes. */
+        /** 16×16 blocks transposed in registers by two-vector selects; needs 16 float lanes, and mr ≤ 16 for A. */
         REGISTER_TRANSPOSE_16
     }
 
@@ -103,8 +106,9 @@ public enum KernelRegistry {
             throw new IllegalStateException(bits + "-bit tile columns " + nr + " must be whole vectors of "
                     + lanes + " lanes");
         }
-        if (transposedB == TransposedBPacking.REGISTER_TRANSPOSE_16 && lanes != 16) {
-            throw new IllegalStateException("the 16x16 register transpose needs 16 float lanes, not " + lanes);
+        if (transposedB == TransposedBPacking.REGISTER_TRANSPOSE_16 && (lanes != 16 || mr > 16)) {
+            throw new IllegalStateException("the 16x16 register transpose needs 16 float lanes and at most 16 tile rows, not "
+                    + lanes + " lanes and " + mr + " rows");
         }
         blocking.check(mr, nr);
         this.bits = bits;

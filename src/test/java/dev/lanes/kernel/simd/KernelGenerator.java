@@ -169,8 +169,8 @@ public final class KernelGenerator {
         m.put("EDGE_ACCUMULATORS", accumulators(w.edgeRows(), vectors));
         m.put("EDGE_STEP", step(w.edgeRows(), vectors));
         m.put("EDGE_STORE", store(w.edgeRows(), vectors, false));
-        String fragment = "Gemm.packBTransposed." + w.transposedB(type).name() + ".template";
-        m.put("PACK_B_TRANSPOSED", read(templates, fragment).stripTrailing());
+        String fragment = "Gemm.transposes." + w.transposedB(type).name() + ".template";
+        m.put("TRANSPOSES", read(templates, fragment).stripTrailing());
         return m;
     }
 
