@@ -2,12 +2,12 @@ package dev.lanes.kernel.gemm;
 
 /**
  * The cache blocking of the packed GEMM: upper bounds on the three extents of the Goto/BLIS loop
- * nest. Each vector width has its own in {@code KernelRegistry}; the values registered today are
- * the same for every width, for the reasons below.
+ * nest. Each vector width has its own in {@code KernelRegistry}: 240/512/3072 at 128 and 256 bits,
+ * for the reasons below, and 240/1024/1536 at 512 bits, for the reasons after them.
  *
  * <p>The Goto/BLIS loop nest keeps three working sets in three cache levels. The cache sizes
- * below are those of the 2-core Xeon (Ice Lake server) the library is tuned on, as reported by
- * {@code /sys/devices/system/cpu/cpu0/cache}: L1d 48 KiB 12-way, L2 1.25 MiB 20-way, L3 48 MiB
+ * below are those of the 2-core Xeon (Ice Lake server) the library was first tuned on, as reported
+ * by {@code /sys/devices/system/cpu/cpu0/cache}: L1d 48 KiB 12-way, L2 1.25 MiB 20-way, L3 48 MiB
  * shared.
  * <ul>
  *   <li>{@link #kc}: the depth of one block is how long a C tile is summed in registers before it
@@ -27,6 +27,11 @@ package dev.lanes.kernel.gemm;
  *       L3: 512·3072·4 B = 6 MiB per thread, an eighth of the 48 MiB L3. 3072 is a multiple of
  *       every NR used (8, 16 and 32).</li>
  * </ul>
+ * On the AVX-512 Zen 5 machine (L1d 48 KiB, L2 1 MiB) the 12×32 micro-kernel ran as fast over a
+ * 784-deep B micro-panel streaming from L2 as over one held in L1, so a block's cost is the C
+ * tile's store and reload, and KC = 1024 took 0.92–0.98× the time of 512 on products with k
+ * from 784 to 2048 (unchanged at k ≤ 512); NC = 1536 keeps the packed B panel at 6 MiB per
+ * thread (native-notes/gemm.md).
  * These are upper bounds: an extent is cut into the fewest blocks that respect them, of nearly
  * equal size ({@code Gemm.evenSplit}), so no block is a short remainder.
  * The micro-tile MR×NR is a property of each micro-kernel ({@link GemmKernels#mr()},

@@ -384,9 +384,10 @@ public final class Gemm {
     private void packedRange(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                              float beta, float[] c, int cOffset, int ldc, Workspace w) {
-        // Blocks of equal size rather than full blocks and a remainder: k = 784 as 392 + 392, not
-        // 512 + 272 (a short last k block pays the C tile's load and store for little work), and
-        // m = 260 as 132 + 128, not 240 + 20 (which streams the whole B panel again for 20 rows).
+        // Blocks of equal size rather than full blocks and a remainder: with KC = 512, k = 784 as
+        // 392 + 392, not 512 + 272 (a short last k block pays the C tile's load and store for little
+        // work), and m = 260 as 132 + 128, not 240 + 20 (which streams the whole B panel again for
+        // 20 rows).
         // The k blocks depend on k alone, so every thread count sums each element alike.
         int kcStep = evenSplit(k, blocking.kc(), 1);
         int mcStep = evenSplit(m, blocking.mc(), mr);

@@ -37,9 +37,10 @@ public enum KernelRegistry {
      * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and
      * a broadcast, 27 of AVX-512's 32 registers: 24 FMAs per 14 loads. Measured 1.15–1.30× a 6×32
      * tile on the large shapes (native-notes/gemm.md). B stored n×k is packed by 16×16 register
-     * transposes. An 8×32 edge tile for last slivers of up to 8 rows.
+     * transposes. An 8×32 edge tile for last slivers of up to 8 rows. Blocks one KC = 1024 deep
+     * (see {@code Blocking}).
      */
-    W512(512, 12, 8, 32, new Blocking(240, 512, 3072), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
+    W512(512, 12, 8, 32, new Blocking(240, 1024, 1536), TransposedBPacking.REGISTER_TRANSPOSE_16, true, true);
 
     /**
      * How a kernel transposes while packing, when vector packing is on: B stored n×k (op(B) = Bᵀ)
