@@ -206,4 +206,47 @@ class PredictorTest {
         assertTrue(e.getMessage().startsWith("x is too short"), e.getMessage());
         assertEquals(0, p.predict(new float[0], 0).length);
     }
+
+    /**
+     * The preprocessing's check names the first non-finite value of a batch, in row order then
+     * feature order, across chunks and for NaN, infinities and a finite input that overflows.
+     */
+    @Test
+    void nonFiniteInputsAreNamedInEveryChunkAndBatchSize() {
+        Random rnd = new Random(11);
+        for (Kernels k : kernels()) {
+            Model model = TestModels.model(37, new int[] {16}, 4, Activation.RELU, Loss.CROSS_ENTROPY, 5, k);
+            Predictor p = Predictor.of(model, k);
+            float[] std = model.preprocessing().std();
+            int narrow = 0;
+            while (std[narrow] >= 1f) {
+                narrow++;
+            }
+            int rows = Predictor.CHUNK_ROWS + 45;
+            for (int[] at : new int[][] {{0, 0}, {3, 36}, {Predictor.CHUNK_ROWS - 1, 17}, {Predictor.CHUNK_ROWS, 2},
+                                         {rows - 1, 36}}) {
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float[] x = TestModels.rows(rnd, rows, 37);
+                    x[at[0] * 37 + at[1]] = bad;
+                    // A later bad value in the same row must not be the one named.
+                    if (at[1] < 36) {
+                        x[at[0] * 37 + 36] = Float.NaN;
+                    }
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(x, rows));
+                    assertTrue(e.getMessage().startsWith("row " + at[0] + ", feature " + at[1] + " is " + bad),
+                            k.describe() + ": " + e.getMessage());
+                }
+            }
+            // Finite, but (x − mean)/std overflows where std < 1.
+            float[] x = TestModels.rows(rnd, 9, 37);
+            x[6 * 37 + narrow] = -Float.MAX_VALUE;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(x, 9));
+            assertTrue(e.getMessage().startsWith("row 6, feature " + narrow + " is " + (-Float.MAX_VALUE))
+                    && e.getMessage().contains("not finite after"), e.getMessage());
+            // Large but representable results pass and match the model.
+            float[] big = TestModels.rows(rnd, 9, 37);
+            big[4 * 37] = 1e30f;
+            assertClose(model.predict(big, 9), p.predict(big, 9), 2e-5, k.describe() + " large inputs");
+        }
+    }
 }
