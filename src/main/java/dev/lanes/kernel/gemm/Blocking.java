@@ -29,9 +29,9 @@ package dev.lanes.kernel.gemm;
  * </ul>
  * On the AVX-512 Zen 5 machine (L1d 48 KiB, L2 1 MiB) the 12×32 micro-kernel ran as fast over a
  * 784-deep B micro-panel streaming from L2 as over one held in L1, so a block's cost is the C
- * tile's store and reload, and KC = 1024 took 0.92–0.98× the time of 512 on products with k
- * from 784 to 2048 (unchanged at k ≤ 512); NC = 1536 keeps the packed B panel at 6 MiB per
- * thread (native-notes/gemm.md).
+ * tile's store and reload, and KC = 1024 took 0.92–0.98× the time of 512 at k = 784, 1024 and
+ * 2048 (0.995× at k = 1000; unchanged at k ≤ 512); NC = 1536 keeps the packed B panel at 6 MiB
+ * per thread (native-notes/gemm.md).
  * These are upper bounds: an extent is cut into the fewest blocks that respect them, of nearly
  * equal size ({@code Gemm.evenSplit}), so no block is a short remainder.
  * The micro-tile MR×NR is a property of each micro-kernel ({@link GemmKernels#mr()},
