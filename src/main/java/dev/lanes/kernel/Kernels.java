@@ -208,6 +208,21 @@ public interface Kernels {
     void addRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx);
 
     /**
+     * Standardizes the rows×cols matrix X into Y, feature by feature (column j of every row):
+     * {@code Y[i][j] = (X[i][j] − mean[j]) / std[j]}, rounded as written (the difference, then a
+     * correctly rounded quotient, no reciprocal), so every implementation and vector width gives
+     * the bits of the plain loop — the preprocessing of a model's inputs at prediction time. Y may
+     * be X itself (same array, offset and leading dimension); other overlaps are not allowed.
+     * Every element of Y is written, whatever the return value.
+     *
+     * @return the row-major position {@code i·cols + j} of the first element of Y that is not
+     *         finite (a NaN or infinite input, a zero or tiny {@code std[j]}, or an overflowing
+     *         quotient), or −1 when all are finite
+     */
+    int standardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean, int meanOffset,
+                    float[] std, int stdOffset, float[] y, int yOffset, int ldy);
+
+    /**
      * Column sums of the rows×cols matrix X, {@code out[j] = Σᵢ X[i][j]} (overwrites {@code out};
      * zero when rows == 0) — the bias gradient of a dense layer. Each sum is accumulated in row
      * order, so the result does not depend on the implementation's thread count.

@@ -133,6 +133,8 @@ public final class Warmup {
             }
             int n = M * N;
             k.addRowVector(M, N, v, 0, c, 0, N);
+            // The preprocessing of a standardized model's inputs, v standing in for mean and deviation.
+            k.standardize(M, N, c, 0, N, v, 0, v, 0, y, 0, N);
             k.columnSums(M, N, c, 0, N, v, 0);
             k.scale(N, 1e-3f, v, 0);
             k.axpy(n, -1e-3f, a, 0, c, 0);

@@ -327,7 +327,7 @@ public final class Predictor {
         float[] in = x;
         int inOffset = xOffset;
         if (offset != null) {
-            preprocess(x, xOffset, rows, firstRow, s.input);
+            preprocess(kernels, x, xOffset, rows, firstRow, s.input);
             in = s.input;
             inOffset = 0;
         }
@@ -365,20 +365,14 @@ public final class Predictor {
         }
     }
 
-    /** (x − offset)/divisor per feature, as {@link Standardizer#transform} computes it. */
-    private void preprocess(float[] x, int xOffset, int rows, int firstRow, float[] dst) {
-        int f = inputs;
-        for (int r = 0; r < rows; r++) {
-            int src = xOffset + r * f;
-            int d = r * f;
-            for (int j = 0; j < f; j++) {
-                float v = (x[src + j] - offset[j]) / divisor[j];
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("row " + (firstRow + r) + ", feature " + j + " is " + x[src + j]
-                            + ", which is not finite after " + preprocessingName);
-                }
-                dst[d + j] = v;
-            }
+    /** (x − offset)/divisor per feature, with the bits of {@link Standardizer#transform}. */
+    private void preprocess(Kernels kernels, float[] x, int xOffset, int rows, int firstRow, float[] dst) {
+        int bad = kernels.standardize(rows, inputs, x, xOffset, inputs, offset, 0, divisor, 0, dst, 0, inputs);
+        if (bad >= 0) {
+            int r = bad / inputs;
+            int j = bad % inputs;
+            throw new IllegalArgumentException("row " + (firstRow + r) + ", feature " + j + " is "
+                    + x[xOffset + r * inputs + j] + ", which is not finite after " + preprocessingName);
         }
     }
 

@@ -153,6 +153,27 @@ class ArgumentCheckTest {
         add(cases, "addRowVector v null", npe, "v", arv, (v, x) -> k -> k.addRowVector(4, 5, null, 1, x, 2, 7));
         add(cases, "addRowVector x null", npe, "x", arv, (v, x) -> k -> k.addRowVector(4, 5, v, 1, null, 2, 7));
 
+        // standardize(rows, cols, x, xOffset, ldx, mean, meanOffset, std, stdOffset, y, yOffset, ldy):
+        // 4×5 in ld 7 at 2, in place, with mean and std the same length-5 vector at 1.
+        List<String> st = List.of("rows", "cols", "x", "xOffset", "ldx", "mean", "meanOffset", "std", "stdOffset",
+                "y", "yOffset", "ldy");
+        add(cases, "standardize rows < 0", bad, "rows", st, (v, x) -> k -> k.standardize(-1, 5, x, 2, 7, v, 1, v, 1, x, 2, 7));
+        add(cases, "standardize cols < 0", bad, "cols", st, (v, x) -> k -> k.standardize(4, -1, x, 2, 7, v, 1, v, 1, x, 2, 7));
+        add(cases, "standardize ldx < cols", bad, "ldx", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 4, v, 1, v, 1, x, 2, 7));
+        add(cases, "standardize x short", bad, "x", st, (v, x) -> k -> k.standardize(4, 5, x, 3, 7, v, 1, v, 1, x, 2, 7));
+        add(cases, "standardize xOffset < 0", bad, "xOffset", st, (v, x) -> k -> k.standardize(4, 5, x, -1, 7, v, 1, v, 1, x, 2, 7));
+        add(cases, "standardize ldy < cols", bad, "ldy", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, v, 1, x, 2, 4));
+        add(cases, "standardize y short", bad, "y", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, v, 1, x, 3, 7));
+        add(cases, "standardize yOffset < 0", bad, "yOffset", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, v, 1, x, -1, 7));
+        add(cases, "standardize mean short", bad, "mean", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 2, v, 1, x, 2, 7));
+        add(cases, "standardize meanOffset < 0", bad, "meanOffset", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, -1, v, 1, x, 2, 7));
+        add(cases, "standardize std short", bad, "std", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, v, 2, x, 2, 7));
+        add(cases, "standardize stdOffset < 0", bad, "stdOffset", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, v, -1, x, 2, 7));
+        add(cases, "standardize x null", npe, "x", st, (v, x) -> k -> k.standardize(4, 5, null, 2, 7, v, 1, v, 1, x, 2, 7));
+        add(cases, "standardize mean null", npe, "mean", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, null, 1, v, 1, x, 2, 7));
+        add(cases, "standardize std null", npe, "std", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, null, 1, x, 2, 7));
+        add(cases, "standardize y null", npe, "y", st, (v, x) -> k -> k.standardize(4, 5, x, 2, 7, v, 1, v, 1, null, 2, 7));
+
         // columnSums(rows, cols, x, xOffset, ldx, out, outOffset) with the same shapes.
         List<String> cs = List.of("rows", "cols", "x", "xOffset", "ldx", "out", "outOffset");
         add(cases, "columnSums rows < 0", bad, "rows", cs, (o, x) -> k -> k.columnSums(-1, 5, x, 2, 7, o, 1));

@@ -74,6 +74,123 @@ class ElementwiseTest {
         }
     }
 
+    /** (x − m)/s as the contract rounds it, from double arithmetic (each step rounds once to float). */
+    private static float standardized(float x, float m, float s) {
+        double difference = (float) ((double) x - m);
+        return (float) (difference / s);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void standardize(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(107);
+        for (int rows : ROWS) {
+            for (int cols : LENGTHS) {
+                for (int offset : OFFSETS) {
+                    int ldx = Math.max(1, cols) + offset;
+                    int ldy = Math.max(1, cols) + 2;
+                    Slab x = Slab.matrix(random(rows * cols, -50, 50, rnd), rows, cols, offset, ldx);
+                    Slab mean = Slab.vector(random(cols, -5, 5, rnd), offset + 1);
+                    Slab std = Slab.vector(random(cols, 0.01, 20, rnd), 2);
+                    Slab y = Slab.matrix(new float[rows * cols], rows, cols, 1, ldy);
+                    String label = name(kernels) + " standardize rows=" + rows + " cols=" + cols + " ldx=" + ldx;
+                    int bad = kernels.standardize(rows, cols, x.array, x.offset, x.ld, mean.array, mean.offset,
+                            std.array, std.offset, y.array, y.offset, y.ld);
+                    if (bad != -1) {
+                        fail(label + ": finite results, but position " + bad + " was reported");
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            exact(label + " (" + i + "," + j + ")", standardized(x.get(i, j), mean.get(j), std.get(j)),
+                                    y.get(i, j));
+                        }
+                    }
+                    y.checkOutside(label);
+                    x.checkUnchanged(label);
+                    mean.checkUnchanged(label);
+                    std.checkUnchanged(label);
+
+                    // In place: the same bits in X's own window, nothing outside it touched.
+                    kernels.standardize(rows, cols, x.array, x.offset, x.ld, mean.array, mean.offset,
+                            std.array, std.offset, x.array, x.offset, x.ld);
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            exact(label + " in place (" + i + "," + j + ")", y.get(i, j), x.get(i, j));
+                        }
+                    }
+                    x.checkOutside(label + " in place");
+                }
+            }
+        }
+    }
+
+    /**
+     * The position returned for the first non-finite result, whatever makes it: a NaN or infinite
+     * input, a zero deviation (±∞, or NaN where the input equals the mean), or a quotient that
+     * overflows; in the first or last column, inside a vector or in a row's masked tail.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void standardizeReportsTheFirstNonFiniteResult(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(109);
+        int rows = 5;
+        for (int cols : new int[] {1, 3, 7, 8, 15, 16, 17, 33, 100}) {
+            for (String kind : new String[] {"NaN", "+inf", "-inf", "overflow", "zero std", "zero std, x = mean"}) {
+                for (int[] at : new int[][] {{0, 0}, {0, cols - 1}, {2, cols / 2}, {rows - 1, cols - 1}}) {
+                    float[] x = random(rows * cols, -3, 3, rnd);
+                    float[] mean = random(cols, -1, 1, rnd);
+                    float[] std = random(cols, 0.5, 2, rnd);
+                    int i = at[0];
+                    int j = at[1];
+                    switch (kind) {
+                        case "NaN" -> x[i * cols + j] = Float.NaN;
+                        case "+inf" -> x[i * cols + j] = Float.POSITIVE_INFINITY;
+                        case "-inf" -> x[i * cols + j] = Float.NEGATIVE_INFINITY;
+                        case "overflow" -> {
+                            x[i * cols + j] = 3e38f;
+                            std[j] = 1e-3f;
+                        }
+                        case "zero std" -> std[j] = 0f;
+                        default -> {
+                            std[j] = 0f;
+                            x[i * cols + j] = mean[j];
+                        }
+                    }
+                    // A zero deviation spoils its whole column unless only the chosen row matches the mean.
+                    int first = kind.equals("zero std") ? j : i * cols + j;
+                    if (kind.equals("zero std, x = mean")) {
+                        for (int r = 0; r < rows; r++) {
+                            if (r != i) {
+                                x[r * cols + j] = mean[j] + 1f;
+                            }
+                        }
+                        first = j; // row 0 divides a non-zero difference by 0 (or is the chosen row)
+                    }
+                    // A later non-finite value must not be reported instead.
+                    if (i * cols + j + 1 < rows * cols) {
+                        x[rows * cols - 1] = Float.NaN;
+                    }
+                    String label = name(kernels) + " standardize " + kind + " at (" + i + "," + j + ") cols=" + cols;
+                    Slab xs = Slab.matrix(x, rows, cols, 3, cols + 1);
+                    Slab y = Slab.matrix(new float[rows * cols], rows, cols, 0, cols);
+                    int bad = kernels.standardize(rows, cols, xs.array, xs.offset, xs.ld, mean, 0, std, 0,
+                            y.array, y.offset, y.ld);
+                    if (bad != first) {
+                        fail(label + ": expected position " + first + " but got " + bad);
+                    }
+                    // Every element is still written, the non-finite ones included.
+                    for (int r = 0; r < rows; r++) {
+                        for (int c = 0; c < cols; c++) {
+                            exact(label + " (" + r + "," + c + ")", standardized(x[r * cols + c], mean[c], std[c]),
+                                    y.get(r, c));
+                        }
+                    }
+                    y.checkOutside(label);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.lanes.kernel.KernelVariants#all")
     void columnSums(Kernels kernels) {

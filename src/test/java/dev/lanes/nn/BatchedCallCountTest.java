@@ -73,6 +73,9 @@ class BatchedCallCountTest {
 
         @Override public void addRowVector(int rows, int cols, float[] v, int vo, float[] x, int xo, int ldx) {
             calls.add("addRowVector"); k.addRowVector(rows, cols, v, vo, x, xo, ldx); }
+        @Override public int standardize(int rows, int cols, float[] x, int xo, int ldx, float[] mean, int mo,
+                                         float[] std, int so, float[] y, int yo, int ldy) {
+            calls.add("standardize"); return k.standardize(rows, cols, x, xo, ldx, mean, mo, std, so, y, yo, ldy); }
         @Override public void columnSums(int rows, int cols, float[] x, int xo, int ldx, float[] out, int oo) {
             calls.add("columnSums"); k.columnSums(rows, cols, x, xo, ldx, out, oo); }
         @Override public void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo) {

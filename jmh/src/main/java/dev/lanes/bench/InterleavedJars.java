@@ -19,11 +19,12 @@ import java.util.SplittableRandom;
  * fused into it where the build has that ({@code Network.lossAndGradients(…, StepUpdate)}),
  * otherwise the gradients then a separate update; {@code -separate} forces the latter.
  * {@code -what predict} times the embedding {@code Predictor} of the ReLU/softmax network on one
- * batch per call instead.
+ * batch per call instead, and {@code -what predict-standardized} the same with a standardizer in
+ * front, as {@code lanes train} saves models.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJars \
- *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam|predict,…] [-model …]
+ *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam|predict|predict-standardized,…] [-model …]
  *      [-threads N | -threadsOld N -threadsNew M] [-batch 256] [-separate | -separateOld | -separateNew]
  * </pre>
  * Both jars may be the same file: {@code -threadsOld 1 -threadsNew 2} then measures scaling.
@@ -90,11 +91,23 @@ public final class InterleavedJars {
             }
             lossAndGradients.invoke(network, x, y, batch, gradients);
             trainStep = what.equals("step");
-            if (what.equals("predict")) {
+            if (what.equals("predict") || what.equals("predict-standardized")) {
                 // The embedding predictor over the same network: weights packed once, one batch per call.
                 Class<?> modelC = cl.loadClass("dev.lanes.io.Model");
-                Object m = modelC.getMethod("of", netC, cl.loadClass("dev.lanes.data.Standardizer"), List.class,
-                        java.util.Map.class).invoke(null, network, null,
+                Class<?> stdC = cl.loadClass("dev.lanes.data.Standardizer");
+                Object standardizer = null;
+                if (what.equals("predict-standardized")) {
+                    // What `lanes train` keeps with a model: a mean and a deviation per input.
+                    float[] mean = new float[TrainingStepBenchmark.SIZES[0]];
+                    float[] std = new float[mean.length];
+                    for (int j = 0; j < mean.length; j++) {
+                        mean[j] = (float) rnd.nextDouble(0.2, 0.6);
+                        std[j] = (float) rnd.nextDouble(0.1, 0.5);
+                    }
+                    standardizer = stdC.getMethod("of", float[].class, float[].class).invoke(null, mean, std);
+                }
+                Object m = modelC.getMethod("of", netC, stdC, List.class,
+                        java.util.Map.class).invoke(null, network, standardizer,
                         List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), java.util.Map.of());
                 Class<?> predC = cl.loadClass("dev.lanes.predict.Predictor");
                 predictor = predC.getMethod("of", modelC, kernels).invoke(null, m, k);

@@ -13,8 +13,10 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.lanes.bench.InterleavedPredict \
- *      [-rounds 20] [-slice 0.3] [-warmup 5]
+ *      [-rounds 20] [-slice 0.3] [-warmup 5] [-batches 1,32,256] [-standardized]
  * </pre>
+ * {@code -standardized} puts a standardizer in front of the network (Lanes' {@code standardize}
+ * kernel; ONNX Runtime's {@code Sub} and {@code Div} of the exported graph).
  */
 public final class InterleavedPredict {
 
@@ -25,23 +27,28 @@ public final class InterleavedPredict {
         int rounds = 20;
         double slice = 0.3;
         double warmup = 5;
+        int[] batches = {1, 32, 256};
+        boolean standardized = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "-slice" -> slice = Double.parseDouble(args[++i]);
                 case "-warmup" -> warmup = Double.parseDouble(args[++i]);
+                case "-batches" -> batches = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
+                        .toArray();
+                case "-standardized" -> standardized = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         int all = Runtime.getRuntime().availableProcessors();
-        Model model = PredictCase.model();
-        System.out.printf(Locale.ROOT, "784-512-512-10 ReLU/softmax; %d rounds of %.2f s each; %d processors%n%n",
-                rounds, slice, all);
+        Model model = PredictCase.model(standardized);
+        System.out.printf(Locale.ROOT, "784-512-512-10 ReLU/softmax%s; %d rounds of %.2f s each; %d processors%n%n",
+                standardized ? ", standardized inputs" : "", rounds, slice, all);
         System.out.println("| batch | threads | Lanes predictions/s | ONNX Runtime predictions/s | Lanes / ORT (median of rounds) "
                 + "| Lanes µs/batch | ORT µs/batch |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (int threads : new int[] {1, all}) {
-            for (int batch : new int[] {1, 32, 256}) {
+            for (int batch : batches) {
                 try (PredictCase lanes = new PredictCase("lanes", batch, threads, model);
                      PredictCase ort = new PredictCase("ort", batch, threads, model)) {
                     measure(lanes, ort, batch, threads, rounds, slice, warmup);

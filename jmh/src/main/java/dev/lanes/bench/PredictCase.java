@@ -37,9 +37,28 @@ final class PredictCase implements AutoCloseable {
     private String inputName;
 
     static Model model() {
+        return model(false);
+    }
+
+    /**
+     * The network, with a standardizer in front when {@code standardized} (a mean and a deviation
+     * per input, as {@code lanes train} keeps them; ONNX Runtime then runs the exported Sub and Div).
+     */
+    static Model model(boolean standardized) {
         Network net = Network.builder(SIZES[0]).dense(SIZES[1], Activation.RELU).dense(SIZES[2], Activation.RELU)
                 .dense(SIZES[3], Activation.SOFTMAX).loss(dev.lanes.nn.Loss.CROSS_ENTROPY).build(1, Kernels.reference());
-        return Model.of(net, null, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), Map.of());
+        dev.lanes.data.Standardizer standardizer = null;
+        if (standardized) {
+            SplittableRandom rnd = new SplittableRandom(11);
+            float[] mean = new float[SIZES[0]];
+            float[] std = new float[SIZES[0]];
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] = (float) rnd.nextDouble(0.2, 0.6);
+                std[j] = (float) rnd.nextDouble(0.1, 0.5);
+            }
+            standardizer = dev.lanes.data.Standardizer.of(mean, std);
+        }
+        return Model.of(net, standardizer, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), Map.of());
     }
 
     PredictCase(String impl, int batch, int threads, Model model) throws OrtException {

@@ -95,6 +95,56 @@ final class Float128Elementwise implements VectorElementwise {
     }
 
     @Override
+    public int standardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean, int meanOffset,
+                           float[] std, int stdOffset, float[] y, int yOffset, int ldy) {
+        // A true division, not a product with reciprocals, so the bits are the reference's. The
+        // finiteness check stays out of the loop's branches: v − v is 0 for a finite v and NaN for
+        // ±∞ or NaN, so one add per vector into `bad` records any non-finite value, and the output
+        // is searched for the first one only when there is one.
+        int bound = F.loopBound(cols);
+        VectorMask<Float> tail = F.indexInRange(bound, cols);
+        FloatVector bad = FloatVector.zero(F);
+        float badTail = 0f;
+        for (int i = 0; i < rows; i++) {
+            int src = xOffset + i * ldx;
+            int dst = yOffset + i * ldy;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(F, x, src + j)
+                        .sub(FloatVector.fromArray(F, mean, meanOffset + j))
+                        .div(FloatVector.fromArray(F, std, stdOffset + j));
+                v.intoArray(y, dst + j);
+                bad = v.sub(v).add(bad);
+            }
+            if (j < cols) {
+                badTail += standardizeTail(x, src + j, mean, meanOffset + j, std, stdOffset + j, y, dst + j, tail);
+            }
+        }
+        if (Float.isFinite(bad.reduceLanes(VectorOperators.ADD) + badTail)) {
+            return -1;
+        }
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                if (!Float.isFinite(y[yOffset + i * ldy + j])) {
+                    return i * cols + j;
+                }
+            }
+        }
+        throw new AssertionError("a non-finite value was recorded but none was written");
+    }
+
+    /** The masked last vector of a row; returns 0 when its values are finite, else NaN. */
+    private static float standardizeTail(float[] x, int xOffset, float[] mean, int meanOffset, float[] std,
+                                         int stdOffset, float[] y, int yOffset, VectorMask<Float> tail) {
+        // Inactive lanes load as 0 and divide to NaN, so they are left out of the check.
+        FloatVector v = FloatVector.fromArray(F, x, xOffset, tail)
+                .sub(FloatVector.fromArray(F, mean, meanOffset, tail))
+                .div(FloatVector.fromArray(F, std, stdOffset, tail));
+        v.intoArray(y, yOffset, tail);
+        return v.sub(v).reduceLanes(VectorOperators.ADD, tail);
+    }
+
+    @Override
     public void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
         // Vectorized across columns: each lane adds its own column in row order, as the reference
         // does, so the sums are identical to it. Four vectors per pass over the rows use each

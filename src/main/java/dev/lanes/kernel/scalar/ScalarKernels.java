@@ -148,6 +148,22 @@ public class ScalarKernels extends CheckedKernels {
     }
 
     @Override
+    protected int doStandardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean, int meanOffset,
+                                float[] std, int stdOffset, float[] y, int yOffset, int ldy) {
+        int firstBad = -1;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float v = (x[xOffset + i * ldx + j] - mean[meanOffset + j]) / std[stdOffset + j];
+                y[yOffset + i * ldy + j] = v;
+                if (firstBad < 0 && !Float.isFinite(v)) {
+                    firstBad = i * cols + j;
+                }
+            }
+        }
+        return firstBad;
+    }
+
+    @Override
     protected void doColumnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
         for (int j = 0; j < cols; j++) {
             float sum = 0f;

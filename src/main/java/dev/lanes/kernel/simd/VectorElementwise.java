@@ -24,6 +24,9 @@ interface VectorElementwise {
 
     void addRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx);
 
+    int standardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean, int meanOffset,
+                    float[] std, int stdOffset, float[] y, int yOffset, int ldy);
+
     void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset);
 
     void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);

@@ -283,6 +283,13 @@ public class VectorKernels extends ScalarKernels {
     }
 
     @Override
+    protected int doStandardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean, int meanOffset,
+                                float[] std, int stdOffset, float[] y, int yOffset, int ldy) {
+        return elementwise().standardize(rows, cols, x, xOffset, ldx, mean, meanOffset, std, stdOffset,
+                y, yOffset, ldy);
+    }
+
+    @Override
     protected void doColumnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
         elementwise().columnSums(rows, cols, x, xOffset, ldx, out, outOffset);
     }

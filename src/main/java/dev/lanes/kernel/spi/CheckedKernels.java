@@ -284,6 +284,25 @@ public abstract class CheckedKernels implements Kernels {
     protected abstract void doAddRowVector(int rows, int cols, float[] v, int vOffset, float[] x, int xOffset, int ldx);
 
     @Override
+    public final int standardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean, int meanOffset,
+                                 float[] std, int stdOffset, float[] y, int yOffset, int ldy) {
+        checkSize("rows", rows);
+        checkSize("cols", cols);
+        checkMatrix("x", x, "xOffset", xOffset, "ldx", ldx, rows, cols);
+        checkMatrix("y", y, "yOffset", yOffset, "ldy", ldy, rows, cols);
+        if (rows == 0 || cols == 0) {
+            return -1;
+        }
+        checkVector("mean", mean, "meanOffset", meanOffset, cols);
+        checkVector("std", std, "stdOffset", stdOffset, cols);
+        return doStandardize(rows, cols, x, xOffset, ldx, mean, meanOffset, std, stdOffset, y, yOffset, ldy);
+    }
+
+    /** Standardization with valid arguments and rows, cols &gt; 0; returns as {@link #standardize}. */
+    protected abstract int doStandardize(int rows, int cols, float[] x, int xOffset, int ldx, float[] mean,
+                                         int meanOffset, float[] std, int stdOffset, float[] y, int yOffset, int ldy);
+
+    @Override
     public final void columnSums(int rows, int cols, float[] x, int xOffset, int ldx, float[] out, int outOffset) {
         checkSize("rows", rows);
         checkSize("cols", cols);

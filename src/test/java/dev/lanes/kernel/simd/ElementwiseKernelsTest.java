@@ -236,6 +236,55 @@ class ElementwiseKernelsTest {
 
     @ParameterizedTest
     @EnumSource(KernelRegistry.class)
+    void standardizeMatchesExactlyAndFindsTheSameFirstNonFiniteValue(KernelRegistry width) {
+        int bits = width.bits();
+        Kernels k = simd(bits);
+        SplittableRandom rnd = new SplittableRandom(91 + bits);
+        for (int cols : lengths(bits)) {
+            for (int rows : new int[] {0, 1, 2, 7, 33}) {
+                for (int spoiled = 0; spoiled < 3; spoiled++) {
+                    int ldx = cols + 3;
+                    int ldy = cols + 1;
+                    int off = 4;
+                    String at = bits + "-bit " + rows + "x" + cols + (spoiled > 0 ? " spoiled " + spoiled : "");
+                    float[] x = matrix(rnd, off, rows, cols, ldx, -100, 100);
+                    float[] mean = vector(rnd, 1, cols, -3, 3);
+                    float[] std = vector(rnd, 2, cols, 1e-3, 30);
+                    if (spoiled > 0 && rows > 0 && cols > 0) {
+                        // A NaN, an infinity and a zero deviation at random places.
+                        x[off + rnd.nextInt(rows) * ldx + rnd.nextInt(cols)] = Float.NaN;
+                        x[off + rnd.nextInt(rows) * ldx + rnd.nextInt(cols)] = Float.NEGATIVE_INFINITY;
+                        if (spoiled == 2) {
+                            std[2 + rnd.nextInt(cols)] = 0f;
+                        }
+                    }
+                    float[] want = matrix(rnd, 0, rows, cols, ldy, 0, 1);
+                    float[] got = want.clone();
+                    int badWant = REF.standardize(rows, cols, x, off, ldx, mean, 1, std, 2, want, 0, ldy);
+                    int badGot = k.standardize(rows, cols, x, off, ldx, mean, 1, std, 2, got, 0, ldy);
+                    assertEquals(badWant, badGot, "first non-finite position " + at);
+                    assertEquals(spoiled > 0 && rows > 0 && cols > 0, badGot >= 0, "a non-finite value found " + at);
+                    assertBitsEqual(want, got, "standardize " + at);
+
+                    float[] inPlace = x.clone();
+                    assertEquals(badWant, k.standardize(rows, cols, inPlace, off, ldx, mean, 1, std, 2,
+                            inPlace, off, ldx), "in place " + at);
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            int w = Float.floatToIntBits(want[i * ldy + j]);
+                            int g = Float.floatToIntBits(inPlace[off + i * ldx + j]);
+                            if (w != g) {
+                                fail("standardize in place " + at + " (" + i + "," + j + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelRegistry.class)
     void softmaxRowsMatchesAndNeverOverflows(KernelRegistry width) {
         int bits = width.bits();
         Kernels k = simd(bits);
