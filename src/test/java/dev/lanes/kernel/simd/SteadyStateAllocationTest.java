@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Once C2 has compiled them, the transcendental kernels must allocate nothing: a vector that the
+ * Once C2 has compiled them, the transcendental kernels and the standardization (whose rows of 10
+ * end in a masked tail at every width) must allocate nothing: a vector that the
  * JIT failed to keep in registers is boxed on the heap, so allocation is the timing-free symptom
  * of a kernel compiled badly (or stranded in C1). Waits until the compiler has settled
  * ({@link JitSettling}), not for a number of seconds.
@@ -35,12 +36,15 @@ class SteadyStateAllocationTest {
             src[i] = (float) rnd.nextDouble(-20, 20);
         }
         float[] x = new float[n];
-        String[] names = {"exp", "sigmoid", "tanh", "softmaxRows"};
+        float[] mean = {0.5f, -1f, 2f, 0f, 3f, -0.25f, 1f, 7f, -2f, 0.125f};
+        float[] std = {1f, 2f, 0.5f, 3f, 1.5f, 4f, 0.75f, 2.5f, 1f, 6f};
+        String[] names = {"exp", "sigmoid", "tanh", "softmaxRows", "standardize"};
         Op[] ops = {
             a -> k.exp(n, a, 0),
             a -> k.sigmoid(n, a, 0),
             a -> k.tanh(n, a, 0),
             a -> k.softmaxRows(1000, 10, a, 0, 10),
+            a -> k.standardize(1000, 10, a, 0, 10, mean, 0, std, 0, a, 0, 10),
         };
         long me = Thread.currentThread().threadId();
         for (int o = 0; o < ops.length; o++) {
