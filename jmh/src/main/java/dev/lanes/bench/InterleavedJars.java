@@ -24,12 +24,13 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJars \
- *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam|predict|predict-standardized,…] [-model …]
+ *      OLD.jar NEW.jar [-rounds 30] [-slice 0.5] [-what step|sgd|momentum|adam|predict|predict-standardized,…]
+ *      [-whatNew W] [-model …]
  *      [-threads N | -threadsOld N -threadsNew M] [-batch 256] [-separate | -separateOld | -separateNew]
  * </pre>
- * Both jars may be the same file: {@code -threadsOld 1 -threadsNew 2} then measures scaling.
- * <pre>
- * </pre>
+ * Both jars may be the same file: {@code -threadsOld 1 -threadsNew 2} then measures scaling, and
+ * {@code -what predict -whatNew predict-standardized} what the standardizer costs (the new side
+ * runs {@code -whatNew} in place of each {@code -what}).
  */
 public final class InterleavedJars {
 
@@ -193,11 +194,13 @@ public final class InterleavedJars {
         List<String> models = List.of("sigmoidMse", "reluSoftmaxCe");
         boolean fusedOld = true;
         boolean fusedNew = true;
+        String whatNew = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "-slice" -> slice = Double.parseDouble(args[++i]);
                 case "-what" -> whats = List.of(args[++i].split(","));
+                case "-whatNew" -> whatNew = args[++i];
                 case "-model" -> models = List.of(args[++i].split(","));
                 case "-threads" -> threadsOld = threadsNew = Integer.parseInt(args[++i]);
                 case "-threadsOld" -> threadsOld = Integer.parseInt(args[++i]);
@@ -210,7 +213,7 @@ public final class InterleavedJars {
             }
         }
         if (jars.size() != 2) {
-            System.err.println("usage: InterleavedJars OLD.jar NEW.jar [-rounds N] [-slice S] [-what step,sgd,momentum,adam]"
+            System.err.println("usage: InterleavedJars OLD.jar NEW.jar [-rounds N] [-slice S] [-what step,sgd,momentum,adam,predict,predict-standardized] [-whatNew W]"
                     + " [-model sigmoidMse,reluSoftmaxCe] [-threads N | -threadsOld N -threadsNew M] [-batch B]"
                     + " [-separate | -separateOld | -separateNew]");
             System.exit(2);
@@ -229,7 +232,8 @@ public final class InterleavedJars {
         for (String what : whats) {
             for (String model : what.equals("step") ? models : List.of("reluSoftmaxCe")) {
                 Build old = new Build(Path.of(jars.get(0)), model, what, threadsOld, batch, fusedOld);
-                Build neu = new Build(Path.of(jars.get(1)), model, what, threadsNew, batch, fusedNew);
+                String neuWhat = whatNew != null ? whatNew : what;
+                Build neu = new Build(Path.of(jars.get(1)), model, neuWhat, threadsNew, batch, fusedNew);
                 for (int w = 0; w < 6; w++) {
                     old.slice(1.0);
                     neu.slice(1.0);
@@ -247,7 +251,8 @@ public final class InterleavedJars {
                     }
                     ratio[r] = b[r] / a[r];
                 }
-                System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", what, model,
+                System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+                        neuWhat.equals(what) ? what : what + " (old), " + neuWhat + " (new)", model,
                         Report.median(a) / 1e6, Report.median(b) / 1e6, Report.median(ratio), Report.median(a) / params, Report.median(b) / params);
             }
         }
