@@ -417,16 +417,39 @@ public final class Gemm {
         }
     }
 
-    /** Packs rows ic..ic+mc-1, depths pc..pc+kc-1 of op(A) into slivers, with vectors where they pay. */
+    /**
+     * Packs rows ic..ic+mc-1, depths pc..pc+kc-1 of op(A) into slivers, with vectors where they
+     * pay. The slivers hold mr rows each from ic, except that a short last sliver starts
+     * {@link #edgeShift} rows early.
+     */
     private void packABlock(boolean transA, float[] a, int aOffset, int lda, int ic, int mc, int pc, int kc,
                             float[] ap, Workspace w) {
-        int whole = vectorPacking ? mc / mr * mr : 0;
+        int full = mc / mr * mr;
+        int whole = vectorPacking ? full : 0;
         if (whole > 0) {
             kernels.packA(transA, a, aOffset, lda, ic, whole, pc, kc, ap, w.scratch);
         }
-        if (whole < mc) {
-            Packing.packA(transA, a, aOffset, lda, ic + whole, mc - whole, pc, kc, mr, ap, whole * kc);
+        if (whole < full) {
+            Packing.packA(transA, a, aOffset, lda, ic + whole, full - whole, pc, kc, mr, ap, whole * kc);
         }
+        if (full < mc) {
+            int shift = edgeShift(mc);
+            Packing.packA(transA, a, aOffset, lda, ic + full - shift, mc - full + shift, pc, kc, mr, ap, full * kc);
+        }
+    }
+
+    /**
+     * How many rows of a block's last full sliver move to its short last sliver. A block of mc
+     * rows is whole slivers and r = mc mod mr rows more; when r ≤ 2·edge − mr, the last mr + r
+     * rows are two edge tiles (edge rows, then mr − edge + r) rather than a full tile and an edge
+     * tile, which computes r rows at the cost of edge. At 512 bits (mr 12, edge 8) that is
+     * r ≤ 4: a batch of 16, 64, 256 or 1000 rows ends in 8 + 8 rows instead of 12 + 4. The full
+     * sliver stays packed whole (its last rows are read by nobody), so every output keeps its bits.
+     */
+    private int edgeShift(int mc) {
+        int edge = kernels.edgeRows();
+        int r = mc % mr;
+        return r > 0 && mc > mr && r <= 2 * edge - mr ? mr - edge : 0;
     }
 
     // ------------------------------------------------------------------ prepacked B
@@ -587,12 +610,14 @@ public final class Gemm {
                              float[] c, int cOffset, int ldc, float[] tile) {
         GemmKernels kern = kernels;
         int edge = kern.edgeRows();
+        // With an edge shift the last full sliver computes only its first edge rows, and the
+        // short sliver packed after it starts there (see packABlock).
+        int shortened = edgeShift(mc) > 0 ? mc / mr * mr - mr : -1;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bOff = bpOffset + jr * kc;
-            for (int ir = 0; ir < mc; ir += mr) {
-                int rows = Math.min(mr, mc - ir);
-                int aOff = ir * kc;
+            for (int ir = 0, aOff = 0, rows; ir < mc; ir += rows, aOff += mr * kc) {
+                rows = ir == shortened ? edge : Math.min(mr, mc - ir);
                 int cOff = cOffset + ir * ldc + jr;
                 if (beta == 0f && rows == mr && cols == nr) {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);

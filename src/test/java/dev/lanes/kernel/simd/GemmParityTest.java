@@ -124,6 +124,83 @@ class GemmParityTest {
         }
     }
 
+    /**
+     * A row of C depends on its row of A alone, so its bits must not depend on how many rows the
+     * product has: whether a full tile, an edge tile, or the two edge tiles that end a block of
+     * whole slivers plus a few rows computed it, and in which row block. Every m from 2 to past
+     * three slivers and the block boundaries (m = 256 ends its second block in 8 + 8 rows at
+     * 512 bits) is compared with the first m rows of a 500-row product, in float and double, with
+     * beta 0 and with beta 1.3 over two k blocks.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void rowBitsDoNotDependOnTheRowCount(KernelRegistry width) {
+        Kernels simd = simd(width.bits());
+        GemmKernels g = VectorKernels.gemmKernels(width);
+        int mr = g.mr();
+        int mc = width.blocking().mc();
+        java.util.TreeSet<Integer> ms = new java.util.TreeSet<>();
+        for (int m = 2; m <= 3 * mr + g.edgeRows() + 2; m++) {
+            ms.add(m);
+        }
+        for (int m : new int[] {mc - 1, mc, mc + 1, mc + 4, 256, 2 * mc + 4, 484}) {
+            ms.add(m);
+        }
+        int big = 500;
+        int n = 2 * g.nr() + 5;
+        SplittableRandom r = new SplittableRandom(41 + width.bits());
+        for (int k : new int[] {37, width.blocking().kc() + 3}) {
+            float beta = k == 37 ? 0f : 1.3f;
+            for (Transpose ta : Transpose.values()) {
+                for (Transpose tb : Transpose.values()) {
+                    float[] a = new float[big * k];
+                    float[] b = new float[k * n];
+                    float[] c0 = new float[big * n];
+                    for (float[] x : new float[][] {a, b, c0}) {
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = (float) r.nextDouble(-1, 1);
+                        }
+                    }
+                    double[] ad = widen(a);
+                    double[] bd = widen(b);
+                    int ldb = tb == Transpose.NONE ? n : k;
+                    float[] want = c0.clone();
+                    double[] wantD = widen(c0);
+                    // A stored m×k (lda k) or, transposed, k×big (lda big): the first m rows of op(A) are
+                    // the first m columns of the stored matrix, so every m reads the same values.
+                    int lda = ta == Transpose.NONE ? k : big;
+                    simd.sgemm(ta, tb, big, n, k, 0.7f, a, 0, lda, b, 0, ldb, beta, want, 0, n);
+                    simd.dgemm(ta, tb, big, n, k, 0.7, ad, 0, lda, bd, 0, ldb, beta, wantD, 0, n);
+                    for (int m : ms) {
+                        float[] got = c0.clone();
+                        double[] gotD = widen(c0);
+                        simd.sgemm(ta, tb, m, n, k, 0.7f, a, 0, lda, b, 0, ldb, beta, got, 0, n);
+                        simd.dgemm(ta, tb, m, n, k, 0.7, ad, 0, lda, bd, 0, ldb, beta, gotD, 0, n);
+                        for (int i = 0; i < m * n; i++) {
+                            String at = width + " " + ta + "," + tb + " m " + m + " k " + k + " row " + i / n
+                                    + " column " + i % n;
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "float " + at);
+                            assertEquals(Double.doubleToRawLongBits(wantD[i]), Double.doubleToRawLongBits(gotD[i]),
+                                    "double " + at);
+                        }
+                        for (int i = m * n; i < big * n; i++) {
+                            assertEquals(Float.floatToRawIntBits(c0[i]), Float.floatToRawIntBits(got[i]),
+                                    width + " m " + m + ": C written past its rows at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double[] widen(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = x[i];
+        }
+        return d;
+    }
+
     /** Empty products: m or n == 0 leaves C alone, k == 0 scales it by beta (0 overwrites NaN). */
     @ParameterizedTest(name = "{0}")
     @EnumSource(KernelRegistry.class)
