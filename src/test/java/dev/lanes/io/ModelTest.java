@@ -89,6 +89,26 @@ class ModelTest {
     }
 
     @Test
+    void simdModelStandardizesWithTheStandardizersBitsAndNamesANonFiniteInput() {
+        Dataset.Split split = Datasets.digits().split(0.25, 42);
+        Standardizer st = Standardizer.fit(split.first());
+        Kernels simd = Kernels.create(new dev.lanes.kernel.KernelConfig(
+                dev.lanes.kernel.KernelConfig.Implementation.SIMD, 0, 1, null));
+        Network net = Network.create(NetworkSpec.of(new int[] {64, 32, 10},
+                Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY), 1, simd);
+        Model model = Model.of(net, st, split.first().classNames(), Map.of());
+        Dataset test = split.second();
+        float[] x = test.featureMatrix();
+        assertArrayEquals(net.predict(st.apply(test).featureMatrix(), test.size()), model.predict(x, test.size()));
+
+        x[5 * 64 + 17] = Float.NaN;
+        x[9 * 64 + 3] = Float.POSITIVE_INFINITY;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(x, test.size()));
+        assertTrue(e.getMessage().startsWith("row 5, feature 17 is NaN, which is not finite after standardize"),
+                e.getMessage());
+    }
+
+    @Test
     void minMaxPreprocessingTravelsWithTheModel() throws IOException {
         Dataset.Split split = Datasets.digits().split(0.25, 7);
         Standardizer mm = Standardizer.fitMinMax(split.first());
