@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Tolerances, with eps = 2^-23 (float machine epsilon) and u = eps/2:
  * <ul>
  *   <li>exact: addRowVector, scale, relu, reluBackward (one correctly rounded operation or a
- *       selection), and columnSums against a float sum in row order, which the contract promises;</li>
+ *       selection), standardize (a rounded difference, then a correctly rounded quotient), and
+ *       columnSums against a float sum in row order, which the contract promises;</li>
  *   <li>columnSums vs the exact sum: rows·eps·Σ|x| (twice the worst case of recursive summation);</li>
  *   <li>axpy: eps·(|alpha·x| + |y|), two roundings without FMA;</li>
  *   <li>exp: 4 ulp of the correctly rounded result (the SIMD exp may use a polynomial); results
