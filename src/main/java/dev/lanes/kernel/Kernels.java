@@ -174,6 +174,25 @@ public interface Kernels {
                PackedMatrix b, float beta, float[] c, int cOffset, int ldc);
 
     /**
+     * A dense layer's forward product for a batch, with B packed by {@link #packB}:
+     * {@code C := op(A)·B + bias} (the bias, n values from {@code biasOffset}, added to every row),
+     * then {@code C := max(C, 0)} when {@code relu} (−0 and NaN kept, as {@link #relu}). Operands
+     * and layouts as in the prepacked
+     * {@link #sgemm(Transpose, int, float, float[], int, int, PackedMatrix, float, float[], int, int) sgemm}
+     * with alpha 1 and beta 0; C is not read.
+     *
+     * <p>Bits: exactly those of that sgemm followed by {@link #addRowVector} and, when
+     * {@code relu}, {@link #relu} on the m×n result. The SIMD kernels add the bias and apply ReLU
+     * in the micro-kernel's store, to the registers that hold a tile's sums, instead of two more
+     * passes over C (tiles at the edges of C: right after they are written, while in cache).
+     *
+     * @throws IllegalArgumentException naming the first invalid argument, or if b was packed by
+     *                                  kernels of another layout
+     */
+    void sgemmBias(Transpose transA, int m, float[] a, int aOffset, int lda, PackedMatrix b,
+                   float[] bias, int biasOffset, boolean relu, float[] c, int cOffset, int ldc);
+
+    /**
      * Single-precision matrix-vector product, {@code y := alpha·op(A)·x + beta·y}, with the
      * semantics of {@code cblas_sgemv(CblasRowMajor, trans, m, n, alpha, a, lda, x, 1, beta, y, 1)}:
      * the product of a batch of one, without the packing a GEMM does.

@@ -131,6 +131,9 @@ public final class Warmup {
                     k.dgemm(Transpose.NONE, ta, 1, N, K, 1, da, 0, K, db, 0, ldb, beta, dc, 0, N);
                 }
             }
+            // A predictor's dense layer: prepacked weights, bias and ReLU in the product's tiles.
+            k.sgemmBias(Transpose.NONE, M, a, 0, K, k.packB(Transpose.TRANSPOSE, K, N, b, 0, K), v, 0,
+                    (round & 1) == 0, c, 0, N);
             int n = M * N;
             k.addRowVector(M, N, v, 0, c, 0, N);
             // The preprocessing of a standardized model's inputs, v standing in for mean and deviation.

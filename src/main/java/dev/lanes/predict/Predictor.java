@@ -339,11 +339,14 @@ public final class Predictor {
                 kernels.sgemv(Transpose.NONE, st.units, st.inputs, 1f, st.weights, 0, st.inputs,
                         in, inOffset, 1f, out, 0);
             } else {
-                // Z[B×m] = X[B×n]·W[m×n]ᵀ, then + b on every row
-                kernels.sgemm(Transpose.NONE, rows, 1f, in, inOffset, st.inputs, st.packedWeights, 0f, out, 0, st.units);
-                kernels.addRowVector(rows, st.units, st.biases, 0, out, 0, st.units);
+                // Z[B×m] = X[B×n]·W[m×n]ᵀ + b on every row, and ReLU with it: applied per tile of Z
+                // while it is in cache, not as two more passes.
+                kernels.sgemmBias(Transpose.NONE, rows, in, inOffset, st.inputs, st.packedWeights, st.biases, 0,
+                        st.activation == Activation.RELU, out, 0, st.units);
             }
-            activate(kernels, st.activation, rows * st.units, out);
+            if (!batch || st.activation != Activation.RELU) {
+                activate(kernels, st.activation, rows * st.units, out);
+            }
             in = out;
             inOffset = 0;
             out = out == s.ping ? s.pong : s.ping;

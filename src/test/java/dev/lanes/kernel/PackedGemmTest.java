@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The prepacked GEMM ({@link Kernels#packB} and the sgemm that takes a {@link PackedMatrix}):
@@ -116,6 +117,88 @@ class PackedGemmTest {
                 }
             }
         }
+    }
+
+    /**
+     * sgemmBias is bit for bit the prepacked sgemm (alpha 1, beta 0) followed by addRowVector and,
+     * with relu, relu on every row: over every shape class (empty, dot-product layout, several k
+     * blocks where only the last may take the bias, several A blocks and B panels, the batch
+     * sizes that end in edge tiles), both transposes of A, offsets and padded leading dimensions,
+     * with padding that must stay untouched, and C full of NaN that must not be read. The bias
+     * holds −0 and values that make some sums cross zero.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void biasAndReluFusedGiveTheBitsOfTheSeparatePasses(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(11);
+        List<int[]> shapes = new ArrayList<>(shapes());
+        for (int m : new int[] {16, 32, 64, 256}) {
+            shapes.add(new int[] {m, 512, 784});
+        }
+        shapes.add(new int[] {256, 10, 512});
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (Transpose ta : BOTH) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    int lda = (ta == Transpose.NONE ? k : m) + 2;
+                    float[] a = GemmProblem.storage(ta == Transpose.NONE ? m : k, ta == Transpose.NONE ? k : m, 3, lda,
+                            0, 0f, rnd);
+                    float[] w = GemmProblem.storage(n, k, 0, Math.max(1, k), 0, 0f, rnd);
+                    if (relu && m >= 2 && k >= 1) {
+                        // A NaN and an infinity in the input: NaN must pass the bias and ReLU.
+                        a[3] = Float.NaN; // row 0, p = 0 in either layout
+                        a[3 + (ta == Transpose.NONE ? lda + k - 1 : (k - 1) * lda + 1)] = Float.NEGATIVE_INFINITY;
+                    }
+                    PackedMatrix packed = kernels.packB(Transpose.TRANSPOSE, k, n, w, 0, Math.max(1, k));
+                    float[] bias = new float[n + 4];
+                    for (int j = 0; j < bias.length; j++) {
+                        bias[j] = j % 7 == 3 ? -0f : (float) rnd.nextDouble(-0.5, 0.5);
+                    }
+                    int ldc = n + 3;
+                    float[] want = new float[2 + m * ldc + 5];
+                    java.util.Arrays.fill(want, -7777.25f);
+                    float[] got = want.clone();
+                    kernels.sgemm(ta, m, 1f, a, 3, lda, packed, 0f, want, 2, ldc);
+                    kernels.addRowVector(m, n, bias, 2, want, 2, ldc);
+                    for (int i = 0; relu && i < m; i++) {
+                        kernels.relu(n, want, 2 + i * ldc);
+                    }
+                    for (int i = 0; i < m; i++) {
+                        java.util.Arrays.fill(got, 2 + i * ldc, 2 + i * ldc + n, Float.NaN);
+                    }
+                    kernels.sgemmBias(ta, m, a, 3, lda, packed, bias, 2, relu, got, 2, ldc);
+                    for (int i = 0; i < want.length; i++) {
+                        if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                            fail(kernels + " " + ta + " " + m + "x" + n + "x" + k + " relu=" + relu + " at " + i
+                                    + ": want " + want[i] + " got " + got[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void biasProductRejectsABadBiasBeforeWritingAnything() {
+        Kernels kernels = Kernels.reference();
+        PackedMatrix packed = kernels.packB(Transpose.NONE, 3, 4, new float[12], 0, 4);
+        float[] c = new float[8];
+        java.util.Arrays.fill(c, 5f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernels.sgemmBias(Transpose.NONE, 2, new float[6], 0, 3, packed, new float[5], 2, true, c, 0, 4));
+        assertTrue(e.getMessage().contains("bias"), e.getMessage());
+        assertThrows(NullPointerException.class,
+                () -> kernels.sgemmBias(Transpose.NONE, 2, new float[6], 0, 3, packed, null, 0, false, c, 0, 4));
+        for (float v : c) {
+            assertEquals(5f, v);
+        }
+        // k = 0: C is the bias on every row, then ReLU.
+        PackedMatrix empty = kernels.packB(Transpose.NONE, 0, 2, new float[0], 0, 2);
+        float[] d = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        kernels.sgemmBias(Transpose.NONE, 2, new float[0], 0, 1, empty, new float[] {-1f, 2f}, 0, true, d, 0, 2);
+        assertArrayEquals(new float[] {0f, 2f, 0f, 2f}, d);
     }
 
     /**

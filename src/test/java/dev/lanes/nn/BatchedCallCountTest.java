@@ -73,6 +73,9 @@ class BatchedCallCountTest {
 
         @Override public void addRowVector(int rows, int cols, float[] v, int vo, float[] x, int xo, int ldx) {
             calls.add("addRowVector"); k.addRowVector(rows, cols, v, vo, x, xo, ldx); }
+        @Override public void sgemmBias(Transpose transA, int m, float[] a, int ao, int lda, PackedMatrix b,
+                                        float[] bias, int bo, boolean relu, float[] c, int co, int ldc) {
+            calls.add("sgemmBias"); k.sgemmBias(transA, m, a, ao, lda, b, bias, bo, relu, c, co, ldc); }
         @Override public int standardize(int rows, int cols, float[] x, int xo, int ldx, float[] mean, int mo,
                                          float[] std, int so, float[] y, int yo, int ldy) {
             calls.add("standardize"); return k.standardize(rows, cols, x, xo, ldx, mean, mo, std, so, y, yo, ldy); }

@@ -324,12 +324,16 @@ public final class DoubleGemm {
         private int ldc;
         /** PACKED with B already packed: {@link #prepackedTask}. */
         private boolean prepacked;
+        /** The prepacked product's epilogue: bias (null for none) from biasOffset, then ReLU. */
+        private double[] bias;
+        private int biasOffset;
+        private boolean relu;
 
         @Override
         public void accept(int task) {
             if (prepacked) {
                 prepackedTask(task, chunk, tasks, byRows, transA, m, n, k, alpha, a, aOffset, lda, b, beta,
-                        c, cOffset, ldc);
+                        c, cOffset, ldc, bias, biasOffset, relu);
                 return;
             }
             switch (path) {
@@ -346,6 +350,7 @@ public final class DoubleGemm {
             a = null;
             b = null;
             c = null;
+            bias = null;
         }
     }
 
@@ -359,6 +364,7 @@ public final class DoubleGemm {
         Split s = w.split;
         s.path = path;
         s.prepacked = false;
+        s.bias = null;
         s.chunk = chunk;
         s.tasks = tasks;
         s.byRows = byRows;
@@ -412,7 +418,8 @@ public final class DoubleGemm {
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
-                    macroKernel(mc, nc, kc, alpha, ap, bp, 0, betaK, c, cOffset + ic * ldc + jc, ldc, tile);
+                    macroKernel(mc, nc, kc, alpha, ap, bp, 0, betaK, c, cOffset + ic * ldc + jc, ldc, tile,
+                            null, 0, false);
                 }
             }
         }
@@ -523,14 +530,36 @@ public final class DoubleGemm {
      */
     public void dgemm(boolean transA, int m, int n, int k, double alpha, double[] a, int aOffset, int lda,
                       double[] packed, double beta, double[] c, int cOffset, int ldc) {
+        prepacked(transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc, null, 0, false);
+    }
+
+    /**
+     * {@code C := op(A)·B + bias}, bias broadcast over the rows, then ReLU when {@code relu}, with
+     * B packed by {@link #pack}; arguments valid, m, n, k &gt; 0. On the packed path whole tiles
+     * of a one-block sum add the bias and apply ReLU in the micro-kernel's store
+     * ({@link DoubleGemmKernels#tileBias}); other tiles get them right after they are written, while in
+     * cache. Either way every element gets the bits of the product followed by the element-wise
+     * bias broadcast and ReLU, and C is not passed over twice more.
+     */
+    public void dgemm(boolean transA, int m, int n, int k, double[] a, int aOffset, int lda, double[] packed,
+                      double[] bias, int biasOffset, boolean relu, double[] c, int cOffset, int ldc) {
+        prepacked(transA, m, n, k, 1d, a, aOffset, lda, packed, 0d, c, cOffset, ldc, bias, biasOffset, relu);
+    }
+
+    private void prepacked(boolean transA, int m, int n, int k, double alpha, double[] a, int aOffset, int lda,
+                           double[] packed, double beta, double[] c, int cOffset, int ldc,
+                           double[] bias, int biasOffset, boolean relu) {
         int t = (long) m * n * k >= Blocking.PARALLEL_MNK ? threads : 1;
         if (packedAsRows(n, k)) {
             dots(t, transA, true, m, n, k, alpha, a, aOffset, lda, packed, 0, k, beta, c, cOffset, ldc);
+            if (bias != null) {
+                kernels.biasRows(m, n, bias, biasOffset, relu, c, cOffset, ldc);
+            }
             return;
         }
         if (t == 1) {
             prepackedRange(transA, m, n, k, 0, n, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc,
-                    workspaces.get());
+                    bias, biasOffset, relu, workspaces.get());
             return;
         }
         int slivers = (m + mr - 1) / mr;
@@ -540,6 +569,9 @@ public final class DoubleGemm {
         Split split = split(Path.PACKED, units, tasks, byRows, transA, true, m, n, k, alpha, a, aOffset, lda,
                 packed, 0, 0, beta, c, cOffset, ldc);
         split.prepacked = true;
+        split.bias = bias;
+        split.biasOffset = biasOffset;
+        split.relu = relu;
         try {
             Parallel.run(tasks, t, executor, split);
         } finally {
@@ -550,7 +582,7 @@ public final class DoubleGemm {
     /** One task of a prepacked product split over threads: a range of whole slivers or panels. */
     private void prepackedTask(int task, int units, int tasks, boolean byRows, boolean transA, int m, int n, int k,
                                double alpha, double[] a, int aOffset, int lda, double[] packed, double beta,
-                               double[] c, int cOffset, int ldc) {
+                               double[] c, int cOffset, int ldc, double[] bias, int biasOffset, boolean relu) {
         int u0 = (int) ((long) units * task / tasks);
         int u1 = (int) ((long) units * (task + 1) / tasks);
         Workspace w = workspaces.get();
@@ -558,10 +590,10 @@ public final class DoubleGemm {
             int i0 = u0 * mr;
             int mm = Math.min(m, u1 * mr) - i0;
             prepackedRange(transA, mm, n, k, 0, n, alpha, a, aOffset + (transA ? i0 : i0 * lda), lda, packed, beta,
-                    c, cOffset + i0 * ldc, ldc, w);
+                    c, cOffset + i0 * ldc, ldc, bias, biasOffset, relu, w);
         } else {
             prepackedRange(transA, m, n, k, u0 * nr, Math.min(n, u1 * nr), alpha, a, aOffset, lda, packed, beta,
-                    c, cOffset, ldc, w);
+                    c, cOffset, ldc, bias, biasOffset, relu, w);
         }
     }
 
@@ -572,7 +604,8 @@ public final class DoubleGemm {
      */
     private void prepackedRange(boolean transA, int m, int n, int k, int j0, int j1, double alpha,
                                 double[] a, int aOffset, int lda, double[] bp, double beta,
-                                double[] c, int cOffset, int ldc, Workspace w) {
+                                double[] c, int cOffset, int ldc, double[] bias, int biasOffset, boolean relu,
+                                Workspace w) {
         int kcStep = evenSplit(k, blocking.kc(), 1);
         int mcStep = evenSplit(m, blocking.mc(), mr);
         int ncStep = evenSplit(n, blocking.nc(), nr);
@@ -586,13 +619,15 @@ public final class DoubleGemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 double betaK = pc == 0 ? beta : 1d;
+                // The epilogue follows the last k block, when the tile holds the whole sum.
+                double[] epilogue = pc + kc == k ? bias : null;
                 // Panel (from − jc)/nr of this block starts (from − jc)/nr · kc·nr doubles in.
                 int panels = jc * k + pc * ncPadded + (from - jc) * kc;
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
                     macroKernel(mc, to - from, kc, alpha, ap, bp, panels, betaK, c, cOffset + ic * ldc + from, ldc,
-                            tile);
+                            tile, epilogue, biasOffset + from, relu);
                 }
             }
         }
@@ -607,20 +642,35 @@ public final class DoubleGemm {
         return roundUp((extent + blocks - 1) / blocks, unit);
     }
 
+    /**
+     * The tiles of one block of C. With a bias (null for none) from biasOffset for the block's
+     * first column, each tile gets the bias and ReLU as it is written ({@link DoubleGemmKernels#tileBias})
+     * or right after ({@link DoubleGemmKernels#biasRows}).
+     */
     private void macroKernel(int mc, int nc, int kc, double alpha, double[] ap, double[] bp, int bpOffset, double beta,
-                             double[] c, int cOffset, int ldc, double[] tile) {
+                             double[] c, int cOffset, int ldc, double[] tile, double[] bias, int biasOffset,
+                             boolean relu) {
         DoubleGemmKernels kern = kernels;
         int edge = kern.edgeRows();
         // With an edge shift the last full sliver computes only its first edge rows, and the
         // short sliver packed after it starts there (see packABlock).
         int shortened = edgeShift(mc) > 0 ? mc / mr * mr - mr : -1;
+        // Whole tiles of a one-block sum add the bias in their own store; every other tile (a
+        // partial one through the buffer, or the last of several k blocks) is followed by biasRows.
+        boolean fused = bias != null && beta == 0d && alpha == 1d;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bOff = bpOffset + jr * kc;
             for (int ir = 0, aOff = 0, rows; ir < mc; ir += rows, aOff += mr * kc) {
                 rows = ir == shortened ? edge : Math.min(mr, mc - ir);
                 int cOff = cOffset + ir * ldc + jr;
-                if (beta == 0d && rows == mr && cols == nr) {
+                if (fused && rows == mr && cols == nr) {
+                    kern.tileBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                    continue;
+                } else if (fused && rows == edge && cols == nr) {
+                    kern.tileEdgeBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                    continue;
+                } else if (beta == 0d && rows == mr && cols == nr) {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0d && rows == edge && cols == nr) {
                     kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
@@ -635,6 +685,9 @@ public final class DoubleGemm {
                 } else {
                     edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
+                }
+                if (bias != null) {
+                    kern.biasRows(rows, cols, bias, biasOffset + jr, relu, c, cOff, ldc);
                 }
             }
         }

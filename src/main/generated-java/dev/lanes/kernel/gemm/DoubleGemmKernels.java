@@ -54,11 +54,32 @@ public interface DoubleGemmKernels {
                   double alpha, double[] c, int cOffset, int ldc);
 
     /**
+     * A dense layer's tile: {@link #tile} with alpha 1, plus {@code bias[biasOffset + j]} on every
+     * row, then, when {@code relu}, 0 where that is below 0 — stored once, with the bits of
+     * {@link #tile} followed by {@link #biasRows} (one rounded addition; −0 and NaN kept), but
+     * without storing and reloading the tile between them. bias must hold nr values.
+     */
+    void tileBias(int kc, double[] a, int aOffset, double[] b, int bOffset, double[] bias, int biasOffset,
+                  boolean relu, double[] c, int cOffset, int ldc);
+
+    /** {@link #tileBias} for the first {@link #edgeRows()} rows, as {@link #tileEdge} is to {@link #tile}. */
+    void tileEdgeBias(int kc, double[] a, int aOffset, double[] b, int bOffset, double[] bias, int biasOffset,
+                      boolean relu, double[] c, int cOffset, int ldc);
+
+    /**
      * {@code C[i][j] := fma(C[i][j], beta, T[i][j])} for i &lt; rows, j &lt; cols, where T is a
      * tile written by {@link #tile} with leading dimension nr() — the arithmetic that gives every
      * element of C the same bits whether its tile was merged or written directly.
      */
     void mergeTile(int rows, int cols, double[] tile, double beta, double[] c, int cOffset, int ldc);
+
+    /**
+     * {@code C[i][j] := C[i][j] + bias[j]} for i &lt; rows, j &lt; cols, then, when {@code relu},
+     * {@code C[i][j] := 0} where it is below 0 — a dense layer's bias and ReLU applied to a block
+     * of C while it is in cache, rounded as the element-wise bias broadcast and ReLU round them
+     * (one addition; −0 and NaN kept).
+     */
+    void biasRows(int rows, int cols, double[] bias, int biasOffset, boolean relu, double[] c, int cOffset, int ldc);
 
     /**
      * One row of C from an unpacked B stored k×n: {@code c[j] := alpha·Σₚ x[p]·B[p][j] + beta·c[j]}

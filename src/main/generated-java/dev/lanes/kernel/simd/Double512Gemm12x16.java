@@ -5,6 +5,7 @@ import dev.lanes.kernel.gemm.DoubleGemmKernels;
 import dev.lanes.kernel.gemm.DoublePacking;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -287,6 +288,204 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
     }
 
     @Override
+    public void tileBias(int kc, double[] a, int aOffset, double[] b, int bOffset, double[] bias, int biasOffset,
+                         boolean relu, double[] c, int cOffset, int ldc) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        DoubleVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        DoubleVector c80 = z, c81 = z, c90 = z, c91 = z, ca0 = z, ca1 = z, cb0 = z, cb1 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector x = DoubleVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = DoubleVector.broadcast(S, a[ai + 8]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = DoubleVector.broadcast(S, a[ai + 9]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = DoubleVector.broadcast(S, a[ai + 10]);
+            ca0 = x.fma(b0, ca0);
+            ca1 = x.fma(b1, ca1);
+            x = DoubleVector.broadcast(S, a[ai + 11]);
+            cb0 = x.fma(b0, cb0);
+            cb1 = x.fma(b1, cb1);
+        }
+        // One code path for both: below −∞ nothing is, so without ReLU the blend keeps every value.
+        double lo = relu ? 0d : Double.NEGATIVE_INFINITY;
+        DoubleVector y0 = DoubleVector.fromArray(S, bias, biasOffset);
+        DoubleVector y1 = DoubleVector.fromArray(S, bias, biasOffset + L);
+        DoubleVector v;
+        int r = cOffset;
+        v = c00.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c01.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c10.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c11.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c20.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c21.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c30.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c31.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c40.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c41.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c50.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c51.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c60.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c61.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c70.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c71.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c80.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c81.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c90.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c91.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = ca0.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = ca1.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = cb0.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = cb1.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+    }
+
+    @Override
+    public void tileEdgeBias(int kc, double[] a, int aOffset, double[] b, int bOffset, double[] bias, int biasOffset,
+                             boolean relu, double[] c, int cOffset, int ldc) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        DoubleVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector x = DoubleVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        double lo = relu ? 0d : Double.NEGATIVE_INFINITY;
+        DoubleVector y0 = DoubleVector.fromArray(S, bias, biasOffset);
+        DoubleVector y1 = DoubleVector.fromArray(S, bias, biasOffset + L);
+        DoubleVector v;
+        int r = cOffset;
+        v = c00.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c01.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c10.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c11.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c20.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c21.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c30.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c31.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c40.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c41.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c50.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c51.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c60.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c61.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c70.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c71.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+    }
+
+    @Override
     public void packBTransposed(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst,
                                 int[] rowOffsets, double[] scratch) {
         int full = nc / NR * NR;
@@ -386,6 +585,68 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
             for (int j = 0; j < cols; j++) {
                 c[r + j] = Math.fma(c[r + j], beta, tile[t + j]);
             }
+        }
+    }
+
+    @Override
+    public void biasRows(int rows, int cols, double[] bias, int biasOffset, boolean relu, double[] c, int cOffset,
+                         int ldc) {
+        // Two loops rather than a branch on relu inside one, and the comparison against an integer
+        // constant (blend and compare take long), so that the same text serves every element type.
+        if (cols == NR) {
+            // A whole tile's width, two vectors: the bias loaded once for all rows and no inner
+            // loop (a loop of two iterations per row cost about as much as a separate pass).
+            DoubleVector b0 = DoubleVector.fromArray(S, bias, biasOffset);
+            DoubleVector b1 = DoubleVector.fromArray(S, bias, biasOffset + L);
+            if (relu) {
+                for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                    DoubleVector v0 = DoubleVector.fromArray(S, c, r).add(b0);
+                    DoubleVector v1 = DoubleVector.fromArray(S, c, r + L).add(b1);
+                    v0.blend(0, v0.compare(VectorOperators.LT, 0)).intoArray(c, r);
+                    v1.blend(0, v1.compare(VectorOperators.LT, 0)).intoArray(c, r + L);
+                }
+            } else {
+                for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                    DoubleVector.fromArray(S, c, r).add(b0).intoArray(c, r);
+                    DoubleVector.fromArray(S, c, r + L).add(b1).intoArray(c, r + L);
+                }
+            }
+            return;
+        }
+        int bound = S.loopBound(cols);
+        if (relu) {
+            for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                int j = 0;
+                for (; j < bound; j += L) {
+                    DoubleVector v = DoubleVector.fromArray(S, c, r + j).add(DoubleVector.fromArray(S, bias, biasOffset + j));
+                    v.blend(0, v.compare(VectorOperators.LT, 0)).intoArray(c, r + j);
+                }
+                if (j < cols) {
+                    biasTail(cols - j, bias, biasOffset + j, true, c, r + j);
+                }
+            }
+        } else {
+            for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                int j = 0;
+                for (; j < bound; j += L) {
+                    DoubleVector.fromArray(S, c, r + j).add(DoubleVector.fromArray(S, bias, biasOffset + j))
+                            .intoArray(c, r + j);
+                }
+                if (j < cols) {
+                    biasTail(cols - j, bias, biasOffset + j, false, c, r + j);
+                }
+            }
+        }
+    }
+
+    /** The masked end of a row of {@link #biasRows}; the mask is made here (a mask passed in is boxed). */
+    private static void biasTail(int count, double[] bias, int biasOffset, boolean relu, double[] c, int cOffset) {
+        VectorMask<Double> m = S.indexInRange(0, count);
+        DoubleVector v = DoubleVector.fromArray(S, c, cOffset, m).add(DoubleVector.fromArray(S, bias, biasOffset, m));
+        if (relu) {
+            v.blend(0, v.compare(VectorOperators.LT, 0)).intoArray(c, cOffset, m);
+        } else {
+            v.intoArray(c, cOffset, m);
         }
     }
 

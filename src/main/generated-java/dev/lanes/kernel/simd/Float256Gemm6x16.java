@@ -5,6 +5,7 @@ import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.gemm.Packing;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -188,6 +189,122 @@ final class Float256Gemm6x16 implements GemmKernels {
     }
 
     @Override
+    public void tileBias(int kc, float[] a, int aOffset, float[] b, int bOffset, float[] bias, int biasOffset,
+                         boolean relu, float[] c, int cOffset, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        // One code path for both: below −∞ nothing is, so without ReLU the blend keeps every value.
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
+        FloatVector y0 = FloatVector.fromArray(S, bias, biasOffset);
+        FloatVector y1 = FloatVector.fromArray(S, bias, biasOffset + L);
+        FloatVector v;
+        int r = cOffset;
+        v = c00.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c01.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c10.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c11.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c20.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c21.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c30.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c31.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c40.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c41.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c50.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c51.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+    }
+
+    @Override
+    public void tileEdgeBias(int kc, float[] a, int aOffset, float[] b, int bOffset, float[] bias, int biasOffset,
+                             boolean relu, float[] c, int cOffset, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        int ai = aOffset;
+        int bi = bOffset;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
+        FloatVector y0 = FloatVector.fromArray(S, bias, biasOffset);
+        FloatVector y1 = FloatVector.fromArray(S, bias, biasOffset + L);
+        FloatVector v;
+        int r = cOffset;
+        v = c00.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c01.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c10.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c11.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c20.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c21.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+        r += ldc;
+        v = c30.add(y0);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
+        v = c31.add(y1);
+        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
+    }
+
+    @Override
     public void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
                                 int[] rowOffsets, float[] scratch) {
         int full = nc / NR * NR;
@@ -287,6 +404,68 @@ final class Float256Gemm6x16 implements GemmKernels {
             for (int j = 0; j < cols; j++) {
                 c[r + j] = Math.fma(c[r + j], beta, tile[t + j]);
             }
+        }
+    }
+
+    @Override
+    public void biasRows(int rows, int cols, float[] bias, int biasOffset, boolean relu, float[] c, int cOffset,
+                         int ldc) {
+        // Two loops rather than a branch on relu inside one, and the comparison against an integer
+        // constant (blend and compare take long), so that the same text serves every element type.
+        if (cols == NR) {
+            // A whole tile's width, two vectors: the bias loaded once for all rows and no inner
+            // loop (a loop of two iterations per row cost about as much as a separate pass).
+            FloatVector b0 = FloatVector.fromArray(S, bias, biasOffset);
+            FloatVector b1 = FloatVector.fromArray(S, bias, biasOffset + L);
+            if (relu) {
+                for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                    FloatVector v0 = FloatVector.fromArray(S, c, r).add(b0);
+                    FloatVector v1 = FloatVector.fromArray(S, c, r + L).add(b1);
+                    v0.blend(0, v0.compare(VectorOperators.LT, 0)).intoArray(c, r);
+                    v1.blend(0, v1.compare(VectorOperators.LT, 0)).intoArray(c, r + L);
+                }
+            } else {
+                for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                    FloatVector.fromArray(S, c, r).add(b0).intoArray(c, r);
+                    FloatVector.fromArray(S, c, r + L).add(b1).intoArray(c, r + L);
+                }
+            }
+            return;
+        }
+        int bound = S.loopBound(cols);
+        if (relu) {
+            for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, c, r + j).add(FloatVector.fromArray(S, bias, biasOffset + j));
+                    v.blend(0, v.compare(VectorOperators.LT, 0)).intoArray(c, r + j);
+                }
+                if (j < cols) {
+                    biasTail(cols - j, bias, biasOffset + j, true, c, r + j);
+                }
+            }
+        } else {
+            for (int i = 0, r = cOffset; i < rows; i++, r += ldc) {
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(S, c, r + j).add(FloatVector.fromArray(S, bias, biasOffset + j))
+                            .intoArray(c, r + j);
+                }
+                if (j < cols) {
+                    biasTail(cols - j, bias, biasOffset + j, false, c, r + j);
+                }
+            }
+        }
+    }
+
+    /** The masked end of a row of {@link #biasRows}; the mask is made here (a mask passed in is boxed). */
+    private static void biasTail(int count, float[] bias, int biasOffset, boolean relu, float[] c, int cOffset) {
+        VectorMask<Float> m = S.indexInRange(0, count);
+        FloatVector v = FloatVector.fromArray(S, c, cOffset, m).add(FloatVector.fromArray(S, bias, biasOffset, m));
+        if (relu) {
+            v.blend(0, v.compare(VectorOperators.LT, 0)).intoArray(c, cOffset, m);
+        } else {
+            v.intoArray(c, cOffset, m);
         }
     }
 

@@ -323,12 +323,16 @@ public final class Gemm {
         private int ldc;
         /** PACKED with B already packed: {@link #prepackedTask}. */
         private boolean prepacked;
+        /** The prepacked product's epilogue: bias (null for none) from biasOffset, then ReLU. */
+        private float[] bias;
+        private int biasOffset;
+        private boolean relu;
 
         @Override
         public void accept(int task) {
             if (prepacked) {
                 prepackedTask(task, chunk, tasks, byRows, transA, m, n, k, alpha, a, aOffset, lda, b, beta,
-                        c, cOffset, ldc);
+                        c, cOffset, ldc, bias, biasOffset, relu);
                 return;
             }
             switch (path) {
@@ -345,6 +349,7 @@ public final class Gemm {
             a = null;
             b = null;
             c = null;
+            bias = null;
         }
     }
 
@@ -358,6 +363,7 @@ public final class Gemm {
         Split s = w.split;
         s.path = path;
         s.prepacked = false;
+        s.bias = null;
         s.chunk = chunk;
         s.tasks = tasks;
         s.byRows = byRows;
@@ -411,7 +417,8 @@ public final class Gemm {
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
-                    macroKernel(mc, nc, kc, alpha, ap, bp, 0, betaK, c, cOffset + ic * ldc + jc, ldc, tile);
+                    macroKernel(mc, nc, kc, alpha, ap, bp, 0, betaK, c, cOffset + ic * ldc + jc, ldc, tile,
+                            null, 0, false);
                 }
             }
         }
@@ -522,14 +529,36 @@ public final class Gemm {
      */
     public void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                       float[] packed, float beta, float[] c, int cOffset, int ldc) {
+        prepacked(transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc, null, 0, false);
+    }
+
+    /**
+     * {@code C := op(A)·B + bias}, bias broadcast over the rows, then ReLU when {@code relu}, with
+     * B packed by {@link #pack}; arguments valid, m, n, k &gt; 0. On the packed path whole tiles
+     * of a one-block sum add the bias and apply ReLU in the micro-kernel's store
+     * ({@link GemmKernels#tileBias}); other tiles get them right after they are written, while in
+     * cache. Either way every element gets the bits of the product followed by the element-wise
+     * bias broadcast and ReLU, and C is not passed over twice more.
+     */
+    public void sgemm(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda, float[] packed,
+                      float[] bias, int biasOffset, boolean relu, float[] c, int cOffset, int ldc) {
+        prepacked(transA, m, n, k, 1f, a, aOffset, lda, packed, 0f, c, cOffset, ldc, bias, biasOffset, relu);
+    }
+
+    private void prepacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                           float[] packed, float beta, float[] c, int cOffset, int ldc,
+                           float[] bias, int biasOffset, boolean relu) {
         int t = (long) m * n * k >= Blocking.PARALLEL_MNK ? threads : 1;
         if (packedAsRows(n, k)) {
             dots(t, transA, true, m, n, k, alpha, a, aOffset, lda, packed, 0, k, beta, c, cOffset, ldc);
+            if (bias != null) {
+                kernels.biasRows(m, n, bias, biasOffset, relu, c, cOffset, ldc);
+            }
             return;
         }
         if (t == 1) {
             prepackedRange(transA, m, n, k, 0, n, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc,
-                    workspaces.get());
+                    bias, biasOffset, relu, workspaces.get());
             return;
         }
         int slivers = (m + mr - 1) / mr;
@@ -539,6 +568,9 @@ public final class Gemm {
         Split split = split(Path.PACKED, units, tasks, byRows, transA, true, m, n, k, alpha, a, aOffset, lda,
                 packed, 0, 0, beta, c, cOffset, ldc);
         split.prepacked = true;
+        split.bias = bias;
+        split.biasOffset = biasOffset;
+        split.relu = relu;
         try {
             Parallel.run(tasks, t, executor, split);
         } finally {
@@ -549,7 +581,7 @@ public final class Gemm {
     /** One task of a prepacked product split over threads: a range of whole slivers or panels. */
     private void prepackedTask(int task, int units, int tasks, boolean byRows, boolean transA, int m, int n, int k,
                                float alpha, float[] a, int aOffset, int lda, float[] packed, float beta,
-                               float[] c, int cOffset, int ldc) {
+                               float[] c, int cOffset, int ldc, float[] bias, int biasOffset, boolean relu) {
         int u0 = (int) ((long) units * task / tasks);
         int u1 = (int) ((long) units * (task + 1) / tasks);
         Workspace w = workspaces.get();
@@ -557,10 +589,10 @@ public final class Gemm {
             int i0 = u0 * mr;
             int mm = Math.min(m, u1 * mr) - i0;
             prepackedRange(transA, mm, n, k, 0, n, alpha, a, aOffset + (transA ? i0 : i0 * lda), lda, packed, beta,
-                    c, cOffset + i0 * ldc, ldc, w);
+                    c, cOffset + i0 * ldc, ldc, bias, biasOffset, relu, w);
         } else {
             prepackedRange(transA, m, n, k, u0 * nr, Math.min(n, u1 * nr), alpha, a, aOffset, lda, packed, beta,
-                    c, cOffset, ldc, w);
+                    c, cOffset, ldc, bias, biasOffset, relu, w);
         }
     }
 
@@ -571,7 +603,8 @@ public final class Gemm {
      */
     private void prepackedRange(boolean transA, int m, int n, int k, int j0, int j1, float alpha,
                                 float[] a, int aOffset, int lda, float[] bp, float beta,
-                                float[] c, int cOffset, int ldc, Workspace w) {
+                                float[] c, int cOffset, int ldc, float[] bias, int biasOffset, boolean relu,
+                                Workspace w) {
         int kcStep = evenSplit(k, blocking.kc(), 1);
         int mcStep = evenSplit(m, blocking.mc(), mr);
         int ncStep = evenSplit(n, blocking.nc(), nr);
@@ -585,13 +618,15 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 float betaK = pc == 0 ? beta : 1f;
+                // The epilogue follows the last k block, when the tile holds the whole sum.
+                float[] epilogue = pc + kc == k ? bias : null;
                 // Panel (from − jc)/nr of this block starts (from − jc)/nr · kc·nr floats in.
                 int panels = jc * k + pc * ncPadded + (from - jc) * kc;
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
                     macroKernel(mc, to - from, kc, alpha, ap, bp, panels, betaK, c, cOffset + ic * ldc + from, ldc,
-                            tile);
+                            tile, epilogue, biasOffset + from, relu);
                 }
             }
         }
@@ -606,20 +641,35 @@ public final class Gemm {
         return roundUp((extent + blocks - 1) / blocks, unit);
     }
 
+    /**
+     * The tiles of one block of C. With a bias (null for none) from biasOffset for the block's
+     * first column, each tile gets the bias and ReLU as it is written ({@link GemmKernels#tileBias})
+     * or right after ({@link GemmKernels#biasRows}).
+     */
     private void macroKernel(int mc, int nc, int kc, float alpha, float[] ap, float[] bp, int bpOffset, float beta,
-                             float[] c, int cOffset, int ldc, float[] tile) {
+                             float[] c, int cOffset, int ldc, float[] tile, float[] bias, int biasOffset,
+                             boolean relu) {
         GemmKernels kern = kernels;
         int edge = kern.edgeRows();
         // With an edge shift the last full sliver computes only its first edge rows, and the
         // short sliver packed after it starts there (see packABlock).
         int shortened = edgeShift(mc) > 0 ? mc / mr * mr - mr : -1;
+        // Whole tiles of a one-block sum add the bias in their own store; every other tile (a
+        // partial one through the buffer, or the last of several k blocks) is followed by biasRows.
+        boolean fused = bias != null && beta == 0f && alpha == 1f;
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int bOff = bpOffset + jr * kc;
             for (int ir = 0, aOff = 0, rows; ir < mc; ir += rows, aOff += mr * kc) {
                 rows = ir == shortened ? edge : Math.min(mr, mc - ir);
                 int cOff = cOffset + ir * ldc + jr;
-                if (beta == 0f && rows == mr && cols == nr) {
+                if (fused && rows == mr && cols == nr) {
+                    kern.tileBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                    continue;
+                } else if (fused && rows == edge && cols == nr) {
+                    kern.tileEdgeBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                    continue;
+                } else if (beta == 0f && rows == mr && cols == nr) {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0f && rows == edge && cols == nr) {
                     kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
@@ -634,6 +684,9 @@ public final class Gemm {
                 } else {
                     edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
+                }
+                if (bias != null) {
+                    kern.biasRows(rows, cols, bias, biasOffset + jr, relu, c, cOff, ldc);
                 }
             }
         }

@@ -121,6 +121,17 @@ public class ScalarKernels extends CheckedKernels {
     }
 
     @Override
+    protected void doSgemmBias(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda,
+                               float[] packed, float[] bias, int biasOffset, boolean relu,
+                               float[] c, int cOffset, int ldc) {
+        doSgemmPacked(transA, m, n, k, 1f, a, aOffset, lda, packed, 0f, c, cOffset, ldc);
+        doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
+        for (int i = 0; relu && i < m; i++) {
+            doRelu(n, c, cOffset + i * ldc);
+        }
+    }
+
+    @Override
     protected void doSgemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
                            float[] x, int xOffset, float beta, float[] y, int yOffset) {
         // op(A)(i, j) = a[aOffset + i*row + j*col]; op(A) is rows×cols.

@@ -156,6 +156,13 @@ public class VectorKernels extends ScalarKernels {
         gemm.sgemm(transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc);
     }
 
+    @Override
+    protected void doSgemmBias(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda,
+                               float[] packed, float[] bias, int biasOffset, boolean relu,
+                               float[] c, int cOffset, int ldc) {
+        gemm.sgemm(transA, m, n, k, a, aOffset, lda, packed, bias, biasOffset, relu, c, cOffset, ldc);
+    }
+
     /**
      * Unpacked matrix-vector product: dot products along the rows of A, or a sweep down its rows
      * for op(A) = Aᵀ; see {@link VectorGemv}. The dot products of a large A (at least

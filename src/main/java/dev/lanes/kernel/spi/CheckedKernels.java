@@ -189,6 +189,46 @@ public abstract class CheckedKernels implements Kernels {
     @Override
     public final void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
                             PackedMatrix b, float beta, float[] c, int cOffset, int ldc) {
+        PackedOperand packed = checkPrepacked(transA, m, a, aOffset, lda, b, c, cOffset, ldc);
+        int k = packed.k();
+        int n = packed.n();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            doScaleMatrix(m, n, beta, c, cOffset, ldc);
+            return;
+        }
+        doSgemmPacked(transA == Transpose.TRANSPOSE, m, n, k, alpha, a, aOffset, lda, packed.data(), beta,
+                c, cOffset, ldc);
+    }
+
+    @Override
+    public final void sgemmBias(Transpose transA, int m, float[] a, int aOffset, int lda, PackedMatrix b,
+                                float[] bias, int biasOffset, boolean relu, float[] c, int cOffset, int ldc) {
+        PackedOperand packed = checkPrepacked(transA, m, a, aOffset, lda, b, c, cOffset, ldc);
+        int k = packed.k();
+        int n = packed.n();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        checkVector("bias", bias, "biasOffset", biasOffset, n);
+        if (k == 0) {
+            // An empty sum: C is the bias on every row.
+            doScaleMatrix(m, n, 0f, c, cOffset, ldc);
+            doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
+            for (int i = 0; relu && i < m; i++) {
+                doRelu(n, c, cOffset + i * ldc);
+            }
+            return;
+        }
+        doSgemmBias(transA == Transpose.TRANSPOSE, m, n, k, a, aOffset, lda, packed.data(), bias, biasOffset, relu,
+                c, cOffset, ldc);
+    }
+
+    /** The argument checks of both products with a prepacked B; returns B. */
+    private PackedOperand checkPrepacked(Transpose transA, int m, float[] a, int aOffset, int lda, PackedMatrix b,
+                                         float[] c, int cOffset, int ldc) {
         Objects.requireNonNull(transA, "transA");
         Objects.requireNonNull(b, "b");
         if (!(b instanceof PackedOperand packed)) {
@@ -207,15 +247,16 @@ public abstract class CheckedKernels implements Kernels {
         boolean ta = transA == Transpose.TRANSPOSE;
         checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
         checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (alpha == 0f || k == 0) {
-            doScaleMatrix(m, n, beta, c, cOffset, ldc);
-            return;
-        }
-        doSgemmPacked(ta, m, n, k, alpha, a, aOffset, lda, packed.data(), beta, c, cOffset, ldc);
+        return packed;
     }
+
+    /**
+     * The product with a prepacked B plus a bias and optional ReLU, with valid arguments and
+     * m, n, k &gt; 0: bit for bit the product, then {@link #doAddRowVector}, then {@link #doRelu}.
+     */
+    protected abstract void doSgemmBias(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda,
+                                        float[] packed, float[] bias, int biasOffset, boolean relu,
+                                        float[] c, int cOffset, int ldc);
 
     /**
      * The name of everything the packed layout depends on besides k and n (implementation, vector

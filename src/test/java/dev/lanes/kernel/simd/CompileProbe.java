@@ -2,6 +2,7 @@ package dev.lanes.kernel.simd;
 
 import dev.lanes.kernel.KernelConfig;
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.PackedMatrix;
 import dev.lanes.kernel.Transpose;
 import dev.lanes.kernel.Warmup;
 import dev.lanes.kernel.spi.KernelRegistry;
@@ -59,6 +60,12 @@ public final class CompileProbe {
                     double[] dc = new double[m * n];
                     java.util.Arrays.fill(da, 0.5);
                     java.util.Arrays.fill(db, 0.25);
+                    // The dense layer's product with bias and ReLU in the tile's store.
+                    PackedMatrix packed = k.packB(Transpose.NONE, kk, n, b, 0, n);
+                    float[] bias = new float[n];
+                    for (int i = 0; i < calls; i++) {
+                        k.sgemmBias(Transpose.NONE, m, a, 0, kk, packed, bias, 0, i % 2 == 0, c, 0, n);
+                    }
                     for (Transpose ta : Transpose.values()) {
                         for (Transpose tb : Transpose.values()) {
                             int lda = ta == Transpose.NONE ? kk : m;

@@ -169,6 +169,8 @@ public final class KernelGenerator {
         m.put("EDGE_ACCUMULATORS", accumulators(w.edgeRows(), vectors));
         m.put("EDGE_STEP", step(w.edgeRows(), vectors));
         m.put("EDGE_STORE", store(w.edgeRows(), vectors, false));
+        m.put("TILE_BIAS_STORE", biasStore(w.mr(), vectors));
+        m.put("EDGE_BIAS_STORE", biasStore(w.edgeRows(), vectors));
         String fragment = "Gemm.transposes." + w.transposedB(type).name() + ".template";
         m.put("TRANSPOSES", read(templates, fragment).stripTrailing());
         return m;
@@ -213,6 +215,26 @@ public final class KernelGenerator {
             for (int v = 0; v < vectors; v++) {
                 s.append("            ").append(acc(i, v)).append(" = x.fma(b").append(v).append(", ")
                         .append(acc(i, v)).append(");\n");
+            }
+        }
+        return s.toString().stripTrailing();
+    }
+
+    /**
+     * The store of a dense layer's tile: the sum plus the bias vectors y0, y1, …, set to 0 where
+     * below lo (0 for ReLU, −∞ for none): one addition and the blend of the element-wise ReLU.
+     */
+    private static String biasStore(int mr, int vectors) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < mr; i++) {
+            if (i > 0) {
+                s.append("        r += ldc;\n");
+            }
+            for (int v = 0; v < vectors; v++) {
+                String at = lanesOffset("r", v);
+                s.append("        v = ").append(acc(i, v)).append(".add(y").append(v).append(");\n");
+                s.append("        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, ").append(at)
+                        .append(");\n");
             }
         }
         return s.toString().stripTrailing();
