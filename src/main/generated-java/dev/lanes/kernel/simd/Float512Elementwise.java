@@ -557,6 +557,42 @@ final class Float512Elementwise implements VectorElementwise {
         e.intoArray(x, offset, m);
     }
 
+    /**
+     * A row shorter than a vector (a classifier's 10 scores): max, exponentials, their sum and the
+     * division all on one register. The sum is taken lane by lane in column order, as
+     * {@link #expShiftedRow} sums the stored row, so the bits are the same; reading the row back
+     * from memory right after a masked store cost a failed store-to-load forward per value.
+     */
+    private static void softmaxShortRow(float[] x, int row, int cols) {
+        VectorMask<Float> m = F.indexInRange(0, cols);
+        FloatVector z = FloatVector.fromArray(F, x, row, m);
+        float max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY).blend(z, m).reduceLanes(VectorOperators.MAX);
+        FloatVector v = z.sub(max);
+        VectorMask<Float> over = v.compare(GT, EXP_HI);
+        VectorMask<Float> under = v.compare(LT, EXP_LO);
+        FloatVector clamped = v.blend(EXP_HI, over).blend(EXP_LO, under);
+        FloatVector kMagic = clamped.fma(LOG2E, ROUND_MAGIC);
+        FloatVector k = kMagic.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), clamped);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector q = r.fma(EXP_Q4, EXP_Q3);
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q2));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q1));
+        q = q.fma(r, FloatVector.broadcast(F, EXP_Q0));
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        IntVector ki = kMagic.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(FLOAT_BIAS).lanewise(VectorOperators.LSHL, FLOAT_MANTISSA_BITS)
+                .reinterpretAsFloats();
+        FloatVector e = er.mul(s1).mul(s2).blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
+        float total = 0f;
+        for (int c = 0; c < cols; c++) {
+            total += e.lane(c);
+        }
+        e.div(total).intoArray(x, row, m);
+    }
+
     private static void divideRow(float[] x, int row, int cols, float divisor) {
         int j = 0;
         for (int bound = F.loopBound(cols); j < bound; j += L) {
@@ -570,6 +606,12 @@ final class Float512Elementwise implements VectorElementwise {
 
     @Override
     public void softmaxRows(int rows, int cols, float[] x, int xOffset, int ldx) {
+        if (cols < L) {
+            for (int i = 0; i < rows; i++) {
+                softmaxShortRow(x, xOffset + i * ldx, cols);
+            }
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             int row = xOffset + i * ldx;
             float max = rowMax(x, row, cols);

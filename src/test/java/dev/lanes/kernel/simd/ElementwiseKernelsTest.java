@@ -324,6 +324,51 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /**
+     * Within one width, softmaxRows is exactly: the row's max, the exp kernel on x − max, the
+     * float sum of those in column order, and one division each — for rows shorter than a vector
+     * (kept in one register) and longer ones (stored and read back) alike.
+     */
+    @ParameterizedTest
+    @EnumSource(KernelRegistry.class)
+    void softmaxRowsIsExpThenColumnOrderSumThenDivision(KernelRegistry width) {
+        int bits = width.bits();
+        Kernels k = simd(bits);
+        SplittableRandom rnd = new SplittableRandom(15 + bits);
+        for (int cols : lengths(bits)) {
+            int rows = 4;
+            int ld = cols + 3;
+            float[] x = matrix(rnd, 2, rows, cols, ld, -30, 30);
+            if (cols > 2) {
+                x[3] = 1e30f;
+                x[2 + ld + 1] = -1e30f;
+                x[2 + 2 * ld] = 88.5f;
+            }
+            float[] want = x.clone();
+            for (int r = 0; r < rows; r++) {
+                int row = 2 + r * ld;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    max = Math.max(max, x[row + j]);
+                }
+                for (int j = 0; j < cols; j++) {
+                    want[row + j] = x[row + j] - max;
+                }
+                k.exp(cols, want, row);
+                float total = 0f;
+                for (int j = 0; j < cols; j++) {
+                    total += want[row + j];
+                }
+                for (int j = 0; j < cols; j++) {
+                    want[row + j] /= total;
+                }
+            }
+            float[] got = x.clone();
+            k.softmaxRows(rows, cols, got, 2, ld);
+            assertBitsEqual(want, got, bits + "-bit softmaxRows " + rows + "x" + cols);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(KernelRegistry.class)
     void mseLossMatches(KernelRegistry width) {
