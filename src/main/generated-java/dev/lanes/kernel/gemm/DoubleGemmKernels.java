@@ -140,5 +140,5 @@ public interface DoubleGemmKernels {
                double[] scratch);
 
     /** Vectors of scratch {@link #dots} needs. */
-    int DOT_SCRATCH_VECTORS = 12;
+    int DOT_SCRATCH_VECTORS = 20;
 }

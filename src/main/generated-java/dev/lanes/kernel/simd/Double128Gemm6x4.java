@@ -551,6 +551,12 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
             int a0 = aOffset + i * lda;
             int c0 = cOffset + i * ldc;
             int j = 0;
+            // Five columns at a time where there are 32 vector registers (20 accumulators, five
+            // B vectors and one of A: 9 loads per 20 FMAs against 7 per 12; each output's sum
+            // is the same whichever block computes it).
+            for (; WIDE_DOTS && j + 5 <= cols; j += 5) {
+                dot4x5(k, kv, a, a0, lda, b, bOffset + j * ldb, ldb, alpha, beta, c, c0 + j, ldc, scratch);
+            }
             for (; j + 3 <= cols; j += 3) {
                 dot4x3(k, kv, a, a0, lda, b, bOffset + j * ldb, ldb, alpha, beta, c, c0 + j, ldc, scratch);
             }
@@ -562,6 +568,75 @@ final class Double128Gemm6x4 implements DoubleGemmKernels {
             for (int j = 0; j < cols; j++) {
                 dot1(k, kv, a, aOffset + i * lda, b, bOffset + j * ldb, alpha, beta, c, cOffset + i * ldc + j,
                         scratch);
+            }
+        }
+    }
+
+    /** Only 512-bit vectors imply AVX-512 and its 32 registers; AVX2 has 16 and would spill. */
+    private static final boolean WIDE_DOTS = S.vectorBitSize() == 512;
+
+    /** A 4×5 block of dot products: 20 accumulators, 9 loads per 20 FMAs; sums as in {@link #dot4x3}. */
+    private static void dot4x5(int k, int kv, double[] a, int a0, int lda, double[] b, int b0, int ldb,
+                               double alpha, double beta, double[] c, int c0, int ldc, double[] w) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector s00 = z, s01 = z, s02 = z, s03 = z, s04 = z, s10 = z, s11 = z, s12 = z, s13 = z, s14 = z;
+        DoubleVector s20 = z, s21 = z, s22 = z, s23 = z, s24 = z, s30 = z, s31 = z, s32 = z, s33 = z, s34 = z;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb, b4 = b3 + ldb;
+        for (int p = 0; p < kv; p += L) {
+            DoubleVector y0 = DoubleVector.fromArray(S, b, b0 + p);
+            DoubleVector y1 = DoubleVector.fromArray(S, b, b1 + p);
+            DoubleVector y2 = DoubleVector.fromArray(S, b, b2 + p);
+            DoubleVector y3 = DoubleVector.fromArray(S, b, b3 + p);
+            DoubleVector y4 = DoubleVector.fromArray(S, b, b4 + p);
+            DoubleVector x = DoubleVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            s04 = x.fma(y4, s04);
+            x = DoubleVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+            s14 = x.fma(y4, s14);
+            x = DoubleVector.fromArray(S, a, a2 + p);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            s22 = x.fma(y2, s22);
+            s23 = x.fma(y3, s23);
+            s24 = x.fma(y4, s24);
+            x = DoubleVector.fromArray(S, a, a3 + p);
+            s30 = x.fma(y0, s30);
+            s31 = x.fma(y1, s31);
+            s32 = x.fma(y2, s32);
+            s33 = x.fma(y3, s33);
+            s34 = x.fma(y4, s34);
+        }
+        s00.intoArray(w, 0);
+        s01.intoArray(w, L);
+        s02.intoArray(w, 2 * L);
+        s03.intoArray(w, 3 * L);
+        s04.intoArray(w, 4 * L);
+        s10.intoArray(w, 5 * L);
+        s11.intoArray(w, 6 * L);
+        s12.intoArray(w, 7 * L);
+        s13.intoArray(w, 8 * L);
+        s14.intoArray(w, 9 * L);
+        s20.intoArray(w, 10 * L);
+        s21.intoArray(w, 11 * L);
+        s22.intoArray(w, 12 * L);
+        s23.intoArray(w, 13 * L);
+        s24.intoArray(w, 14 * L);
+        s30.intoArray(w, 15 * L);
+        s31.intoArray(w, 16 * L);
+        s32.intoArray(w, 17 * L);
+        s33.intoArray(w, 18 * L);
+        s34.intoArray(w, 19 * L);
+        for (int r = 0, ar = a0, cr = c0; r < 4; r++, ar += lda, cr += ldc) {
+            for (int j = 0, bj = b0; j < 5; j++, bj += ldb) {
+                finish(w, (5 * r + j) * L, k, kv, a, ar, b, bj, alpha, beta, c, cr + j);
             }
         }
     }

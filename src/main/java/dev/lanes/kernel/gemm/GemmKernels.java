@@ -139,5 +139,5 @@ public interface GemmKernels {
                float[] scratch);
 
     /** Vectors of scratch {@link #dots} needs. */
-    int DOT_SCRATCH_VECTORS = 12;
+    int DOT_SCRATCH_VECTORS = 20;
 }

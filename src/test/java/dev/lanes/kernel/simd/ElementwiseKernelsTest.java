@@ -336,36 +336,39 @@ class ElementwiseKernelsTest {
         Kernels k = simd(bits);
         SplittableRandom rnd = new SplittableRandom(15 + bits);
         for (int cols : lengths(bits)) {
-            int rows = 4;
-            int ld = cols + 3;
-            float[] x = matrix(rnd, 2, rows, cols, ld, -30, 30);
-            if (cols > 2) {
-                x[3] = 1e30f;
-                x[2 + ld + 1] = -1e30f;
-                x[2 + 2 * ld] = 88.5f;
+            // 37 rows, two leading dimensions (rows stored end to end, and padded).
+            for (int ld : new int[] {Math.max(1, cols), cols + 3}) {
+                int rows = 37;
+                float[] x = matrix(rnd, 2, rows, cols, ld, -30, 30);
+                if (cols > 2) {
+                    x[3] = 1e30f;
+                    x[2 + ld + 1] = -1e30f;
+                    x[2 + 2 * ld] = 88.5f;
+                    x[2 + 20 * ld + 1] = Float.NaN; // row 20 becomes NaN throughout
+                }
+                float[] want = x.clone();
+                for (int r = 0; r < rows; r++) {
+                    int row = 2 + r * ld;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < cols; j++) {
+                        max = Math.max(max, x[row + j]);
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        want[row + j] = x[row + j] - max;
+                    }
+                    k.exp(cols, want, row);
+                    float total = 0f;
+                    for (int j = 0; j < cols; j++) {
+                        total += want[row + j];
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        want[row + j] /= total;
+                    }
+                }
+                float[] got = x.clone();
+                k.softmaxRows(rows, cols, got, 2, ld);
+                assertBitsEqual(want, got, bits + "-bit softmaxRows " + rows + "x" + cols + " ld " + ld);
             }
-            float[] want = x.clone();
-            for (int r = 0; r < rows; r++) {
-                int row = 2 + r * ld;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < cols; j++) {
-                    max = Math.max(max, x[row + j]);
-                }
-                for (int j = 0; j < cols; j++) {
-                    want[row + j] = x[row + j] - max;
-                }
-                k.exp(cols, want, row);
-                float total = 0f;
-                for (int j = 0; j < cols; j++) {
-                    total += want[row + j];
-                }
-                for (int j = 0; j < cols; j++) {
-                    want[row + j] /= total;
-                }
-            }
-            float[] got = x.clone();
-            k.softmaxRows(rows, cols, got, 2, ld);
-            assertBitsEqual(want, got, bits + "-bit softmaxRows " + rows + "x" + cols);
         }
     }
 
