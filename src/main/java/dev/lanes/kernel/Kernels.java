@@ -174,6 +174,24 @@ public interface Kernels {
                PackedMatrix b, float beta, float[] c, int cOffset, int ldc);
 
     /**
+     * A dense layer's forward product: {@code C := op(A)·op(B) + bias} (n bias values from
+     * {@code biasOffset}, added to every row), then {@code C := max(C, 0)} when {@code relu} (−0
+     * and NaN kept, as {@link #relu}). Operands, layouts and checks as in
+     * {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}
+     * with alpha 1 and beta 0; C is not read. Training's forward pass, where the weights change
+     * every step and are packed inside the product.
+     *
+     * <p>Bits: exactly those of that sgemm followed by {@link #addRowVector} and, when
+     * {@code relu}, {@link #relu} on the m×n result, at every thread count. The SIMD kernels apply
+     * both as in the prepacked {@link #sgemmBias(Transpose, int, float[], int, int, PackedMatrix, float[], int, boolean, float[], int, int) sgemmBias}.
+     *
+     * @throws IllegalArgumentException naming the first invalid argument
+     */
+    void sgemmBias(Transpose transA, Transpose transB, int m, int n, int k, float[] a, int aOffset, int lda,
+                   float[] b, int bOffset, int ldb, float[] bias, int biasOffset, boolean relu,
+                   float[] c, int cOffset, int ldc);
+
+    /**
      * A dense layer's forward product for a batch, with B packed by {@link #packB}:
      * {@code C := op(A)·B + bias} (the bias, n values from {@code biasOffset}, added to every row),
      * then {@code C := max(C, 0)} when {@code relu} (−0 and NaN kept, as {@link #relu}). Operands

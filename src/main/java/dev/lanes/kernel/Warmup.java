@@ -131,6 +131,9 @@ public final class Warmup {
                     k.dgemm(Transpose.NONE, ta, 1, N, K, 1, da, 0, K, db, 0, ldb, beta, dc, 0, N);
                 }
             }
+            // A dense layer in training: weights packed inside the product, bias and ReLU in its tiles.
+            k.sgemmBias(Transpose.NONE, Transpose.TRANSPOSE, M, N, K, a, 0, K, b, 0, K, v, 0, (round & 1) == 0,
+                    c, 0, N);
             // A predictor's dense layer: prepacked weights, bias and ReLU in the product's tiles.
             k.sgemmBias(Transpose.NONE, M, a, 0, K, k.packB(Transpose.TRANSPOSE, K, N, b, 0, K), v, 0,
                     (round & 1) == 0, c, 0, N);

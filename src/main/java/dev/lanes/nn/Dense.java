@@ -119,16 +119,18 @@ public final class Dense implements Layer {
     @Override
     public void forward(Kernels k, int first, int count, float[] in, int inOffset, float[] out, boolean training) {
         int o = first * units;
-        // Z[count×m] = A_prev[count×n] · W[m×n]ᵀ
-        k.sgemm(NONE, TRANSPOSE, count, units, inputs,
-                1f, in, inOffset + first * inputs, inputs, params, weightOffset, inputs, 0f, out, o, units);
-        // Z += b, broadcast over the rows
-        k.addRowVector(count, units, params, biasOffset, out, o, units);
+        // Z[count×m] = A_prev[count×n] · W[m×n]ᵀ + b on every row; a ReLU is applied in the same
+        // call, as the product's tiles are written (the bits of the three separate passes).
+        boolean relu = activation == Activation.RELU;
+        k.sgemmBias(NONE, TRANSPOSE, count, units, inputs, in, inOffset + first * inputs, inputs,
+                params, weightOffset, inputs, params, biasOffset, relu, out, o, units);
         if (activation.needsPreActivation()) {
             System.arraycopy(out, o, preActivation, o, count * units);
         }
-        // A = σ(Z), in place
-        activation.forward(k, count * units, out, o);
+        if (!relu) {
+            // A = σ(Z), in place
+            activation.forward(k, count * units, out, o);
+        }
     }
 
     /**

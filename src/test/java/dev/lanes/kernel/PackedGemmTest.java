@@ -180,6 +180,94 @@ class PackedGemmTest {
         }
     }
 
+    /**
+     * The plain sgemmBias (B not packed beforehand: training's forward pass) is bit for bit the
+     * plain sgemm (alpha 1, beta 0) followed by addRowVector and, with relu, relu: over every
+     * shape class and so every path (one row, dot products, packed with several k blocks, A
+     * blocks and B panels, and every thread count of the variants), all four transposes, offsets
+     * and padded leading dimensions whose padding must stay untouched, C full of NaN that must
+     * not be read, −0 biases, and a NaN and a −∞ in A.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void unpackedBiasProductGivesTheBitsOfTheSeparatePasses(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(12);
+        List<int[]> shapes = new ArrayList<>(shapes());
+        for (int m : new int[] {16, 128, 256}) {
+            shapes.add(new int[] {m, 512, 784});
+        }
+        shapes.add(new int[] {256, 10, 512});
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (Transpose ta : BOTH) {
+                for (Transpose tb : BOTH) {
+                    boolean relu = rnd.nextBoolean();
+                    int lda = (ta == Transpose.NONE ? k : m) + 2;
+                    float[] a = GemmProblem.storage(ta == Transpose.NONE ? m : k, ta == Transpose.NONE ? k : m, 3, lda,
+                            0, 0f, rnd);
+                    if (m >= 2 && k >= 1) {
+                        a[3] = Float.NaN; // row 0, p = 0 in either layout
+                        a[3 + (ta == Transpose.NONE ? lda + k - 1 : (k - 1) * lda + 1)] = Float.NEGATIVE_INFINITY;
+                    }
+                    int ldb = (tb == Transpose.NONE ? n : k) + 1;
+                    float[] b = GemmProblem.storage(tb == Transpose.NONE ? k : n, tb == Transpose.NONE ? n : k, 1, ldb,
+                            0, 0f, rnd);
+                    float[] bias = new float[n + 4];
+                    for (int j = 0; j < bias.length; j++) {
+                        bias[j] = j % 7 == 3 ? -0f : (float) rnd.nextDouble(-0.5, 0.5);
+                    }
+                    int ldc = n + 3;
+                    float[] want = new float[2 + m * ldc + 5];
+                    java.util.Arrays.fill(want, -7777.25f);
+                    float[] got = want.clone();
+                    kernels.sgemm(ta, tb, m, n, k, 1f, a, 3, lda, b, 1, ldb, 0f, want, 2, ldc);
+                    kernels.addRowVector(m, n, bias, 2, want, 2, ldc);
+                    for (int i = 0; relu && i < m; i++) {
+                        kernels.relu(n, want, 2 + i * ldc);
+                    }
+                    for (int i = 0; i < m; i++) {
+                        java.util.Arrays.fill(got, 2 + i * ldc, 2 + i * ldc + n, Float.NaN);
+                    }
+                    kernels.sgemmBias(ta, tb, m, n, k, a, 3, lda, b, 1, ldb, bias, 2, relu, got, 2, ldc);
+                    for (int i = 0; i < want.length; i++) {
+                        if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                            fail(kernels + " " + ta + "," + tb + " " + m + "x" + n + "x" + k + " relu=" + relu + " at "
+                                    + i + ": want " + want[i] + " got " + got[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void unpackedBiasProductChecksItsArguments() {
+        Kernels kernels = Kernels.reference();
+        float[] c = new float[8];
+        java.util.Arrays.fill(c, 5f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernels.sgemmBias(Transpose.NONE, Transpose.NONE, 2, 4, 3, new float[6], 0, 3, new float[12], 0,
+                        4, new float[5], 2, true, c, 0, 4));
+        assertTrue(e.getMessage().contains("bias"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kernels.sgemmBias(Transpose.NONE, Transpose.NONE, 2, 4, 3, new float[6], 0, 3, new float[11], 0,
+                        4, new float[4], 0, true, c, 0, 4));
+        assertTrue(e.getMessage().contains("b"), e.getMessage());
+        assertThrows(NullPointerException.class,
+                () -> kernels.sgemmBias(Transpose.NONE, Transpose.NONE, 2, 4, 3, new float[6], 0, 3, new float[12], 0,
+                        4, null, 0, false, c, 0, 4));
+        for (float v : c) {
+            assertEquals(5f, v);
+        }
+        // k = 0: C is the bias on every row, then ReLU; A and B are not read.
+        float[] d = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        kernels.sgemmBias(Transpose.NONE, Transpose.NONE, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2,
+                new float[] {-1f, 2f}, 0, true, d, 0, 2);
+        assertArrayEquals(new float[] {0f, 2f, 0f, 2f}, d);
+    }
+
     @Test
     void biasProductRejectsABadBiasBeforeWritingAnything() {
         Kernels kernels = Kernels.reference();

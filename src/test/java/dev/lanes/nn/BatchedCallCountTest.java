@@ -73,6 +73,11 @@ class BatchedCallCountTest {
 
         @Override public void addRowVector(int rows, int cols, float[] v, int vo, float[] x, int xo, int ldx) {
             calls.add("addRowVector"); k.addRowVector(rows, cols, v, vo, x, xo, ldx); }
+        @Override public void sgemmBias(Transpose transA, Transpose transB, int m, int n, int kk, float[] a, int ao,
+                                        int lda, float[] b, int bo, int ldb, float[] bias, int biasOffset,
+                                        boolean relu, float[] c, int co, int ldc) {
+            calls.add("sgemmBias " + transA + "," + transB + " " + m + "x" + n + "x" + kk + (relu ? " relu" : ""));
+            k.sgemmBias(transA, transB, m, n, kk, a, ao, lda, b, bo, ldb, bias, biasOffset, relu, c, co, ldc); }
         @Override public void sgemmBias(Transpose transA, int m, float[] a, int ao, int lda, PackedMatrix b,
                                         float[] bias, int bo, boolean relu, float[] c, int co, int ldc) {
             calls.add("sgemmBias"); k.sgemmBias(transA, m, a, ao, lda, b, bias, bo, relu, c, co, ldc); }
@@ -148,9 +153,9 @@ class BatchedCallCountTest {
         int b = 9;
         List<String> expected = List.of(
                 // forward, layers 1..3 (the output's softmax is fused into the loss)
-                "sgemm NONE,TRANSPOSE " + b + "x5x6", "addRowVector", "relu",
-                "sgemm NONE,TRANSPOSE " + b + "x4x5", "addRowVector", "relu",
-                "sgemm NONE,TRANSPOSE " + b + "x3x4", "addRowVector",
+                "sgemmBias NONE,TRANSPOSE " + b + "x5x6 relu",
+                "sgemmBias NONE,TRANSPOSE " + b + "x4x5 relu",
+                "sgemmBias NONE,TRANSPOSE " + b + "x3x4",
                 "softmaxCrossEntropyRows", "scaledDifference",
                 // row-wise backward, layer 3 then 2 then 1 (no input gradient)
                 "sgemm NONE,NONE " + b + "x4x3", "reluBackward", "sgemm NONE,NONE " + b + "x5x4", "reluBackward",
@@ -167,8 +172,8 @@ class BatchedCallCountTest {
     void sigmoidMseStepAppliesTheOutputDerivativeOnce() {
         NetworkSpec spec = NetworkSpec.of(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
         List<String> expected = List.of(
-                "sgemm NONE,TRANSPOSE 7x4x3", "addRowVector", "sigmoid",
-                "sgemm NONE,TRANSPOSE 7x2x4", "addRowVector", "sigmoid",
+                "sgemmBias NONE,TRANSPOSE 7x4x3", "sigmoid",
+                "sgemmBias NONE,TRANSPOSE 7x2x4", "sigmoid",
                 "scaledDifference", "sigmoidBackward", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
                 // the loss value, known before the parameter gradients: a fused update is applied
                 // only when it is finite
@@ -182,8 +187,8 @@ class BatchedCallCountTest {
     void aFusedSgdUpdateFollowsEachLayersGradientsAsTwoAxpys() {
         NetworkSpec spec = NetworkSpec.of(new int[] {3, 4, 2}, Activation.SIGMOID, Activation.SIGMOID, Loss.MSE);
         List<String> expected = List.of(
-                "sgemm NONE,TRANSPOSE 7x4x3", "addRowVector", "sigmoid",
-                "sgemm NONE,TRANSPOSE 7x2x4", "addRowVector", "sigmoid",
+                "sgemmBias NONE,TRANSPOSE 7x4x3", "sigmoid",
+                "sgemmBias NONE,TRANSPOSE 7x2x4", "sigmoid",
                 "scaledDifference", "sigmoidBackward", "sgemm NONE,NONE 7x4x2", "sigmoidBackward",
                 "mseLoss",
                 // each layer's W rows then b entries, right after its gradients

@@ -139,12 +139,38 @@ public final class DoubleGemm {
                       double alpha, double[] a, int aOffset, int lda,
                       double[] b, int bOffset, int ldb,
                       double beta, double[] c, int cOffset, int ldc) {
+        plain(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null, 0, false);
+    }
+
+    /**
+     * {@code C := op(A)·op(B) + bias}, bias broadcast over the rows, then ReLU when {@code relu};
+     * arguments valid, m, n, k &gt; 0. The bits of the plain product followed by the element-wise
+     * bias broadcast and ReLU; on the packed path they are applied as tiles are written, as in the
+     * prepacked {@link #dgemm(boolean, int, int, int, double[], int, int, double[], double[], int, boolean, double[], int, int)}.
+     */
+    public void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOffset, int lda,
+                      double[] b, int bOffset, int ldb, double[] bias, int biasOffset, boolean relu,
+                      double[] c, int cOffset, int ldc) {
+        plain(transA, transB, m, n, k, 1d, a, aOffset, lda, b, bOffset, ldb, 0d, c, cOffset, ldc, bias, biasOffset,
+                relu);
+    }
+
+    private void plain(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOffset,
+                       int lda, double[] b, int bOffset, int ldb, double beta, double[] c, int cOffset, int ldc,
+                       double[] bias, int biasOffset, boolean relu) {
         int t = (long) m * n * k >= Blocking.PARALLEL_MNK ? threads : 1;
         switch (path(transB, m, n, k)) {
             case ROWS -> rows(t, transA, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             case DOTS -> dots(t, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-            case PACKED -> packed(t, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
-                    beta, c, cOffset, ldc);
+            case PACKED -> {
+                packed(t, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                        bias, biasOffset, relu);
+                return;
+            }
+        }
+        // One row, or a few columns: a pass over C is small next to the product.
+        if (bias != null) {
+            kernels.biasRows(m, n, bias, biasOffset, relu, c, cOffset, ldc);
         }
     }
 
@@ -249,10 +275,10 @@ public final class DoubleGemm {
 
     private void packed(int t, boolean transA, boolean transB, int m, int n, int k, double alpha,
                         double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb,
-                        double beta, double[] c, int cOffset, int ldc) {
+                        double beta, double[] c, int cOffset, int ldc, double[] bias, int biasOffset, boolean relu) {
         if (t == 1) {
             packedRange(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
-                    workspaces.get());
+                    bias, biasOffset, relu, workspaces.get());
             return;
         }
         // Split the longer side of C into t ranges aligned to the micro-tile, so every tile (and so
@@ -263,6 +289,9 @@ public final class DoubleGemm {
         int tasks = Math.min(t, units);
         Split split = split(Path.PACKED, units, tasks, byRows, transA, transB, m, n, k, alpha, a, aOffset, lda,
                 b, bOffset, ldb, beta, c, cOffset, ldc);
+        split.bias = bias;
+        split.biasOffset = biasOffset;
+        split.relu = relu;
         try {
             Parallel.run(tasks, t, executor, split);
         } finally {
@@ -273,7 +302,8 @@ public final class DoubleGemm {
     /** One task of a packed product split over threads: a range of whole slivers or panels. */
     private void packedTask(int task, int units, int tasks, boolean byRows, boolean transA, boolean transB,
                             int m, int n, int k, double alpha, double[] a, int aOffset, int lda,
-                            double[] b, int bOffset, int ldb, double beta, double[] c, int cOffset, int ldc) {
+                            double[] b, int bOffset, int ldb, double beta, double[] c, int cOffset, int ldc,
+                            double[] bias, int biasOffset, boolean relu) {
         int u0 = (int) ((long) units * task / tasks);
         int u1 = (int) ((long) units * (task + 1) / tasks);
         Workspace w = workspaces.get();
@@ -282,13 +312,13 @@ public final class DoubleGemm {
             int mm = Math.min(m, u1 * mr) - i0;
             int aOff = aOffset + (transA ? i0 : i0 * lda);
             packedRange(transA, transB, mm, n, k, alpha, a, aOff, lda, b, bOffset, ldb, beta,
-                    c, cOffset + i0 * ldc, ldc, w);
+                    c, cOffset + i0 * ldc, ldc, bias, biasOffset, relu, w);
         } else {
             int j0 = u0 * nr;
             int nn = Math.min(n, u1 * nr) - j0;
             int bOff = bOffset + (transB ? j0 * ldb : j0);
             packedRange(transA, transB, m, nn, k, alpha, a, aOffset, lda, b, bOff, ldb, beta,
-                    c, cOffset + j0, ldc, w);
+                    c, cOffset + j0, ldc, bias, biasOffset + j0, relu, w);
         }
     }
 
@@ -324,7 +354,7 @@ public final class DoubleGemm {
         private int ldc;
         /** PACKED with B already packed: {@link #prepackedTask}. */
         private boolean prepacked;
-        /** The prepacked product's epilogue: bias (null for none) from biasOffset, then ReLU. */
+        /** The packed paths' epilogue: bias (null for none) from biasOffset, then ReLU. */
         private double[] bias;
         private int biasOffset;
         private boolean relu;
@@ -342,7 +372,7 @@ public final class DoubleGemm {
                 case DOTS -> dotsTask(task, chunk, transA, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
                         beta, c, cOffset, ldc);
                 case PACKED -> packedTask(task, chunk, tasks, byRows, transA, transB, m, n, k, alpha, a, aOffset,
-                        lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+                        lda, b, bOffset, ldb, beta, c, cOffset, ldc, bias, biasOffset, relu);
             }
         }
 
@@ -390,7 +420,8 @@ public final class DoubleGemm {
     /** The single-threaded loop nest over one range of C. */
     private void packedRange(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb,
-                             double beta, double[] c, int cOffset, int ldc, Workspace w) {
+                             double beta, double[] c, int cOffset, int ldc, double[] bias, int biasOffset,
+                             boolean relu, Workspace w) {
         // Blocks of equal size rather than full blocks and a remainder: with KC = 512, k = 784 as
         // 392 + 392, not 512 + 272 (a short last k block pays the C tile's load and store for little
         // work), and m = 260 as 132 + 128, not 240 + 20 (which streams the whole B panel again for
@@ -408,6 +439,8 @@ public final class DoubleGemm {
                 int kc = Math.min(kcStep, k - pc);
                 // The first k block applies beta; later ones accumulate onto it.
                 double betaK = pc == 0 ? beta : 1d;
+                // The epilogue follows the last k block, when the tile holds the whole sum.
+                double[] epilogue = pc + kc == k ? bias : null;
                 if (!transB) {
                     kernels.packB(b, bOffset, ldb, pc, kc, jc, nc, bp);
                 } else if (vectorPacking) {
@@ -419,7 +452,7 @@ public final class DoubleGemm {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
                     macroKernel(mc, nc, kc, alpha, ap, bp, 0, betaK, c, cOffset + ic * ldc + jc, ldc, tile,
-                            null, 0, false);
+                            epilogue, biasOffset + jc, relu);
                 }
             }
         }

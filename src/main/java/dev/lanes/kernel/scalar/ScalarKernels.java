@@ -121,6 +121,17 @@ public class ScalarKernels extends CheckedKernels {
     }
 
     @Override
+    protected void doSgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+                               float[] b, int bOffset, int ldb, float[] bias, int biasOffset, boolean relu,
+                               float[] c, int cOffset, int ldc) {
+        doSgemm(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, 0f, c, cOffset, ldc);
+        doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
+        for (int i = 0; relu && i < m; i++) {
+            doRelu(n, c, cOffset + i * ldc);
+        }
+    }
+
+    @Override
     protected void doSgemmBias(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda,
                                float[] packed, float[] bias, int biasOffset, boolean relu,
                                float[] c, int cOffset, int ldc) {

@@ -157,6 +157,13 @@ public class VectorKernels extends ScalarKernels {
     }
 
     @Override
+    protected void doSgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+                               float[] b, int bOffset, int ldb, float[] bias, int biasOffset, boolean relu,
+                               float[] c, int cOffset, int ldc) {
+        gemm.sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, bias, biasOffset, relu, c, cOffset, ldc);
+    }
+
+    @Override
     protected void doSgemmBias(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda,
                                float[] packed, float[] bias, int biasOffset, boolean relu,
                                float[] c, int cOffset, int ldc) {

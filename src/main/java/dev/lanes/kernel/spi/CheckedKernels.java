@@ -106,6 +106,48 @@ public abstract class CheckedKernels implements Kernels {
         doSgemm(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
+    @Override
+    public final void sgemmBias(Transpose transA, Transpose transB, int m, int n, int k, float[] a, int aOffset,
+                                int lda, float[] b, int bOffset, int ldb, float[] bias, int biasOffset, boolean relu,
+                                float[] c, int cOffset, int ldc) {
+        Objects.requireNonNull(transA, "transA");
+        Objects.requireNonNull(transB, "transB");
+        checkSize("m", m);
+        checkSize("n", n);
+        checkSize("k", k);
+        boolean ta = transA == Transpose.TRANSPOSE;
+        boolean tb = transB == Transpose.TRANSPOSE;
+        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
+        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
+        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        checkVector("bias", bias, "biasOffset", biasOffset, n);
+        if (k == 0) {
+            biasOnly(m, n, bias, biasOffset, relu, c, cOffset, ldc);
+            return;
+        }
+        doSgemmBias(ta, tb, m, n, k, a, aOffset, lda, b, bOffset, ldb, bias, biasOffset, relu, c, cOffset, ldc);
+    }
+
+    /** An empty sum plus the bias: C is the bias on every row, then ReLU. */
+    private void biasOnly(int m, int n, float[] bias, int biasOffset, boolean relu, float[] c, int cOffset, int ldc) {
+        doScaleMatrix(m, n, 0f, c, cOffset, ldc);
+        doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
+        for (int i = 0; relu && i < m; i++) {
+            doRelu(n, c, cOffset + i * ldc);
+        }
+    }
+
+    /**
+     * The product plus a bias and optional ReLU, with valid arguments and m, n, k &gt; 0: bit for
+     * bit the product (alpha 1, beta 0), then {@link #doAddRowVector}, then {@link #doRelu}.
+     */
+    protected abstract void doSgemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset,
+                                        int lda, float[] b, int bOffset, int ldb, float[] bias, int biasOffset,
+                                        boolean relu, float[] c, int cOffset, int ldc);
+
     /** C := beta·C over the m×n window; beta == 0 writes zeros without reading C. */
     protected void doScaleMatrix(int m, int n, float beta, float[] c, int cOffset, int ldc) {
         for (int i = 0; i < m; i++) {
@@ -214,12 +256,7 @@ public abstract class CheckedKernels implements Kernels {
         }
         checkVector("bias", bias, "biasOffset", biasOffset, n);
         if (k == 0) {
-            // An empty sum: C is the bias on every row.
-            doScaleMatrix(m, n, 0f, c, cOffset, ldc);
-            doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
-            for (int i = 0; relu && i < m; i++) {
-                doRelu(n, c, cOffset + i * ldc);
-            }
+            biasOnly(m, n, bias, biasOffset, relu, c, cOffset, ldc);
             return;
         }
         doSgemmBias(transA == Transpose.TRANSPOSE, m, n, k, a, aOffset, lda, packed.data(), bias, biasOffset, relu,
