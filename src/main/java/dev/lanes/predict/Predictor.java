@@ -339,8 +339,8 @@ public final class Predictor {
                 kernels.sgemv(Transpose.NONE, st.units, st.inputs, 1f, st.weights, 0, st.inputs,
                         in, inOffset, 1f, out, 0);
             } else {
-                // Z[B×m] = X[B×n]·W[m×n]ᵀ + b on every row, and ReLU with it: applied per tile of Z
-                // while it is in cache, not as two more passes.
+                // Z[B×m] = X[B×n]·W[m×n]ᵀ + b on every row, and ReLU with it: added as the product's
+                // tiles are stored, not as two more passes.
                 kernels.sgemmBias(Transpose.NONE, rows, in, inOffset, st.inputs, st.packedWeights, st.biases, 0,
                         st.activation == Activation.RELU, out, 0, st.units);
             }

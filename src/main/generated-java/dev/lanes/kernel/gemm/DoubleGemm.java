@@ -697,13 +697,15 @@ public final class DoubleGemm {
             for (int ir = 0, aOff = 0, rows; ir < mc; ir += rows, aOff += mr * kc) {
                 rows = ir == shortened ? edge : Math.min(mr, mc - ir);
                 int cOff = cOffset + ir * ldc + jr;
-                if (fused && rows == mr && cols == nr) {
-                    kern.tileBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                if (fused && cols == nr && (rows == mr || rows == edge)) {
+                    if (rows == mr) {
+                        kern.tileBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                    } else {
+                        kern.tileEdgeBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
+                    }
                     continue;
-                } else if (fused && rows == edge && cols == nr) {
-                    kern.tileEdgeBias(kc, ap, aOff, bp, bOff, bias, biasOffset + jr, relu, c, cOff, ldc);
-                    continue;
-                } else if (beta == 0d && rows == mr && cols == nr) {
+                }
+                if (beta == 0d && rows == mr && cols == nr) {
                     kern.tile(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0d && rows == edge && cols == nr) {
                     kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);

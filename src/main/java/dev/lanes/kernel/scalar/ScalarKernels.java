@@ -125,10 +125,7 @@ public class ScalarKernels extends CheckedKernels {
                                float[] b, int bOffset, int ldb, float[] bias, int biasOffset, boolean relu,
                                float[] c, int cOffset, int ldc) {
         doSgemm(transA, transB, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, 0f, c, cOffset, ldc);
-        doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
-        for (int i = 0; relu && i < m; i++) {
-            doRelu(n, c, cOffset + i * ldc);
-        }
+        addBiasAndRelu(m, n, bias, biasOffset, relu, c, cOffset, ldc);
     }
 
     @Override
@@ -136,10 +133,7 @@ public class ScalarKernels extends CheckedKernels {
                                float[] packed, float[] bias, int biasOffset, boolean relu,
                                float[] c, int cOffset, int ldc) {
         doSgemmPacked(transA, m, n, k, 1f, a, aOffset, lda, packed, 0f, c, cOffset, ldc);
-        doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
-        for (int i = 0; relu && i < m; i++) {
-            doRelu(n, c, cOffset + i * ldc);
-        }
+        addBiasAndRelu(m, n, bias, biasOffset, relu, c, cOffset, ldc);
     }
 
     @Override

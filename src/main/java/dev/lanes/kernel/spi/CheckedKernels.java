@@ -86,16 +86,7 @@ public abstract class CheckedKernels implements Kernels {
                             float alpha, float[] a, int aOffset, int lda,
                             float[] b, int bOffset, int ldb,
                             float beta, float[] c, int cOffset, int ldc) {
-        Objects.requireNonNull(transA, "transA");
-        Objects.requireNonNull(transB, "transB");
-        checkSize("m", m);
-        checkSize("n", n);
-        checkSize("k", k);
-        boolean ta = transA == Transpose.TRANSPOSE;
-        boolean tb = transB == Transpose.TRANSPOSE;
-        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
-        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
-        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        checkProduct(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         if (m == 0 || n == 0) {
             return;
         }
@@ -103,23 +94,15 @@ public abstract class CheckedKernels implements Kernels {
             doScaleMatrix(m, n, beta, c, cOffset, ldc);
             return;
         }
-        doSgemm(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        doSgemm(transA == Transpose.TRANSPOSE, transB == Transpose.TRANSPOSE, m, n, k, alpha, a, aOffset, lda,
+                b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override
     public final void sgemmBias(Transpose transA, Transpose transB, int m, int n, int k, float[] a, int aOffset,
                                 int lda, float[] b, int bOffset, int ldb, float[] bias, int biasOffset, boolean relu,
                                 float[] c, int cOffset, int ldc) {
-        Objects.requireNonNull(transA, "transA");
-        Objects.requireNonNull(transB, "transB");
-        checkSize("m", m);
-        checkSize("n", n);
-        checkSize("k", k);
-        boolean ta = transA == Transpose.TRANSPOSE;
-        boolean tb = transB == Transpose.TRANSPOSE;
-        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
-        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
-        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        checkProduct(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         if (m == 0 || n == 0) {
             return;
         }
@@ -128,12 +111,38 @@ public abstract class CheckedKernels implements Kernels {
             biasOnly(m, n, bias, biasOffset, relu, c, cOffset, ldc);
             return;
         }
-        doSgemmBias(ta, tb, m, n, k, a, aOffset, lda, b, bOffset, ldb, bias, biasOffset, relu, c, cOffset, ldc);
+        doSgemmBias(transA == Transpose.TRANSPOSE, transB == Transpose.TRANSPOSE, m, n, k, a, aOffset, lda,
+                b, bOffset, ldb, bias, biasOffset, relu, c, cOffset, ldc);
+    }
+
+    /** The argument checks of both float products with op(B) unpacked. */
+    private static void checkProduct(Transpose transA, Transpose transB, int m, int n, int k,
+                                     float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                                     float[] c, int cOffset, int ldc) {
+        Objects.requireNonNull(transA, "transA");
+        Objects.requireNonNull(transB, "transB");
+        checkSize("m", m);
+        checkSize("n", n);
+        checkSize("k", k);
+        boolean ta = transA == Transpose.TRANSPOSE;
+        boolean tb = transB == Transpose.TRANSPOSE;
+        checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
+        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
+        checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
     }
 
     /** An empty sum plus the bias: C is the bias on every row, then ReLU. */
     private void biasOnly(int m, int n, float[] bias, int biasOffset, boolean relu, float[] c, int cOffset, int ldc) {
         doScaleMatrix(m, n, 0f, c, cOffset, ldc);
+        addBiasAndRelu(m, n, bias, biasOffset, relu, c, cOffset, ldc);
+    }
+
+    /**
+     * The element-wise end of a dense layer's product, as separate passes: the bias on every row
+     * of the m×n window, then ReLU when {@code relu}. What every sgemmBias must equal bit for bit.
+     */
+    protected final void addBiasAndRelu(int m, int n, float[] bias, int biasOffset, boolean relu, float[] c,
+                                        int cOffset, int ldc) {
         doAddRowVector(m, n, bias, biasOffset, c, cOffset, ldc);
         for (int i = 0; relu && i < m; i++) {
             doRelu(n, c, cOffset + i * ldc);
