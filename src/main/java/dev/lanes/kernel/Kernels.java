@@ -156,6 +156,22 @@ public interface Kernels {
     PackedMatrix packB(Transpose transB, int k, int n, float[] b, int bOffset, int ldb);
 
     /**
+     * Packs new values of op(B) into {@code into}, in place, allocating nothing: part
+     * {@code part} of {@code parts} of it. op(B) must have into's k×n (B stored as for
+     * {@link #packB}); into must come from {@link #packB} of kernels of the same layout. The parts
+     * write disjoint pieces of into and together all of it, so the threads that share a matrix
+     * can repack it concurrently, each its own parts, each part once; a product must not read into
+     * until every part is done. Afterwards into holds exactly what {@link #packB} of the new values
+     * would hold. What a training step wants: the weights change every step and every row range
+     * of the batch reads them.
+     *
+     * @throws IllegalArgumentException naming the first invalid argument (part outside
+     *                                  [0, parts), parts &lt; 1, B too small for into's shape, into
+     *                                  packed by kernels of another layout)
+     */
+    void repackB(Transpose transB, float[] b, int bOffset, int ldb, PackedMatrix into, int part, int parts);
+
+    /**
      * {@code C := alpha·op(A)·B + beta·C} with B packed by {@link #packB} (so op(B) is B's k×n
      * and n are B's), with the semantics of the plain
      * {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}

@@ -10,7 +10,8 @@ package dev.lanes.kernel;
  * <p>Made only by {@link Kernels#packB}; used by
  * {@link Kernels#sgemm(Transpose, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}.
  * The copy is taken when packing: later changes to the source array do not reach it. A packed
- * matrix is immutable and may be shared between threads and calls. It can be used with any
+ * matrix changes only when its owner packs new values into it ({@link Kernels#repackB}); between
+ * such repacks it may be shared between threads and calls. It can be used with any
  * kernels whose {@link #layout()} is the same (for example the same SIMD width with another thread
  * count); other kernels reject it with an {@link IllegalArgumentException} naming both layouts.
  */

@@ -354,6 +354,74 @@ class PackedGemmTest {
         assertTrue(packed.size() >= (long) k * n, "size counts at least the k x n values: " + packed.size());
     }
 
+    /**
+     * repackB writes new values into a packed matrix, part by part: whatever the number of parts
+     * and the order they run in, a product with it then has the bits of a product with a matrix
+     * packed afresh from the new values — over both layouts (rows and blocks), several column
+     * panels and depth blocks, both storages of B, padded ldb and an offset, on the reference,
+     * every width and thread count. Parts that would have nothing to do are allowed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lanes.kernel.KernelVariants#all")
+    void repackingPartByPartEqualsPackingAfresh(Kernels kernels) {
+        SplittableRandom rnd = new SplittableRandom(31);
+        List<int[]> shapes = new ArrayList<>(List.of(new int[][] {{9, 5}, {100, 70}, {784, 512}, {512, 10},
+                {Blocking.SKINNY_MIN_K, Blocking.SKINNY_N}, {1, 40}, {0, 5}, {4, 0}}));
+        for (Blocking b : blockings()) {
+            shapes.add(new int[] {2 * b.kc() + 3, 40});
+            shapes.add(new int[] {3, b.nc() + 37});
+        }
+        for (int[] s : shapes) {
+            int k = s[0];
+            int n = s[1];
+            for (Transpose tb : BOTH) {
+                int rows = tb == Transpose.NONE ? k : n;
+                int cols = tb == Transpose.NONE ? n : k;
+                int ldb = Math.max(1, cols) + 3;
+                float[] first = GemmProblem.storage(rows, cols, 2, ldb, 0, Float.NaN, rnd);
+                float[] next = GemmProblem.storage(rows, cols, 2, ldb, 0, Float.NaN, rnd);
+                PackedMatrix fresh = kernels.packB(tb, k, n, next, 2, ldb);
+                for (int parts : new int[] {1, 2, 3, 7, 64}) {
+                    PackedMatrix into = kernels.packB(tb, k, n, first, 2, ldb);
+                    for (int part = parts - 1; part >= 0; part--) {
+                        kernels.repackB(tb, next, 2, ldb, into, part, parts);
+                    }
+                    int m = 5;
+                    float[] a = GemmProblem.storage(m, k, 0, Math.max(1, k), 0, 0f, rnd);
+                    float[] want = new float[m * Math.max(1, n)];
+                    float[] got = new float[want.length];
+                    kernels.sgemm(Transpose.NONE, m, 1f, a, 0, Math.max(1, k), fresh, 0f, want, 0, Math.max(1, n));
+                    kernels.sgemm(Transpose.NONE, m, 1f, a, 0, Math.max(1, k), into, 0f, got, 0, Math.max(1, n));
+                    assertBitsInRows(want, got, m, n, Math.max(1, n),
+                            kernels + " " + tb + " " + k + "x" + n + " in " + parts + " parts");
+                }
+            }
+        }
+    }
+
+    @Test
+    void repackingChecksItsArguments() {
+        Kernels simd = KernelVariants.simd(0, 1);
+        float[] b = new float[6 * 4];
+        PackedMatrix packed = simd.packB(Transpose.NONE, 6, 4, b, 0, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> simd.repackB(Transpose.NONE, b, 0, 4, packed, 2, 2));
+        assertTrue(e.getMessage().contains("part 2 of 2"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> simd.repackB(Transpose.NONE, b, 0, 4, packed, 0, 0));
+        assertTrue(e.getMessage().contains("parts >= 1"), e::getMessage);
+        e = assertThrows(IllegalArgumentException.class, () -> simd.repackB(Transpose.NONE, b, 0, 4, packed, -1, 3));
+        assertTrue(e.getMessage().contains("part -1 of 3"), e::getMessage);
+        // B stored n×k (4×6, ldb 6) for the same 6×4 op(B) is accepted.
+        simd.repackB(Transpose.TRANSPOSE, b, 0, 6, packed, 0, 1);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> simd.repackB(Transpose.NONE, new float[23], 0, 4, packed, 0, 1));
+        assertTrue(e.getMessage().startsWith("b is too short"), e::getMessage);
+        PackedMatrix byReference = Kernels.reference().packB(Transpose.NONE, 6, 4, b, 0, 4);
+        e = assertThrows(IllegalArgumentException.class, () -> simd.repackB(Transpose.NONE, b, 0, 4, byReference, 0, 1));
+        assertTrue(e.getMessage().startsWith("into was packed as") && e.getMessage().contains("simd"), e::getMessage);
+        assertThrows(NullPointerException.class, () -> simd.repackB(Transpose.NONE, b, 0, 4, null, 0, 1));
+    }
+
     @Test
     void argumentsAreCheckedAndLayoutsMustMatch() {
         Kernels reference = Kernels.reference();
@@ -411,5 +479,16 @@ class PackedGemmTest {
         assertTrue(e.getMessage().startsWith("b is too short"), e::getMessage);
         e = assertThrows(IllegalArgumentException.class, () -> simd.packB(Transpose.NONE, -2, 4, b, 0, 4));
         assertTrue(e.getMessage().contains("k"), e::getMessage);
+    }
+
+    private static void assertBitsInRows(float[] want, float[] got, int m, int n, int ldc, String label) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = i * ldc + j;
+                if (Float.floatToRawIntBits(want[at]) != Float.floatToRawIntBits(got[at])) {
+                    fail(label + " at row " + i + ", column " + j + ": want " + want[at] + " got " + got[at]);
+                }
+            }
+        }
     }
 }

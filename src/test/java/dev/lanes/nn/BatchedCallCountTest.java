@@ -58,6 +58,12 @@ class BatchedCallCountTest {
         }
 
         @Override
+        public void repackB(Transpose transB, float[] b, int bOffset, int ldb, PackedMatrix into, int part, int parts) {
+            calls.add("repackB " + transB + " " + into.k() + "x" + into.n() + " part " + part + "/" + parts);
+            k.repackB(transB, b, bOffset, ldb, into, part, parts);
+        }
+
+        @Override
         public void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda, PackedMatrix b,
                           float beta, float[] c, int cOffset, int ldc) {
             calls.add("sgemm " + transA + ",packed " + m + "x" + b.n() + "x" + b.k());

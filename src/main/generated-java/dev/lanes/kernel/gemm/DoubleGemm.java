@@ -442,9 +442,9 @@ public final class DoubleGemm {
                 // The epilogue follows the last k block, when the tile holds the whole sum.
                 double[] epilogue = pc + kc == k ? bias : null;
                 if (!transB) {
-                    kernels.packB(b, bOffset, ldb, pc, kc, jc, nc, bp);
+                    kernels.packB(b, bOffset, ldb, pc, kc, jc, nc, bp, 0);
                 } else if (vectorPacking) {
-                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, jc, nc, bp, w.bRows.of(nr, ldb), w.scratch);
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, jc, nc, bp, 0, w.bRows.of(nr, ldb), w.scratch);
                 } else {
                     DoublePacking.packB(true, b, bOffset, ldb, pc, kc, jc, nc, nr, bp);
                 }
@@ -536,7 +536,21 @@ public final class DoubleGemm {
      * op(B)ᵀ, n×k row-major.
      */
     public void pack(boolean transB, int k, int n, double[] b, int bOffset, int ldb, double[] dst) {
+        pack(transB, k, n, b, bOffset, ldb, dst, 0, 1);
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of {@link #pack}: the blocks layout's micro-panels are
+     * shared out in contiguous runs of nearly equal count (a rows layout is all in part 0), so
+     * several threads can pack one operand, each its part, concurrently and into the same dst.
+     * The parts write disjoint ranges of dst and, together, exactly what {@link #pack} writes.
+     * Uses the kernels' vector packing where the plain product does.
+     */
+    public void pack(boolean transB, int k, int n, double[] b, int bOffset, int ldb, double[] dst, int part, int parts) {
         if (packedAsRows(n, k)) {
+            if (part != 0) {
+                return;
+            }
             if (transB) {
                 DoublePacking.gatherRows(b, bOffset, ldb, 1, n, k, dst);
             } else {
@@ -546,12 +560,28 @@ public final class DoubleGemm {
         }
         int kcStep = evenSplit(k, blocking.kc(), 1);
         int ncStep = evenSplit(n, blocking.nc(), nr);
-        for (int jc = 0; jc < n; jc += ncStep) {
+        int panels = (n + nr - 1) / nr;
+        // This part's columns: whole micro-panels q0..q1-1 of the whole width.
+        int from = (int) ((long) panels * part / parts) * nr;
+        int to = Math.min(n, (int) ((long) panels * (part + 1) / parts) * nr);
+        Workspace w = vectorPacking && transB ? workspaces.get() : null;
+        for (int jc = from / ncStep * ncStep; jc < to; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             int ncPadded = roundUp(nc, nr);
+            int j0 = Math.max(jc, from);
+            int j1 = Math.min(jc + nc, to);
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
-                DoublePacking.packB(transB, b, bOffset, ldb, pc, kc, jc, nc, nr, dst, jc * k + pc * ncPadded);
+                // Micro-panel (j0 − jc)/nr of this block starts (j0 − jc)/nr · kc·nr doubles in.
+                int at = jc * k + pc * ncPadded + (j0 - jc) * kc;
+                if (!transB) {
+                    kernels.packB(b, bOffset, ldb, pc, kc, j0, j1 - j0, dst, at);
+                } else if (w != null) {
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, j0, j1 - j0, dst, at, w.bRows.of(nr, ldb),
+                            w.scratch);
+                } else {
+                    DoublePacking.packB(true, b, bOffset, ldb, pc, kc, j0, j1 - j0, nr, dst, at);
+                }
             }
         }
     }

@@ -487,10 +487,10 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
 
     @Override
     public void packBTransposed(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst,
-                                int[] rowOffsets, double[] scratch) {
+                                int dstOffset, int[] rowOffsets, double[] scratch) {
         int full = nc / NR * NR;
         for (int s = 0; s < full / NR; s++) {
-            int base = s * kc * NR;
+            int base = dstOffset + s * kc * NR;
             // Element (p, q) of the panel is b[(j0 + s·NR + q)·ldb + p0 + p]: for each p, two gathers
             // of L rows each, at offsets q·ldb.
             int src0 = bOffset + (j0 + s * NR) * ldb + p0;
@@ -501,7 +501,7 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
             }
         }
         if (full < nc) {
-            DoublePacking.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, full * kc);
+            DoublePacking.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, dstOffset + full * kc);
         }
     }
 
@@ -521,7 +521,7 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
         }
     }
     @Override
-    public void packB(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst) {
+    public void packB(double[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, double[] dst, int dstOffset) {
         int full = nc / NR;
         // Row by row of B, across all panels: each stored row is read as one contiguous run, which
         // the hardware prefetcher follows; panel by panel, every NR-double piece was in a new 4 KiB
@@ -529,7 +529,7 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
         // B: 0.62 ms against 1.0 ms panel by panel).
         for (int p = 0; p < kc; p++) {
             int src = bOffset + (p0 + p) * ldb + j0;
-            int d = p * NR;
+            int d = dstOffset + p * NR;
             for (int s = 0; s < full; s++, src += NR, d += kc * NR) {
                 DoubleVector.fromArray(S, b, src).intoArray(dst, d);
                 DoubleVector.fromArray(S, b, src + L).intoArray(dst, d + L);
@@ -541,7 +541,7 @@ final class Double512Gemm12x16 implements DoubleGemmKernels {
             VectorMask<Double> m0 = S.indexInRange(0, cols);
             VectorMask<Double> m1 = S.indexInRange(L, cols);
             int src = bOffset + p0 * ldb + j0 + full * NR;
-            for (int p = 0, d = full * kc * NR; p < kc; p++, src += ldb, d += NR) {
+            for (int p = 0, d = dstOffset + full * kc * NR; p < kc; p++, src += ldb, d += NR) {
                 DoubleVector.fromArray(S, b, src, m0).intoArray(dst, d);
                 DoubleVector.fromArray(S, b, src + L, m1).intoArray(dst, d + L);
             }

@@ -306,10 +306,10 @@ final class Float128Gemm6x8 implements GemmKernels {
 
     @Override
     public void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
-                                int[] rowOffsets, float[] scratch) {
+                                int dstOffset, int[] rowOffsets, float[] scratch) {
         int full = nc / NR * NR;
         for (int s = 0; s < full / NR; s++) {
-            int base = s * kc * NR;
+            int base = dstOffset + s * kc * NR;
             // Element (p, q) of the panel is b[(j0 + s·NR + q)·ldb + p0 + p]: for each p, two gathers
             // of L rows each, at offsets q·ldb.
             int src0 = bOffset + (j0 + s * NR) * ldb + p0;
@@ -320,7 +320,7 @@ final class Float128Gemm6x8 implements GemmKernels {
             }
         }
         if (full < nc) {
-            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, full * kc);
+            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, dstOffset + full * kc);
         }
     }
 
@@ -340,7 +340,7 @@ final class Float128Gemm6x8 implements GemmKernels {
         }
     }
     @Override
-    public void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+    public void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dstOffset) {
         int full = nc / NR;
         // Row by row of B, across all panels: each stored row is read as one contiguous run, which
         // the hardware prefetcher follows; panel by panel, every NR-float piece was in a new 4 KiB
@@ -348,7 +348,7 @@ final class Float128Gemm6x8 implements GemmKernels {
         // B: 0.62 ms against 1.0 ms panel by panel).
         for (int p = 0; p < kc; p++) {
             int src = bOffset + (p0 + p) * ldb + j0;
-            int d = p * NR;
+            int d = dstOffset + p * NR;
             for (int s = 0; s < full; s++, src += NR, d += kc * NR) {
                 FloatVector.fromArray(S, b, src).intoArray(dst, d);
                 FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
@@ -360,7 +360,7 @@ final class Float128Gemm6x8 implements GemmKernels {
             VectorMask<Float> m0 = S.indexInRange(0, cols);
             VectorMask<Float> m1 = S.indexInRange(L, cols);
             int src = bOffset + p0 * ldb + j0 + full * NR;
-            for (int p = 0, d = full * kc * NR; p < kc; p++, src += ldb, d += NR) {
+            for (int p = 0, d = dstOffset + full * kc * NR; p < kc; p++, src += ldb, d += NR) {
                 FloatVector.fromArray(S, b, src, m0).intoArray(dst, d);
                 FloatVector.fromArray(S, b, src + L, m1).intoArray(dst, d + L);
             }

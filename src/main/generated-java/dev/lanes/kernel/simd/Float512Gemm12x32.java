@@ -512,20 +512,20 @@ final class Float512Gemm12x32 implements GemmKernels {
      */
     @Override
     public void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
-                                int[] rowOffsets, float[] scratch) {
+                                int dstOffset, int[] rowOffsets, float[] scratch) {
         int kv = kc - kc % L;
         int full = nc / NR * NR;
         for (int s = 0; s < full / NR; s++) {
             for (int half = 0; half < NR; half += L) {
                 int row = bOffset + (j0 + s * NR + half) * ldb + p0;
-                for (int p = 0, d = s * kc * NR + half; p < kv; p += L, d += L * NR) {
+                for (int p = 0, d = dstOffset + s * kc * NR + half; p < kv; p += L, d += L * NR) {
                     interleaveTwice(b, row + p, ldb, scratch, 0, L);
                     interleaveTwice(scratch, 0, L, dst, d, NR);
                 }
             }
         }
         if (kv < kc || full < nc) {
-            packTail(b, bOffset, ldb, p0, kc, kv, j0, nc, full, dst);
+            packTail(b, bOffset, ldb, p0, kc, kv, j0, nc, full, dst, dstOffset);
         }
     }
 
@@ -674,20 +674,20 @@ final class Float512Gemm12x32 implements GemmKernels {
 
     /** The values packBTransposed's 16×16 blocks leave: p ≥ kv in full panels, and the edge panel. */
     private static void packTail(float[] b, int bOffset, int ldb, int p0, int kc, int kv, int j0, int nc, int full,
-                                 float[] dst) {
+                                 float[] dst, int dstOffset) {
         for (int j = 0; j < full; j++) {
             int src = bOffset + (j0 + j) * ldb + p0;
-            int d = j / NR * kc * NR + j % NR;
+            int d = dstOffset + j / NR * kc * NR + j % NR;
             for (int p = kv; p < kc; p++) {
                 dst[d + p * NR] = b[src + p];
             }
         }
         if (full < nc) {
-            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, full * kc);
+            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, dstOffset + full * kc);
         }
     }
     @Override
-    public void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+    public void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dstOffset) {
         int full = nc / NR;
         // Row by row of B, across all panels: each stored row is read as one contiguous run, which
         // the hardware prefetcher follows; panel by panel, every NR-float piece was in a new 4 KiB
@@ -695,7 +695,7 @@ final class Float512Gemm12x32 implements GemmKernels {
         // B: 0.62 ms against 1.0 ms panel by panel).
         for (int p = 0; p < kc; p++) {
             int src = bOffset + (p0 + p) * ldb + j0;
-            int d = p * NR;
+            int d = dstOffset + p * NR;
             for (int s = 0; s < full; s++, src += NR, d += kc * NR) {
                 FloatVector.fromArray(S, b, src).intoArray(dst, d);
                 FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
@@ -707,7 +707,7 @@ final class Float512Gemm12x32 implements GemmKernels {
             VectorMask<Float> m0 = S.indexInRange(0, cols);
             VectorMask<Float> m1 = S.indexInRange(L, cols);
             int src = bOffset + p0 * ldb + j0 + full * NR;
-            for (int p = 0, d = full * kc * NR; p < kc; p++, src += ldb, d += NR) {
+            for (int p = 0, d = dstOffset + full * kc * NR; p < kc; p++, src += ldb, d += NR) {
                 FloatVector.fromArray(S, b, src, m0).intoArray(dst, d);
                 FloatVector.fromArray(S, b, src + L, m1).intoArray(dst, d + L);
             }

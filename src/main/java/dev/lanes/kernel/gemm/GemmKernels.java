@@ -107,13 +107,13 @@ public interface GemmKernels {
      * columns of each full panel gathered by vector loads (the 512-bit kernels transpose 16×16
      * blocks in registers instead) rather than copied one float at a time (the scalar transpose
      * cost ~1.3 ns per element, a quarter of a 256×784·784×512 forward product). Same layout,
-     * same bits.
+     * same bits, written from {@code dst[dstOffset]}.
      *
      * @param rowOffsets at least nr() entries, {@code rowOffsets[q] = q·ldb}
      * @param scratch    at least {@link #PACK_SCRATCH_FLOATS} floats of per-thread scratch
      */
     void packBTransposed(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst,
-                         int[] rowOffsets, float[] scratch);
+                         int dstOffset, int[] rowOffsets, float[] scratch);
 
     /** Floats of scratch {@link #packBTransposed} and {@link #packA} need: one 16×16 block (a transpose half done). */
     int PACK_SCRATCH_FLOATS = 256;
@@ -121,9 +121,9 @@ public interface GemmKernels {
     /**
      * {@code Packing.packB(false, …)} — B stored k×n, packed into nr-column micro-panels — with
      * vector copies, walking B row by row across the panels (edge panel with masked loads).
-     * Same layout, same bits.
+     * Same layout, same bits, written from {@code dst[dstOffset]}.
      */
-    void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst);
+    void packB(float[] b, int bOffset, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dstOffset);
 
     /**
      * {@code Packing.packA(transA, …)} for whole slivers only (mc a multiple of mr()). With A

@@ -149,6 +149,12 @@ public class VectorKernels extends ScalarKernels {
         gemm.pack(transB, k, n, b, bOffset, ldb, dst);
     }
 
+    @Override
+    protected void doRepackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst, int part,
+                             int parts) {
+        gemm.pack(transB, k, n, b, bOffset, ldb, dst, part, parts);
+    }
+
     /** The loop nest of {@link #doSgemm} with B's packing already done; see {@link Gemm#sgemm(boolean, int, int, int, float, float[], int, int, float[], float, float[], int, int)}. */
     @Override
     protected void doSgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,

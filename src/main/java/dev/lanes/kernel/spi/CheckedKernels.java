@@ -238,6 +238,24 @@ public abstract class CheckedKernels implements Kernels {
     }
 
     @Override
+    public final void repackB(Transpose transB, float[] b, int bOffset, int ldb, PackedMatrix into, int part,
+                              int parts) {
+        Objects.requireNonNull(transB, "transB");
+        PackedOperand packed = operand("into", into);
+        if (parts < 1 || part < 0 || part >= parts) {
+            throw new IllegalArgumentException("part must be in [0, parts) with parts >= 1 but was part " + part
+                    + " of " + parts);
+        }
+        int k = packed.k();
+        int n = packed.n();
+        boolean tb = transB == Transpose.TRANSPOSE;
+        checkMatrix("b", b, "bOffset", bOffset, "ldb", ldb, tb ? n : k, tb ? k : n);
+        if (k > 0 && n > 0) {
+            doRepackB(tb, k, n, b, bOffset, ldb, packed.data(), part, parts);
+        }
+    }
+
+    @Override
     public final void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
                             PackedMatrix b, float beta, float[] c, int cOffset, int ldc) {
         PackedOperand packed = checkPrepacked(transA, m, a, aOffset, lda, b, c, cOffset, ldc);
@@ -276,23 +294,29 @@ public abstract class CheckedKernels implements Kernels {
     private PackedOperand checkPrepacked(Transpose transA, int m, float[] a, int aOffset, int lda, PackedMatrix b,
                                          float[] c, int cOffset, int ldc) {
         Objects.requireNonNull(transA, "transA");
-        Objects.requireNonNull(b, "b");
-        if (!(b instanceof PackedOperand packed)) {
-            throw new IllegalArgumentException("b is a " + b.getClass().getName()
-                    + ", not a matrix made by Kernels.packB");
-        }
+        PackedOperand packed = operand("b", b);
         checkSize("m", m);
         int k = packed.k();
         int n = packed.n();
-        // The family, a string made once per instance, decides; comparing it allocates nothing.
-        if (!packed.family().equals(packedFamily())) {
-            throw new IllegalArgumentException("b was packed as \"" + packed.layout() + "\" but these kernels ("
-                    + name() + ", " + vectorBits() + "-bit) read \"" + packedFamily() + ": " + packedLayout(k, n)
-                    + "\"; pack it with these kernels");
-        }
         boolean ta = transA == Transpose.TRANSPOSE;
         checkMatrix("a", a, "aOffset", aOffset, "lda", lda, ta ? k : m, ta ? m : k);
         checkMatrix("c", c, "cOffset", cOffset, "ldc", ldc, m, n);
+        return packed;
+    }
+
+    /** A matrix made by {@link #packB} of kernels with this layout family, else a clear error naming it. */
+    private PackedOperand operand(String name, PackedMatrix b) {
+        Objects.requireNonNull(b, name);
+        if (!(b instanceof PackedOperand packed)) {
+            throw new IllegalArgumentException(name + " is a " + b.getClass().getName()
+                    + ", not a matrix made by Kernels.packB");
+        }
+        // The family, a string made once per instance, decides; comparing it allocates nothing.
+        if (!packed.family().equals(packedFamily())) {
+            throw new IllegalArgumentException(name + " was packed as \"" + packed.layout() + "\" but these kernels ("
+                    + name() + ", " + vectorBits() + "-bit) read \"" + packedFamily() + ": "
+                    + packedLayout(packed.k(), packed.n()) + "\"; pack it with these kernels");
+        }
         return packed;
     }
 
@@ -320,6 +344,19 @@ public abstract class CheckedKernels implements Kernels {
 
     /** Packs op(B), k×n with k, n &gt; 0 and valid arguments, into dst of {@link #packedSize} floats. */
     protected abstract void doPackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst);
+
+    /**
+     * Part {@code part} of {@code parts} of {@link #doPackB} into dst (valid arguments, k, n &gt;
+     * 0): disjoint pieces that together write what doPackB writes. This default packs everything
+     * in part 0, which is correct but leaves the other parts idle; a layout made of independent
+     * panels shares them out.
+     */
+    protected void doRepackB(boolean transB, int k, int n, float[] b, int bOffset, int ldb, float[] dst, int part,
+                             int parts) {
+        if (part == 0) {
+            doPackB(transB, k, n, b, bOffset, ldb, dst);
+        }
+    }
 
     /** The prepacked GEMM with valid arguments, m, n, k &gt; 0 and alpha != 0. */
     protected abstract void doSgemmPacked(boolean transA, int m, int n, int k, float alpha,

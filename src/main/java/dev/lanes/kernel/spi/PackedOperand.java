@@ -47,7 +47,7 @@ public final class PackedOperand implements PackedMatrix {
         return family;
     }
 
-    /** The packed values, in {@link #layout()}; for the kernels only, never written after packing. */
+    /** The packed values, in {@link #layout()}; for the kernels only, written by packing and repacking alone. */
     float[] data() {
         return data;
     }

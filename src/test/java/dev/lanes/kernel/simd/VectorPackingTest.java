@@ -71,14 +71,16 @@ class VectorPackingTest {
                 int ldb = (transB ? k : n) + c[2];
                 float[] b = random(off + (transB ? n : k) * ldb, rnd);
                 int panels = (nc + nr - 1) / nr;
-                float[] expected = new float[panels * kc * nr];
+                // Packed from an offset, with NaN before and after that must stay untouched.
+                int at = 1 + c[4];
+                float[] expected = nans(at + panels * kc * nr + 7);
                 float[] actual = nans(expected.length);
-                Packing.packB(transB, b, off, ldb, p0, kc, j0, nc, nr, expected);
+                Packing.packB(transB, b, off, ldb, p0, kc, j0, nc, nr, expected, at);
                 if (transB) {
-                    g.packBTransposed(b, off, ldb, p0, kc, j0, nc, actual, offsets(nr, ldb),
+                    g.packBTransposed(b, off, ldb, p0, kc, j0, nc, actual, at, offsets(nr, ldb),
                             new float[GemmKernels.PACK_SCRATCH_FLOATS]);
                 } else {
-                    g.packB(b, off, ldb, p0, kc, j0, nc, actual);
+                    g.packB(b, off, ldb, p0, kc, j0, nc, actual, at);
                 }
                 assertArrayEquals(expected, actual, name + ", transB=" + transB + ", " + Arrays.toString(c));
             }
