@@ -8,8 +8,13 @@ import java.util.function.IntConsumer;
  * How one batch runs on several threads: the forward pass, the loss and the row-wise half of the
  * backward pass in row shards, then the parameter gradients split by units.
  *
- * <h2>Two parallel regions per training step</h2>
+ * <h2>Two parallel regions per training step, after the shared packing</h2>
  * <ol>
+ *   <li><b>Weights, packed once.</b> When the batch is cut into several shards, each dense layer's
+ *       W is first packed for the micro-kernels (for the forward product and for Δ·W) in one part
+ *       per shard, on the same threads, instead of by every shard again; the shards' products
+ *       then read the packed copy ({@link Layer#beginShared}, {@link Layer#prepareShared}). A
+ *       prepacked product has the bits of the plain one for two rows or more.</li>
  *   <li><b>Rows.</b> Every operation up to the parameter gradients is row-local: row r of a
  *       layer's output needs only row r of its input, and row r of ∂C/∂(input) only row r of the
  *       layer's error. So the batch is cut into shards of consecutive rows and each task runs,
@@ -35,10 +40,10 @@ import java.util.function.IntConsumer;
 final class BatchPass {
 
     /**
-     * Shards are at least this many rows: each shard packs every layer's W again (~0.1 ms for
-     * 784-512-512-10), which 64 rows amortize. Measured on 2 vCPUs, interleaved: a batch of 64 in
-     * two shards of 32 rows was 1.08–1.15× slower than on one thread; at 128 rows per shard two
-     * threads were 1.2–1.3× faster.
+     * Shards are at least this many rows. Measured on 2 vCPUs, interleaved: a batch of 64 in two
+     * shards of 32 rows was 1.08–1.15× slower than on one thread when every shard packed every
+     * layer's W again (~0.1 ms for 784-512-512-10), and still 1.12–1.13× slower with W packed once
+     * per step and shared; at 128 rows per shard two threads were 1.2–1.3× faster.
      */
     static final int MIN_SHARD_ROWS = 64;
     /**
@@ -75,6 +80,9 @@ final class BatchPass {
     private final boolean[] updatedWhole;
 
     private final RowsTask rowsTask = new RowsTask();
+    private final PrepareTask prepareTask = new PrepareTask();
+    /** Which layers prepare shared work for the current batch (region 0). */
+    private final boolean[] shared;
     private final GradientTask gradientTask = new GradientTask();
     /** The pieces of the parameter gradients: layer, first unit, end unit. */
     private final int[] pieceLayer;
@@ -87,6 +95,7 @@ final class BatchPass {
         this.layers = layers;
         this.offsets = offsets;
         this.updatedWhole = new boolean[layers.length];
+        this.shared = new boolean[layers.length];
         for (int l = 0; l < layers.length; l++) {
             updatedWhole[l] = layers[l].parameterCount() > 0 && !handsOverExactly(layers[l], offsets[l]);
         }
@@ -185,7 +194,9 @@ final class BatchPass {
             l.beginBatch(rows, true);
         }
         RowsTask t = rowsTask;
-        t.set(x, 0, y, 0, rows, true, shards(rows, 3));
+        int shards = shards(rows, 3);
+        prepareShared(shards, true);
+        t.set(x, 0, y, 0, rows, true, shards);
         try {
             run(t.shards, t);
         } finally {
@@ -233,12 +244,49 @@ final class BatchPass {
             l.beginBatch(rows, false);
         }
         RowsTask t = rowsTask;
-        t.set(x, xOffset, y, yOffset, rows, false, shards(rows, 1));
+        int shards = shards(rows, 1);
+        prepareShared(shards, false);
+        t.set(x, xOffset, y, yOffset, rows, false, shards);
         t.probabilities = probabilities;
         try {
             run(t.shards, t);
         } finally {
             t.clear();
+        }
+    }
+
+    /**
+     * Region 0, before a batch cut into several shards: the work every shard would repeat (each
+     * dense layer's packing of W, for the forward product and for Δ·W) done once, in one part per
+     * shard, on the threads the shards will use. Nothing when the batch is one shard.
+     */
+    private void prepareShared(int shards, boolean training) {
+        if (shards <= 1) {
+            return;
+        }
+        boolean any = false;
+        for (int l = 0; l < layers.length; l++) {
+            // The first layer's backward computes no ∂C/∂(input).
+            shared[l] = layers[l].beginShared(single, training && l > 0);
+            any |= shared[l];
+        }
+        if (any) {
+            prepareTask.parts = shards;
+            run(shards, prepareTask);
+        }
+    }
+
+    /** Region 0's task: part {@code part} of every sharing layer's preparation. */
+    private final class PrepareTask implements IntConsumer {
+        int parts;
+
+        @Override
+        public void accept(int part) {
+            for (int l = 0; l < layers.length; l++) {
+                if (shared[l]) {
+                    layers[l].prepareShared(single, part, parts);
+                }
+            }
         }
     }
 

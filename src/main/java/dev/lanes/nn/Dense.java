@@ -1,6 +1,7 @@
 package dev.lanes.nn;
 
 import dev.lanes.kernel.Kernels;
+import dev.lanes.kernel.PackedMatrix;
 
 import java.util.Random;
 
@@ -32,6 +33,18 @@ public final class Dense implements Layer {
     private int biasOffset;
     /** Z of the last batch, kept only for activations whose derivative needs it. */
     private float[] preActivation = new float[0];
+    /**
+     * W packed for the micro-kernels once per batch, when the batch is split into row ranges that
+     * would each pack it again: as op(B) = Wᵀ of the forward product, and as B = W of Δ·W.
+     * Made on the first such batch; null before.
+     */
+    private PackedMatrix forwardWeights;
+    private PackedMatrix backwardWeights;
+    /** Whether the packed copies hold this batch's weights: {@link #beginShared} to {@link #beginBatch}. */
+    private boolean sharedForward;
+    private boolean sharedBackward;
+    /** The kernels the packed copies were made by (their layout). */
+    private Kernels packedBy;
 
     Dense(DenseSpec spec, int inputs) {
         if (inputs < 1) {
@@ -115,6 +128,45 @@ public final class Dense implements Layer {
         }
     }
 
+    @Override
+    public void beginBatch(int rows, boolean training) {
+        sharedForward = false;
+        sharedBackward = false;
+    }
+
+    /**
+     * W is packed once for the batch (part by part, on every thread) instead of once per row
+     * range: the products of ranges of two rows or more then read the packed copy, which gives
+     * the bits of the plain product; a single row keeps the plain product (the prepacked one
+     * takes another path for it). So nothing changes but the time. The two packed copies (about
+     * 8 bytes per weight together) are made on the first split batch and kept.
+     */
+    @Override
+    public boolean beginShared(Kernels k, boolean backward) {
+        if (packedBy != k) {
+            forwardWeights = null;
+            backwardWeights = null;
+            packedBy = k;
+        }
+        if (forwardWeights == null) {
+            forwardWeights = k.packB(TRANSPOSE, inputs, units, params, weightOffset, inputs);
+        }
+        if (backward && backwardWeights == null) {
+            backwardWeights = k.packB(NONE, units, inputs, params, weightOffset, inputs);
+        }
+        sharedForward = true;
+        sharedBackward = backward;
+        return true;
+    }
+
+    @Override
+    public void prepareShared(Kernels k, int part, int parts) {
+        k.repackB(TRANSPOSE, params, weightOffset, inputs, forwardWeights, part, parts);
+        if (sharedBackward) {
+            k.repackB(NONE, params, weightOffset, inputs, backwardWeights, part, parts);
+        }
+    }
+
     /** Z = A_prev·Wᵀ + b, then A = σ(Z) in place (logits stay for SOFTMAX), for a range of rows. */
     @Override
     public void forward(Kernels k, int first, int count, float[] in, int inOffset, float[] out, boolean training) {
@@ -122,8 +174,14 @@ public final class Dense implements Layer {
         // Z[count×m] = A_prev[count×n] · W[m×n]ᵀ + b on every row; a ReLU is applied in the same
         // call, as the product's tiles are written (the bits of the three separate passes).
         boolean relu = activation == Activation.RELU;
-        k.sgemmBias(NONE, TRANSPOSE, count, units, inputs, in, inOffset + first * inputs, inputs,
-                params, weightOffset, inputs, params, biasOffset, relu, out, o, units);
+        // A single row takes another path in the prepacked product (other bits): never shared.
+        if (sharedForward && count >= 2) {
+            k.sgemmBias(NONE, count, in, inOffset + first * inputs, inputs, forwardWeights, params, biasOffset, relu,
+                    out, o, units);
+        } else {
+            k.sgemmBias(NONE, TRANSPOSE, count, units, inputs, in, inOffset + first * inputs, inputs,
+                    params, weightOffset, inputs, params, biasOffset, relu, out, o, units);
+        }
         if (activation.needsPreActivation()) {
             System.arraycopy(out, o, preActivation, o, count * units);
         }
@@ -145,8 +203,12 @@ public final class Dense implements Layer {
         }
         if (dIn != null) {
             // dA_prev[count×n] = Δ[count×m] · W[m×n]
-            k.sgemm(NONE, NONE, count, inputs, units,
-                    1f, delta, o, units, params, weightOffset, inputs, 0f, dIn, first * inputs, inputs);
+            if (sharedBackward && count >= 2) {
+                k.sgemm(NONE, count, 1f, delta, o, units, backwardWeights, 0f, dIn, first * inputs, inputs);
+            } else {
+                k.sgemm(NONE, NONE, count, inputs, units,
+                        1f, delta, o, units, params, weightOffset, inputs, 0f, dIn, first * inputs, inputs);
+            }
         }
     }
 

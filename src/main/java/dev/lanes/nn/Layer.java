@@ -68,6 +68,28 @@ public interface Layer {
     }
 
     /**
+     * Called after {@link #beginBatch}, on the calling thread, when the network is about to split
+     * the batch into several row ranges: returns whether the layer has work that every range
+     * would otherwise repeat and that {@link #prepareShared} should do once for the batch (a dense
+     * layer packs its weights for the GEMM micro-kernels). Allocate here, not there.
+     *
+     * @param k        the kernels the layer's passes over this batch use
+     * @param backward whether {@link #backwardRows} of this batch will be asked for ∂C/∂(input)
+     */
+    default boolean beginShared(Kernels k, boolean backward) {
+        return false;
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of the work {@link #beginShared} announced, for the
+     * current parameters. Parts may run concurrently on different threads; the network runs each
+     * part once, and every part completes before {@link #forward} of any row of the batch, which
+     * may then rely on it (until the next {@link #beginBatch}).
+     */
+    default void prepareShared(Kernels k, int part, int parts) {
+    }
+
+    /**
      * Forward over rows {@code [first, first + count)} of the current batch. The network splits a
      * batch into row ranges and may run them on different threads at once, so a layer must give
      * each row the same result whatever the split, and write only its own rows.
