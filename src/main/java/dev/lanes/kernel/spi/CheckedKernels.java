@@ -305,15 +305,15 @@ public abstract class CheckedKernels implements Kernels {
     }
 
     /** A matrix made by {@link #packB} of kernels with this layout family, else a clear error naming it. */
-    private PackedOperand operand(String name, PackedMatrix b) {
-        Objects.requireNonNull(b, name);
+    private PackedOperand operand(String argument, PackedMatrix b) {
+        Objects.requireNonNull(b, argument);
         if (!(b instanceof PackedOperand packed)) {
-            throw new IllegalArgumentException(name + " is a " + b.getClass().getName()
+            throw new IllegalArgumentException(argument + " is a " + b.getClass().getName()
                     + ", not a matrix made by Kernels.packB");
         }
         // The family, a string made once per instance, decides; comparing it allocates nothing.
         if (!packed.family().equals(packedFamily())) {
-            throw new IllegalArgumentException(name + " was packed as \"" + packed.layout() + "\" but these kernels ("
+            throw new IllegalArgumentException(argument + " was packed as \"" + packed.layout() + "\" but these kernels ("
                     + name() + ", " + vectorBits() + "-bit) read \"" + packedFamily() + ": "
                     + packedLayout(packed.k(), packed.n()) + "\"; pack it with these kernels");
         }
