@@ -8,7 +8,7 @@ import java.util.function.IntConsumer;
  * How one batch runs on several threads: the forward pass, the loss and the row-wise half of the
  * backward pass in row shards, then the parameter gradients split by units.
  *
- * <h2>Two parallel regions per training step, after the shared packing</h2>
+ * <h2>The parallel regions of a training step</h2>
  * <ol>
  *   <li><b>Weights, packed once.</b> When the batch is cut into several shards, each dense layer's
  *       W is first packed for the micro-kernels (for the forward product and for Δ·W) in one part
@@ -245,7 +245,7 @@ final class BatchPass {
         }
         RowsTask t = rowsTask;
         // No shared packing here: with the forward alone in each shard, packing Wᵀ once and
-        // reading the other thread's half of it made prediction slower (1.06–1.14× the time of
+        // reading the other thread's half of it made prediction slower (1.06–1.17× the time of
         // each shard packing its own, two threads, 256 and 512 rows).
         t.set(x, xOffset, y, yOffset, rows, false, shards(rows, 1));
         t.probabilities = probabilities;
