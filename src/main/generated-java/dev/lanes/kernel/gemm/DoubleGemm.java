@@ -441,7 +441,13 @@ public final class DoubleGemm {
                 double betaK = pc == 0 ? beta : 1d;
                 // The epilogue follows the last k block, when the tile holds the whole sum.
                 double[] epilogue = pc + kc == k ? bias : null;
-                packBPanel(transB, b, bOffset, ldb, pc, kc, jc, nc, bp, 0, w);
+                if (!transB) {
+                    kernels.packB(b, bOffset, ldb, pc, kc, jc, nc, bp, 0);
+                } else if (vectorPacking) {
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, jc, nc, bp, 0, w.bRows.of(nr, ldb), w.scratch);
+                } else {
+                    DoublePacking.packB(true, b, bOffset, ldb, pc, kc, jc, nc, nr, bp);
+                }
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
@@ -449,23 +455,6 @@ public final class DoubleGemm {
                             epilogue, biasOffset + jc, relu);
                 }
             }
-        }
-    }
-
-    /**
-     * Packs depths pc..pc+kc-1 of columns j0..j0+nc-1 of op(B) into micro-panels from dst[at], with
-     * the vector packing where it pays ({@link DoubleGemmKernels#packB}; B stored n×k by
-     * {@link DoubleGemmKernels#packBTransposed} only with vector packing on). Same layout and bits
-     * either way.
-     */
-    private void packBPanel(boolean transB, double[] b, int bOffset, int ldb, int pc, int kc, int j0, int nc,
-                            double[] dst, int at, Workspace w) {
-        if (!transB) {
-            kernels.packB(b, bOffset, ldb, pc, kc, j0, nc, dst, at);
-        } else if (vectorPacking) {
-            kernels.packBTransposed(b, bOffset, ldb, pc, kc, j0, nc, dst, at, w.bRows.of(nr, ldb), w.scratch);
-        } else {
-            DoublePacking.packB(true, b, bOffset, ldb, pc, kc, j0, nc, nr, dst, at);
         }
     }
 
@@ -575,7 +564,7 @@ public final class DoubleGemm {
         // This part's columns: whole micro-panels q0..q1-1 of the whole width.
         int from = (int) ((long) panels * part / parts) * nr;
         int to = Math.min(n, (int) ((long) panels * (part + 1) / parts) * nr);
-        Workspace w = workspaces.get();
+        Workspace w = vectorPacking && transB ? workspaces.get() : null;
         for (int jc = from / ncStep * ncStep; jc < to; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             int ncPadded = roundUp(nc, nr);
@@ -584,8 +573,15 @@ public final class DoubleGemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 // Micro-panel (j0 − jc)/nr of this block starts (j0 − jc)/nr · kc·nr doubles in.
-                packBPanel(transB, b, bOffset, ldb, pc, kc, j0, j1 - j0, dst,
-                        jc * k + pc * ncPadded + (j0 - jc) * kc, w);
+                int at = jc * k + pc * ncPadded + (j0 - jc) * kc;
+                if (!transB) {
+                    kernels.packB(b, bOffset, ldb, pc, kc, j0, j1 - j0, dst, at);
+                } else if (w != null) {
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, j0, j1 - j0, dst, at, w.bRows.of(nr, ldb),
+                            w.scratch);
+                } else {
+                    DoublePacking.packB(true, b, bOffset, ldb, pc, kc, j0, j1 - j0, nr, dst, at);
+                }
             }
         }
     }

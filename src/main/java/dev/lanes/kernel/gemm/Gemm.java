@@ -440,7 +440,13 @@ public final class Gemm {
                 float betaK = pc == 0 ? beta : 1f;
                 // The epilogue follows the last k block, when the tile holds the whole sum.
                 float[] epilogue = pc + kc == k ? bias : null;
-                packBPanel(transB, b, bOffset, ldb, pc, kc, jc, nc, bp, 0, w);
+                if (!transB) {
+                    kernels.packB(b, bOffset, ldb, pc, kc, jc, nc, bp, 0);
+                } else if (vectorPacking) {
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, jc, nc, bp, 0, w.bRows.of(nr, ldb), w.scratch);
+                } else {
+                    Packing.packB(true, b, bOffset, ldb, pc, kc, jc, nc, nr, bp);
+                }
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
                     packABlock(transA, a, aOffset, lda, ic, mc, pc, kc, ap, w);
@@ -448,23 +454,6 @@ public final class Gemm {
                             epilogue, biasOffset + jc, relu);
                 }
             }
-        }
-    }
-
-    /**
-     * Packs depths pc..pc+kc-1 of columns j0..j0+nc-1 of op(B) into micro-panels from dst[at], with
-     * the vector packing where it pays ({@link GemmKernels#packB}; B stored n×k by
-     * {@link GemmKernels#packBTransposed} only with vector packing on). Same layout and bits
-     * either way.
-     */
-    private void packBPanel(boolean transB, float[] b, int bOffset, int ldb, int pc, int kc, int j0, int nc,
-                            float[] dst, int at, Workspace w) {
-        if (!transB) {
-            kernels.packB(b, bOffset, ldb, pc, kc, j0, nc, dst, at);
-        } else if (vectorPacking) {
-            kernels.packBTransposed(b, bOffset, ldb, pc, kc, j0, nc, dst, at, w.bRows.of(nr, ldb), w.scratch);
-        } else {
-            Packing.packB(true, b, bOffset, ldb, pc, kc, j0, nc, nr, dst, at);
         }
     }
 
@@ -574,7 +563,7 @@ public final class Gemm {
         // This part's columns: whole micro-panels q0..q1-1 of the whole width.
         int from = (int) ((long) panels * part / parts) * nr;
         int to = Math.min(n, (int) ((long) panels * (part + 1) / parts) * nr);
-        Workspace w = workspaces.get();
+        Workspace w = vectorPacking && transB ? workspaces.get() : null;
         for (int jc = from / ncStep * ncStep; jc < to; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             int ncPadded = roundUp(nc, nr);
@@ -583,8 +572,15 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
                 // Micro-panel (j0 − jc)/nr of this block starts (j0 − jc)/nr · kc·nr floats in.
-                packBPanel(transB, b, bOffset, ldb, pc, kc, j0, j1 - j0, dst,
-                        jc * k + pc * ncPadded + (j0 - jc) * kc, w);
+                int at = jc * k + pc * ncPadded + (j0 - jc) * kc;
+                if (!transB) {
+                    kernels.packB(b, bOffset, ldb, pc, kc, j0, j1 - j0, dst, at);
+                } else if (w != null) {
+                    kernels.packBTransposed(b, bOffset, ldb, pc, kc, j0, j1 - j0, dst, at, w.bRows.of(nr, ldb),
+                            w.scratch);
+                } else {
+                    Packing.packB(true, b, bOffset, ldb, pc, kc, j0, j1 - j0, nr, dst, at);
+                }
             }
         }
     }
