@@ -94,8 +94,8 @@ public final class Warmup {
 
     /** The operands: small, but deeper than one micro-panel and wider than one tile. */
     private static final class Work {
-        /** Full slivers and a short last one (12·3 + 8, or 6·7 + 2), which takes the edge tile. */
-        static final int M = 44;
+        /** Full slivers and a short last one, which takes the edge tile: 12·3 + 7 or 4·10 + 3 rows. */
+        static final int M = 43;
         static final int N = 64;
         static final int K = 96;
         static final int NARROW = 10;

@@ -22,16 +22,22 @@ import dev.lanes.kernel.gemm.Blocking;
 public enum KernelRegistry {
 
     /**
-     * 128 bits (SSE, NEON; 4 float lanes): a 6×8 tile, 12 accumulators, within SSE's 16 registers
-     * and NEON's 32; a 4×8 edge tile. Too narrow to beat the scalar loops by enough to be chosen by itself.
+     * 128 bits (SSE, NEON; 4 float lanes): a 4×8 tile, 8 accumulators; a 3×8 edge tile. Four rows,
+     * not six, for the reason given at {@link #W256}. Too narrow to beat the scalar loops by enough
+     * to be chosen by itself.
      */
-    W128(128, 6, 4, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
+    W128(128, 4, 3, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
 
     /**
-     * 256 bits (AVX2; 8 float lanes): a 6×16 tile, 12 accumulators, 15 of the 16 ymm registers AVX2
-     * has with the two B vectors and the broadcast — the classic AVX2 shape; a 4×16 edge tile.
+     * 256 bits (AVX2; 8 float lanes): a 4×16 tile, 8 ymm accumulators, two B vectors and four
+     * broadcasts, 14 of AVX2's 16 registers; a 3×16 edge tile. C2 issues all of a step's
+     * broadcasts before its FMAs, so an MR-row tile needs 2·MR accumulators + 2 B vectors + MR
+     * broadcasts: the classic 6×16 shape asks for 20 registers, and C2 kept one accumulator on the stack, a store and a
+     * reload in the loop-carried chain of every k step, which halved the micro-kernel (39 against
+     * 85–93 GFLOP/s on Zen 3, native-notes/gemm.md). Eight accumulators still cover the FMA
+     * latency of two pipes (4 cycles × 2).
      */
-    W256(256, 6, 4, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
+    W256(256, 4, 3, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
 
     /**
      * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and

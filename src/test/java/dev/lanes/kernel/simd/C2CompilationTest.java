@@ -32,7 +32,9 @@ class C2CompilationTest {
     @Test
     void hotKernelMethodsReachC2() throws Exception {
         // Enough calls for every path's methods to cross the tier-4 invocation and loop thresholds.
-        String text = probe("300");
+        // A small kernel method (the 3-row edge tile) may instead be inlined into its C2-compiled
+        // caller, after which it is never called on its own; PrintInlining shows that case.
+        String text = probe("300", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining");
         List<String> skipped = CompileProbe.refusals(text);
         assertTrue(skipped.isEmpty(), () -> "the JIT refused Lanes methods:\n" + String.join("\n", skipped));
         List<String> missing = notAtTier4(text);
@@ -122,10 +124,18 @@ class C2CompilationTest {
         return missing;
     }
 
+    /**
+     * Compiled by C2 on its own, or inlined by C2 into a caller ("inline (hot)" is C2's wording;
+     * at a call site that has seen two kernel classes both are listed on one line).
+     */
     private static boolean reachedTier4(String log, String method) {
+        Pattern inlinedByC2 = Pattern.compile(Pattern.quote(method) + " \\(\\d+ bytes\\)\\s+inline \\(hot\\)");
         for (String line : log.lines().toList()) {
             Matcher m = COMPILE.matcher(line);
             if (m.find() && m.group(1).equals("4") && m.group(2).equals(method) && !line.contains("made not entrant")) {
+                return true;
+            }
+            if (inlinedByC2.matcher(line).find()) {
                 return true;
             }
         }

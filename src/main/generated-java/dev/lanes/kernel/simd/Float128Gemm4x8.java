@@ -10,19 +10,19 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The GEMM kernels of one registry entry ({@code KernelRegistry.W128}): 128-bit vectors of
- * L = 4 floats and a 6×8 micro-tile, 12 accumulators, two packed B
- * vectors and one broadcast per k step (12 FMAs per 8 loads). One class per width,
+ * L = 4 floats and a 4×8 micro-tile, 8 accumulators, two packed B
+ * vectors and one broadcast per k step (8 FMAs per 6 loads). One class per width,
  * because C2 turns the Vector API into vector instructions only where the species is a
  * compile-time constant. Every method stays compilable by C1 (larger tiles ran C1 out of
  * registers, and tiered compilation could then leave them in slow C1 code;
  * {@code C1CompilabilityTest} checks); the micro-kernel's accumulators are locals of one method
  * and never cross a call, so C2 keeps them in registers.
  */
-final class Float128Gemm6x8 implements GemmKernels {
+final class Float128Gemm4x8 implements GemmKernels {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
     static final int L = S.length();
-    static final int MR = 6;
+    static final int MR = 4;
     static final int NR = 8;
 
     @Override
@@ -45,7 +45,6 @@ final class Float128Gemm6x8 implements GemmKernels {
                      float alpha, float[] c, int cOffset, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
         int ai = aOffset;
         int bi = bOffset;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -63,12 +62,6 @@ final class Float128Gemm6x8 implements GemmKernels {
             x = FloatVector.broadcast(S, a[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
         }
         // Vector API calls directly, no helper: a vector passed to a call that is not inlined is
         // boxed, and a helper per store was left out of line in the beta twin below.
@@ -84,12 +77,6 @@ final class Float128Gemm6x8 implements GemmKernels {
         r += ldc;
         c30.mul(alpha).intoArray(c, r);
         c31.mul(alpha).intoArray(c, r + L);
-        r += ldc;
-        c40.mul(alpha).intoArray(c, r);
-        c41.mul(alpha).intoArray(c, r + L);
-        r += ldc;
-        c50.mul(alpha).intoArray(c, r);
-        c51.mul(alpha).intoArray(c, r + L);
     }
 
     @Override
@@ -97,7 +84,6 @@ final class Float128Gemm6x8 implements GemmKernels {
                          float alpha, float beta, float[] c, int cOffset, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
         int ai = aOffset;
         int bi = bOffset;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -115,12 +101,6 @@ final class Float128Gemm6x8 implements GemmKernels {
             x = FloatVector.broadcast(S, a[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
         }
         // Vector API calls directly, no helper: here even the 25-byte put() helpers were left
         // out of line (NodeCountInliningCutoff) and every accumulator was boxed.
@@ -137,27 +117,21 @@ final class Float128Gemm6x8 implements GemmKernels {
         r += ldc;
         FloatVector.fromArray(S, c, r).fma(vb, c30.mul(alpha)).intoArray(c, r);
         FloatVector.fromArray(S, c, r + L).fma(vb, c31.mul(alpha)).intoArray(c, r + L);
-        r += ldc;
-        FloatVector.fromArray(S, c, r).fma(vb, c40.mul(alpha)).intoArray(c, r);
-        FloatVector.fromArray(S, c, r + L).fma(vb, c41.mul(alpha)).intoArray(c, r + L);
-        r += ldc;
-        FloatVector.fromArray(S, c, r).fma(vb, c50.mul(alpha)).intoArray(c, r);
-        FloatVector.fromArray(S, c, r + L).fma(vb, c51.mul(alpha)).intoArray(c, r + L);
     }
 
     @Override
     public int edgeRows() {
-        return 4;
+        return 3;
     }
 
     @Override
     public void tileEdge(int kc, float[] a, int aOffset, float[] b, int bOffset,
                          float alpha, float[] c, int cOffset, int ldc) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         int ai = aOffset;
         int bi = bOffset;
-        // The sliver is still packed MR values per p; only its first 4 rows are read.
+        // The sliver is still packed MR values per p; only its first 3 rows are read.
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -170,9 +144,6 @@ final class Float128Gemm6x8 implements GemmKernels {
             x = FloatVector.broadcast(S, a[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
         }
         int r = cOffset;
         c00.mul(alpha).intoArray(c, r);
@@ -183,9 +154,6 @@ final class Float128Gemm6x8 implements GemmKernels {
         r += ldc;
         c20.mul(alpha).intoArray(c, r);
         c21.mul(alpha).intoArray(c, r + L);
-        r += ldc;
-        c30.mul(alpha).intoArray(c, r);
-        c31.mul(alpha).intoArray(c, r + L);
     }
 
     @Override
@@ -193,7 +161,6 @@ final class Float128Gemm6x8 implements GemmKernels {
                          boolean relu, float[] c, int cOffset, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
         int ai = aOffset;
         int bi = bOffset;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -211,12 +178,6 @@ final class Float128Gemm6x8 implements GemmKernels {
             x = FloatVector.broadcast(S, a[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
         }
         // One code path for both: below −∞ nothing is, so without ReLU the blend keeps every value.
         float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
@@ -243,23 +204,13 @@ final class Float128Gemm6x8 implements GemmKernels {
         v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
         v = c31.add(y1);
         v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
-        r += ldc;
-        v = c40.add(y0);
-        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
-        v = c41.add(y1);
-        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
-        r += ldc;
-        v = c50.add(y0);
-        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
-        v = c51.add(y1);
-        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
     }
 
     @Override
     public void tileEdgeBias(int kc, float[] a, int aOffset, float[] b, int bOffset, float[] bias, int biasOffset,
                              boolean relu, float[] c, int cOffset, int ldc) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         int ai = aOffset;
         int bi = bOffset;
         for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
@@ -274,9 +225,6 @@ final class Float128Gemm6x8 implements GemmKernels {
             x = FloatVector.broadcast(S, a[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
         }
         float lo = relu ? 0f : Float.NEGATIVE_INFINITY;
         FloatVector y0 = FloatVector.fromArray(S, bias, biasOffset);
@@ -296,11 +244,6 @@ final class Float128Gemm6x8 implements GemmKernels {
         v = c20.add(y0);
         v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
         v = c21.add(y1);
-        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
-        r += ldc;
-        v = c30.add(y0);
-        v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r);
-        v = c31.add(y1);
         v.blend(0, v.compare(VectorOperators.LT, lo)).intoArray(c, r + L);
     }
 
