@@ -29,12 +29,17 @@ class C2CompilationTest {
     /** A compile line: id, flags (%, s, !, b, n), tier, then the method. */
     private static final Pattern COMPILE = Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s([0-4])\\s+(\\S+::\\S+)");
 
+    /**
+     * A small kernel method (the 3-row edge tile of the 4-row tiles) may be inlined into its
+     * C2-compiled caller instead, after which it is never called on its own and gets no tier-4
+     * compile of its own; PrintInlining shows that case.
+     */
+    private static final String[] PRINT_INLINING = {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining"};
+
     @Test
     void hotKernelMethodsReachC2() throws Exception {
         // Enough calls for every path's methods to cross the tier-4 invocation and loop thresholds.
-        // A small kernel method (the 3-row edge tile) may instead be inlined into its C2-compiled
-        // caller, after which it is never called on its own; PrintInlining shows that case.
-        String text = probe("300", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining");
+        String text = probe("300", PRINT_INLINING);
         List<String> skipped = CompileProbe.refusals(text);
         assertTrue(skipped.isEmpty(), () -> "the JIT refused Lanes methods:\n" + String.join("\n", skipped));
         List<String> missing = notAtTier4(text);
@@ -50,7 +55,7 @@ class C2CompilationTest {
      */
     @Test
     void theWarmUpAloneGetsTheHotMethodsToC2() throws Exception {
-        String text = probe("warmup");
+        String text = probe("warmup", PRINT_INLINING);
         List<String> missing = new ArrayList<>();
         for (KernelRegistry.ElementType type : KernelRegistry.ElementType.values()) {
             missing.addAll(notAtTier4(text, hotMethods(type)));
@@ -64,7 +69,8 @@ class C2CompilationTest {
      */
     @Test
     void aJvmWithoutC2IsCaught() throws Exception {
-        String text = probe("2", "-XX:TieredStopAtLevel=3");
+        // With PrintInlining on, so C1's own inlining ("inline", not "inline (hot)") is not taken for C2's.
+        String text = probe("2", "-XX:TieredStopAtLevel=3", PRINT_INLINING[0], PRINT_INLINING[1]);
         assertEquals(hotMethods(), notAtTier4(text));
     }
 
