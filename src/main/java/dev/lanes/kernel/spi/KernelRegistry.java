@@ -30,10 +30,11 @@ public enum KernelRegistry {
 
     /**
      * 256 bits (AVX2; 8 float lanes): a 4×16 tile, 8 ymm accumulators, two B vectors and four
-     * broadcasts, 14 of AVX2's 16 registers; a 3×16 edge tile. C2 issues all of a step's
-     * broadcasts before its FMAs, so an MR-row tile needs 2·MR accumulators + 2 B vectors + MR
-     * broadcasts. The classic 6×16 shape asks for 20 registers: C2 kept one accumulator on the
-     * stack, a store and a reload in the loop-carried chain of every k step, which halved the
+     * broadcasts, 14 of AVX2's 16 registers; a 3×16 edge tile. C2 schedules a step's
+     * broadcasts ahead of its FMAs (all of them first in the 4- and 5-row loops), so an MR-row tile
+     * can want up to 2·MR accumulators + 2 B vectors + MR broadcasts. In the classic 6×16 shape
+     * (12 accumulators) C2 kept three broadcasts live and one accumulator on the stack, a store
+     * and a reload in the loop-carried chain of every k step, which halved the
      * micro-kernel (39 against 85–93 GFLOP/s on Zen 3, native-notes/gemm.md). Eight accumulators
      * still cover the FMA latency of two pipes (4 cycles × 2).
      */
