@@ -102,7 +102,8 @@ final class KernelSelection {
                     + KernelRegistry.describeWidths() + "); set lanes.vectorBits to one of those");
         }
         if (requireWide && !KernelRegistry.forBits(effective).wideEnough()) {
-            return Optional.of("vectors of " + effective + " bits are too narrow to beat the scalar loops");
+            return Optional.of("the " + effective + "-bit kernels are not chosen by default (not yet measured on "
+                    + effective + "-bit hardware); -Dlanes.kernels=simd runs them");
         }
         return Optional.empty();
     }

@@ -23,8 +23,10 @@ public enum KernelRegistry {
 
     /**
      * 128 bits (SSE, NEON; 4 float lanes): a 4×8 tile, 8 accumulators; a 3×8 edge tile. Four rows,
-     * not six, for the reason given at {@link #W256}. Too narrow to beat the scalar loops by enough
-     * to be chosen by itself.
+     * not six, for the reason given at {@link #W256}. Not chosen by {@code Kernels.best()} on its
+     * own: that default was never measured on 128-bit hardware (NEON). Forced to 128 bits on an
+     * AVX2 machine these kernels ran a 256×784·784×512 product 18–20× faster than the scalar ones
+     * (README, Requirements), so the default wants a measurement on NEON before it changes.
      */
     W128(128, 4, 3, 8, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, false, false),
 
