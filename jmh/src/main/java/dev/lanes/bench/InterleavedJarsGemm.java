@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/classes dev.lanes.bench.InterleavedJarsGemm \
- *      OLD.jar NEW.jar [-shapes 512x512x512,1024x1024x1024] [-rounds 20] [-slice 0.4] [-threads 1]
+ *      OLD.jar NEW.jar [-shapes 512x512x512,256x512x784xNT] [-rounds 20] [-slice 0.4] [-threads 1]
  *      [-bits 0] [-bitsMayDiffer]
  * </pre>
  * Only reflection on {@code Kernels}, {@code KernelConfig} and {@code Transpose}, so this class
@@ -64,15 +64,15 @@ public final class InterleavedJarsGemm {
                     tb ? kk : n, beta, c, 0, n);
         }
 
-        /** Runs C := A·B for about {@code seconds}; returns nanoseconds per call. */
-        double slice(int m, int n, int kk, float[] a, float[] b, float[] c, double seconds)
+        /** Runs C := op(A)·op(B) for about {@code seconds}; returns nanoseconds per call. */
+        double slice(boolean ta, boolean tb, int m, int n, int kk, float[] a, float[] b, float[] c, double seconds)
                 throws ReflectiveOperationException {
             long budget = (long) (seconds * 1e9);
             long start = System.nanoTime();
             long calls = 0;
             long now;
             do {
-                sgemm(false, false, m, n, kk, 1f, a, b, 0f, c);
+                sgemm(ta, tb, m, n, kk, 1f, a, b, 0f, c);
                 calls++;
                 now = System.nanoTime();
             } while (now - start < budget);
@@ -162,13 +162,20 @@ public final class InterleavedJarsGemm {
             int m = Integer.parseInt(p[0]);
             int n = Integer.parseInt(p[1]);
             int k = Integer.parseInt(p[2]);
+            // An optional fourth part names the transposes timed: NN (the default), NT, TN or TT.
+            String ops = p.length > 3 ? p[3] : "NN";
+            if (!ops.matches("[NT][NT]")) {
+                throw new IllegalArgumentException("shape " + shape + ": transposes must be NN, NT, TN or TT");
+            }
+            boolean transA = ops.charAt(0) == 'T';
+            boolean transB = ops.charAt(1) == 'T';
             SplittableRandom rnd = new SplittableRandom(1);
             float[] a = random(m * k, rnd);
             float[] b = random(k * n, rnd);
             float[] c = new float[m * n];
             for (int w = 0; w < 5; w++) {
-                old.slice(m, n, k, a, b, c, 0.6);
-                neu.slice(m, n, k, a, b, c, 0.6);
+                old.slice(transA, transB, m, n, k, a, b, c, 0.6);
+                neu.slice(transA, transB, m, n, k, a, b, c, 0.6);
             }
             // After the warm-up: a large product in not-yet-compiled Vector API code takes minutes.
             boolean same = checkSameBits(old, neu, m, n, k, bitsMayDiffer);
@@ -177,11 +184,11 @@ public final class InterleavedJarsGemm {
             double[] ratio = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 if (r % 2 == 0) {
-                    ta[r] = old.slice(m, n, k, a, b, c, slice);
-                    tb[r] = neu.slice(m, n, k, a, b, c, slice);
+                    ta[r] = old.slice(transA, transB, m, n, k, a, b, c, slice);
+                    tb[r] = neu.slice(transA, transB, m, n, k, a, b, c, slice);
                 } else {
-                    tb[r] = neu.slice(m, n, k, a, b, c, slice);
-                    ta[r] = old.slice(m, n, k, a, b, c, slice);
+                    tb[r] = neu.slice(transA, transB, m, n, k, a, b, c, slice);
+                    ta[r] = old.slice(transA, transB, m, n, k, a, b, c, slice);
                 }
                 ratio[r] = tb[r] / ta[r];
             }

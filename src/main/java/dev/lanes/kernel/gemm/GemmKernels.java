@@ -104,10 +104,11 @@ public interface GemmKernels {
 
     /**
      * {@code Packing.packB(true, …)} — B stored n×k, packed into nr-column micro-panels — with the
-     * columns of each full panel gathered by vector loads (the 512-bit kernels transpose 16×16
-     * blocks in registers instead) rather than copied one float at a time (the scalar transpose
-     * cost ~1.3 ns per element, a quarter of a 256×784·784×512 forward product). Same layout,
-     * same bits, written from {@code dst[dstOffset]}.
+     * columns of each full panel gathered by vector loads, or transposed in registers (16×16
+     * blocks in the 512-bit kernels, 8×8 in the 256-bit ones), rather than copied one float at a
+     * time (the scalar transpose cost ~1.3 ns per element on AVX-512, a quarter of a
+     * 256×784·784×512 forward product). Same layout, same bits, written from
+     * {@code dst[dstOffset]}.
      *
      * @param rowOffsets at least nr() entries, {@code rowOffsets[q] = q·ldb}
      * @param scratch    at least {@link #PACK_SCRATCH_FLOATS} floats of per-thread scratch
@@ -127,13 +128,15 @@ public interface GemmKernels {
 
     /**
      * {@code Packing.packA(transA, …)} for whole slivers only (mc a multiple of mr()). With A
-     * stored transposed each p step of a sliver is one masked copy of mr() contiguous values per
-     * vector. Otherwise each sliver's rows are transposed: by 16×16 register transposes where the
-     * kernel has them ({@code TransposedBPacking.REGISTER_TRANSPOSE_16}, using {@code scratch} of
-     * {@link #PACK_SCRATCH_FLOATS}), else by scalar copies with stride mr() (a vector scatter would
-     * store lanes() values at once, but C2 intrinsifies it only when it late-inlines it, and its
-     * fallback allocates). Masked stores are single instructions only on AVX-512, so the driver
-     * calls this only there. Writes nothing outside dst[0, mc·kc). Same layout, same bits.
+     * stored transposed the mr() values of each p are contiguous and copied as whole vectors (plain
+     * stores, not masked ones). Otherwise each sliver's rows are transposed in registers where the
+     * kernel has a transpose ({@code TransposedBPacking.REGISTER_TRANSPOSE_16}, 16 values of p at a
+     * time, using {@code scratch} of {@link #PACK_SCRATCH_FLOATS}; {@code SHUFFLE_8}, 8 at a time),
+     * else by scalar copies with stride mr() (a vector scatter would store lanes() values at once,
+     * but C2 intrinsifies it only when it late-inlines it, and its fallback allocates). The driver
+     * calls this where the width's packing is fast on the CPU
+     * ({@code TransposedBPacking.needsNativeGathers()}). Writes nothing outside dst[0, mc·kc).
+     * Same layout, same bits.
      */
     void packA(boolean transA, float[] a, int aOffset, int lda, int i0, int mc, int p0, int kc, float[] dst,
                float[] scratch);

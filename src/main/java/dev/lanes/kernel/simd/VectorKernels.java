@@ -43,6 +43,14 @@ public class VectorKernels extends ScalarKernels {
     /** Each calling thread's reusable task body for splitting a matrix-vector product by rows. */
     private final ThreadLocal<GemvSplit> gemvSplits = ThreadLocal.withInitial(GemvSplit::new);
 
+    /**
+     * Whether the GEMM of this width and type packs with its kernels' vector code: where the CPU
+     * has native gathers and masked stores, or where the kernels' packing needs neither.
+     */
+    static boolean vectorPacking(KernelRegistry width, KernelRegistry.ElementType type, boolean nativeGathers) {
+        return nativeGathers || !width.transposedB(type).needsNativeGathers();
+    }
+
     /** The GEMM kernels a registry entry names; each class holds its species as a constant. */
     static GemmKernels gemmKernels(KernelRegistry width) {
         return instance(width.gemmClass(), GemmKernels.class);
@@ -88,11 +96,12 @@ public class VectorKernels extends ScalarKernels {
         this.threads = config.resolvedThreads();
         this.reason = reason;
         int preferred = preferredVectorBits();
-        boolean vectorPacking = KernelRegistry.isRegistered(preferred)
+        boolean nativeGathers = KernelRegistry.isRegistered(preferred)
                 && KernelRegistry.forBits(preferred).nativeGathers();
-        this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(), vectorPacking);
+        this.gemm = new Gemm(gemmKernels(width), width.blocking(), threads, config.executor(),
+                vectorPacking(width, KernelRegistry.ElementType.FLOAT, nativeGathers));
         this.dgemm = new DoubleGemm(doubleGemmKernels(width), width.blocking(), threads, config.executor(),
-                vectorPacking);
+                vectorPacking(width, KernelRegistry.ElementType.DOUBLE, nativeGathers));
         this.executor = config.executor();
         this.packedFamily = "simd" + species.vectorBitSize() + " " + gemm.packedFamily();
         this.single = threads == 1 ? this : new VectorKernels(config.withThreads(1), reason);

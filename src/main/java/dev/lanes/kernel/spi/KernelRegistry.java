@@ -38,9 +38,10 @@ public enum KernelRegistry {
      * (12 accumulators) C2 kept three broadcasts live and one accumulator on the stack, a store
      * and a reload in the loop-carried chain of every k step, which halved the
      * micro-kernel (39 against 85–93 GFLOP/s on Zen 3, native-notes/gemm.md). Eight accumulators
-     * still cover the FMA latency of two pipes (4 cycles × 2).
+     * still cover the FMA latency of two pipes (4 cycles × 2). A, and B stored n×k, are packed by
+     * 4×8 and 8×8 register transposes, which need no gathers (see {@link TransposedBPacking#SHUFFLE_8}).
      */
-    W256(256, 4, 3, 16, new Blocking(240, 512, 3072), TransposedBPacking.GATHER, true, false),
+    W256(256, 4, 3, 16, new Blocking(240, 512, 3072), TransposedBPacking.SHUFFLE_8, true, false),
 
     /**
      * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and
@@ -59,7 +60,20 @@ public enum KernelRegistry {
         /** Each panel row gathered across nr stored rows, lanes values at a time; A by scalar copies. */
         GATHER,
         /** 16×16 blocks transposed in registers by two-vector selects; needs 16 float lanes, and mr ≤ 16 for A. */
-        REGISTER_TRANSPOSE_16
+        REGISTER_TRANSPOSE_16,
+        /**
+         * 8×8 blocks of B, and the 4 rows of an A sliver 8 values of p at a time, transposed in
+         * registers by rearranges and blends (vpermps and vblendvps on AVX2): needs 8 float lanes
+         * and mr = 4. Uses no gather and no masked store, so the GEMM packs with it on any CPU,
+         * AVX2 included (A in 0.38×, B in 0.78× the time of the scalar copies on Zen 3,
+         * native-notes/gemm.md).
+         */
+        SHUFFLE_8;
+
+        /** Whether this packing is fast only where gathers and masked stores are native instructions. */
+        public boolean needsNativeGathers() {
+            return this != SHUFFLE_8;
+        }
     }
 
     /**
@@ -120,6 +134,10 @@ public enum KernelRegistry {
             throw new IllegalStateException("the 16x16 register transpose needs 16 float lanes and at most 16 tile rows, not "
                     + lanes + " lanes and " + mr + " rows");
         }
+        if (transposedB == TransposedBPacking.SHUFFLE_8 && (lanes != 8 || mr != 4)) {
+            throw new IllegalStateException("the 8-lane shuffle transpose needs 8 float lanes and 4 tile rows, not "
+                    + lanes + " lanes and " + mr + " rows");
+        }
         blocking.check(mr, nr);
         this.bits = bits;
         this.mr = mr;
@@ -152,12 +170,16 @@ public enum KernelRegistry {
     }
 
     /**
-     * How the GEMM kernels of this type pack B stored n×k: the register transpose needs 16 lanes,
-     * every other lane count gathers.
+     * How the GEMM kernels of this type pack B stored n×k: the register transposes need the lane
+     * count they are written for (16, or 8), every other lane count gathers.
      */
     public TransposedBPacking transposedB(ElementType type) {
-        return transposedB == TransposedBPacking.REGISTER_TRANSPOSE_16 && lanes(type) != 16
-                ? TransposedBPacking.GATHER : transposedB;
+        int needed = switch (transposedB) {
+            case REGISTER_TRANSPOSE_16 -> 16;
+            case SHUFFLE_8 -> 8;
+            case GATHER -> lanes(type);
+        };
+        return lanes(type) != needed ? TransposedBPacking.GATHER : transposedB;
     }
 
     /** Simple name of the generated GEMM kernels of a type: {@code Double512Gemm12x16}. */
@@ -207,8 +229,9 @@ public enum KernelRegistry {
      * Whether a CPU that prefers this width has gathers, scatters and masked stores as native
      * instructions (preferring 512-bit vectors means AVX-512 or a CPU like it), so the GEMM packs A,
      * and B stored n×k, with vector code (up to 2× faster than the scalar copies on AVX-512). On
-     * AVX2 gathers made a forward product 3.5× slower, so there the packing stays scalar. A
-     * property of the CPU's preferred width, used whatever width the kernels run at.
+     * AVX2 gathers made a forward product 3.5× slower, so there only a packing that needs no
+     * gathers ({@link TransposedBPacking#needsNativeGathers()}) is vector code. A property of the
+     * CPU's preferred width, used whatever width the kernels run at.
      */
     public boolean nativeGathers() {
         return nativeGathers;

@@ -1,5 +1,7 @@
 package dev.lanes.kernel.simd;
 
+import dev.lanes.kernel.gemm.DoubleGemmKernels;
+import dev.lanes.kernel.gemm.DoublePacking;
 import dev.lanes.kernel.gemm.GemmKernels;
 import dev.lanes.kernel.gemm.Packing;
 import dev.lanes.kernel.spi.KernelRegistry;
@@ -112,5 +114,62 @@ class VectorPackingTest {
                 assertArrayEquals(expected, actual, name + ", transA=" + transA + ", " + Arrays.toString(c));
             }
         }
+    }
+
+    /**
+     * The double kernels share the packing text of the float ones (the generator rewrites the
+     * type), with other lane counts: at 128 bits two lanes against four tile rows, so each p of A
+     * stored k×m takes two vector copies.
+     */
+    @ParameterizedTest
+    @EnumSource(KernelRegistry.class)
+    void doublePackingEqualsScalarPacking(KernelRegistry width) {
+        DoubleGemmKernels g = VectorKernels.doubleGemmKernels(width);
+        String name = width.gemmClass(KernelRegistry.ElementType.DOUBLE);
+        int mr = g.mr();
+        int nr = g.nr();
+        SplittableRandom rnd = new SplittableRandom(name.hashCode() + 2);
+        for (boolean trans : new boolean[]{false, true}) {
+            for (int[] c : blocks(mr)) {
+                int m = c[0], k = c[1], off = c[3], p0 = c[4], kc = c[5], i0 = c[6];
+                int mc = c[7] / mr * mr;
+                if (mc == 0) {
+                    continue;
+                }
+                int lda = (trans ? m : k) + c[2];
+                double[] a = randomDoubles(off + (trans ? k : m) * lda, rnd);
+                double[] expected = new double[mc * kc + 2 * g.lanes()];
+                Arrays.fill(expected, Double.NaN);
+                double[] actual = expected.clone();
+                DoublePacking.packA(trans, a, off, lda, i0, mc, p0, kc, mr, expected);
+                g.packA(trans, a, off, lda, i0, mc, p0, kc, actual, new double[DoubleGemmKernels.PACK_SCRATCH_FLOATS]);
+                assertArrayEquals(expected, actual, name + " A, trans=" + trans + ", " + Arrays.toString(c));
+            }
+            for (int[] c : blocks(nr)) {
+                int n = c[0], k = c[1], off = c[3], p0 = c[4], kc = c[5], j0 = c[6], nc = c[7];
+                int ldb = (trans ? k : n) + c[2];
+                double[] b = randomDoubles(off + (trans ? n : k) * ldb, rnd);
+                int at = 1 + p0;
+                double[] expected = new double[at + (nc + nr - 1) / nr * kc * nr + 7];
+                Arrays.fill(expected, Double.NaN);
+                double[] actual = expected.clone();
+                DoublePacking.packB(trans, b, off, ldb, p0, kc, j0, nc, nr, expected, at);
+                if (trans) {
+                    g.packBTransposed(b, off, ldb, p0, kc, j0, nc, actual, at, offsets(nr, ldb),
+                            new double[DoubleGemmKernels.PACK_SCRATCH_FLOATS]);
+                } else {
+                    g.packB(b, off, ldb, p0, kc, j0, nc, actual, at);
+                }
+                assertArrayEquals(expected, actual, name + " B, trans=" + trans + ", " + Arrays.toString(c));
+            }
+        }
+    }
+
+    private static double[] randomDoubles(int size, SplittableRandom rnd) {
+        double[] x = new double[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = rnd.nextDouble(-1, 1);
+        }
+        return x;
     }
 }
