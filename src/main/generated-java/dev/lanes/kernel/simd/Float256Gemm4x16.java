@@ -287,7 +287,7 @@ final class Float256Gemm4x16 implements GemmKernels {
             }
         }
         if (kv < kc || full < nc) {
-            packTail(b, bOffset, ldb, p0, kc, kv, j0, nc, full, dst, dstOffset);
+            Packing.packBTransposedTail(b, bOffset, ldb, p0, kc, kv, j0, nc, full, NR, dst, dstOffset);
         }
     }
 
@@ -355,21 +355,6 @@ final class Float256Gemm4x16 implements GemmKernels {
             for (int p = kv; p < kc; p++) {
                 dst[base + r + p * MR] = a[from + p];
             }
-        }
-    }
-
-    /** The values packBTransposed's 8×8 blocks leave: p ≥ kv in full panels, and the edge panel. */
-    private static void packTail(float[] b, int bOffset, int ldb, int p0, int kc, int kv, int j0, int nc, int full,
-                                 float[] dst, int dstOffset) {
-        for (int j = 0; j < full; j++) {
-            int src = bOffset + (j0 + j) * ldb + p0;
-            int d = dstOffset + j / NR * kc * NR + j % NR;
-            for (int p = kv; p < kc; p++) {
-                dst[d + p * NR] = b[src + p];
-            }
-        }
-        if (full < nc) {
-            Packing.packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, NR, dst, dstOffset + full * kc);
         }
     }
     @Override

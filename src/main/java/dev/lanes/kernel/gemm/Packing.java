@@ -104,6 +104,25 @@ public final class Packing {
     }
 
     /**
+     * What a vector {@code packB(true, …)} leaves to scalar code when it transposes blocks of kv
+     * values of p in its first {@code full} columns (a multiple of nr): p ≥ kv in those columns'
+     * panels, and the whole of the panel past them. Writes the same values {@link #packB} would.
+     */
+    public static void packBTransposedTail(float[] b, int bOffset, int ldb, int p0, int kc, int kv, int j0, int nc,
+                                           int full, int nr, float[] dst, int dstOffset) {
+        for (int j = 0; j < full; j++) {
+            int src = bOffset + (j0 + j) * ldb + p0;
+            int d = dstOffset + j / nr * kc * nr + j % nr;
+            for (int p = kv; p < kc; p++) {
+                dst[d + p * nr] = b[src + p];
+            }
+        }
+        if (full < nc) {
+            packB(true, b, bOffset, ldb, p0, kc, j0 + full, nc - full, nr, dst, dstOffset + full * kc);
+        }
+    }
+
+    /**
      * Copies rows×k of a matrix whose element (r, p) is at {@code src[offset + r·rowStride + p·colStride]}
      * into {@code dst} row-major with leading dimension k: the k-contiguous layout of the dot-product
      * path.
