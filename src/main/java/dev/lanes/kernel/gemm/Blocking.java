@@ -2,8 +2,9 @@ package dev.lanes.kernel.gemm;
 
 /**
  * The cache blocking of the packed GEMM: upper bounds on the three extents of the Goto/BLIS loop
- * nest. Each vector width has its own in {@code KernelRegistry}: 240/512/3072 at 128 and 256 bits,
- * for the reasons below, and 240/1024/1536 at 512 bits, for the reasons after them.
+ * nest. Each vector width has its own in {@code KernelRegistry}: 240/512/3072 at 128 bits, for the
+ * reasons below, 240/1024/1536 at 512 bits and 240/1024/3072 at 256 bits, for the reasons after
+ * them.
  *
  * <p>The Goto/BLIS loop nest keeps three working sets in three cache levels. The cache sizes
  * below are those of the 2-core Xeon (Ice Lake server) the library was first tuned on, as reported
@@ -32,6 +33,14 @@ package dev.lanes.kernel.gemm;
  * tile's store and reload, and KC = 1024 took 0.92–0.98× the time of 512 at k = 784, 1024 and
  * 2048 (0.995× at k = 1000; unchanged at k ≤ 512); NC = 1536 keeps the packed B panel at 6 MiB
  * per thread (native-notes/gemm.md).
+ * On the AVX2 Zen 3 machine (L1d 32 KiB, L2 512 KiB) the 4×16 tile's blocking went to KC = 1024
+ * too. The A block is then 240·1024·4 B = 960 KiB, more than the L2, and the 64 KiB B micro-panel
+ * streams from L2, yet builds timed in turns took 0.85–0.87× the time at 1024³, 0.87–0.91× at
+ * 2048×1024·1024×512, 0.92× at 2048³ and 0.95–0.98× at 256×784·784×512 (no change at k ≤ 512),
+ * and the training step and the predictor were level (0.92–1.04×: five step runs on one and two
+ * threads, two predictor runs). On this core the store and reload of every C tile per k block
+ * (and the later-block path it takes) cost more than streaming the A block from L3; the notes
+ * say how far the two are separated.
  * These are upper bounds: an extent is cut into the fewest blocks that respect them, of nearly
  * equal size ({@code Gemm.evenSplit}), so no block is a short remainder.
  * The micro-tile MR×NR is a property of each micro-kernel ({@link GemmKernels#mr()},

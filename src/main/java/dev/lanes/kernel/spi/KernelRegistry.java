@@ -16,8 +16,11 @@ import dev.lanes.kernel.gemm.Blocking;
  * the SIMD package instantiates them reflectively, so this class itself never loads a Vector API
  * type and can be read without {@code --add-modules jdk.incubator.vector}.
  *
- * <p>The blocking of every width is today the one measured at 512 bits (see {@link Blocking}),
- * so results do not depend on which registry entry the blocking is read from.
+ * <p>Each width has its own blocking (see {@link Blocking}). A product deeper than one k block
+ * sums each block's tile separately and then adds it to C, so a product with k above 512 has
+ * different rounding at 128 bits (KC = 512) than at 256 and 512 bits (KC = 1024); every width is
+ * checked against the reference within the usual tolerance, and within one width the bits do not
+ * depend on the thread count.
  */
 public enum KernelRegistry {
 
@@ -40,8 +43,9 @@ public enum KernelRegistry {
      * micro-kernel (39 against 85–93 GFLOP/s on Zen 3, native-notes/gemm.md). Eight accumulators
      * still cover the FMA latency of two pipes (4 cycles × 2). A, and B stored n×k, are packed by
      * 4×8 and 8×8 register transposes, which need no gathers (see {@link TransposedBPacking#SHUFFLE_8}).
+     * Blocks one KC = 1024 deep, as at 512 bits (see {@code Blocking}).
      */
-    W256(256, 4, 3, 16, new Blocking(240, 512, 3072), TransposedBPacking.SHUFFLE_8, true, false),
+    W256(256, 4, 3, 16, new Blocking(240, 1024, 3072), TransposedBPacking.SHUFFLE_8, true, false),
 
     /**
      * 512 bits (AVX-512; 16 float lanes): a 12×32 tile, 24 zmm accumulators plus two B vectors and
