@@ -66,7 +66,7 @@ public final class Predictor {
      * and the others take the rest: with two shards per chunk (of 128 rows each at batch 256) two
      * threads waited for the slower one at every chunk. Measured on 2 vCPUs, 784-512-512-10,
      * against at least 64 rows per shard and at most one shard per thread, builds in turns: batch
-     * 256 took 0.874–0.981× the time (four runs) and 0.912× with another process keeping one CPU
+     * 256 took 0.874–0.981× the time (six runs) and 0.912× with another process keeping one CPU
      * busy; batches 64 and 128 0.959–0.992× (two shards against one split product). Each shard
      * streams every packed weight matrix again, which 32 rows (8 four-row slivers per B panel)
      * still amortize.
