@@ -46,10 +46,9 @@ import java.util.function.IntConsumer;
  * rows, whatever the thread count), which up to {@link Kernels#threads()} threads claim one at a
  * time and take through every layer (a smaller chunk splits each product instead). A row's
  * outputs from the batch method do not depend on the batch it came in, nor on the thread count
- * (tested bit for bit); they
- * equal the one-row methods' and {@link Model#predict}'s within float rounding (the summation
- * order of a matrix-vector product differs from that of a matrix product). Outputs are softmax
- * probabilities for a softmax classifier, raw outputs otherwise.
+ * (tested bit for bit); they equal the one-row methods' and {@link Model#predict}'s within float
+ * rounding (the summation order of a matrix-vector product differs from that of a matrix
+ * product). Outputs are softmax probabilities for a softmax classifier, raw outputs otherwise.
  *
  * <p>Rows are raw features as the training data held them: {@link #inputs()} floats, row-major
  * in a batch. Dropout layers are the identity at prediction and are left out.
@@ -67,9 +66,9 @@ public final class Predictor {
      * threads waited for the slower one at every chunk. Measured on 2 vCPUs, 784-512-512-10,
      * against at least 64 rows per shard and at most one shard per thread, builds in turns: batch
      * 256 took 0.874–0.981× the time (six runs) and 0.912× with another process keeping one CPU
-     * busy; batches 64 and 128 0.959–0.992× (two shards against one split product). Each shard
-     * streams every packed weight matrix again, which 32 rows (8 four-row slivers per B panel)
-     * still amortize.
+     * busy; batch 64 0.959× and 0.992× (two shards against one product split over the threads),
+     * batch 128 0.986× (four shards against two). Each shard streams every packed weight matrix
+     * again, which 32 rows (8 four-row slivers per B panel) still amortize.
      */
     static final int SHARD_ROWS = 32;
 
