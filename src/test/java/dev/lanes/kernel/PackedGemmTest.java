@@ -331,6 +331,66 @@ class PackedGemmTest {
         }
     }
 
+    /**
+     * A prepacked product of at most one block of rows is split over threads by ranges of B's
+     * panels, claimed a few per thread, all reading one packed A: the bits are those of one thread
+     * at 2, 3, 8 and 16 threads, for alpha/beta and for the fused bias and ReLU, both layouts of A,
+     * with several k blocks (one hand-off each), several column blocks (NC), ragged last panels
+     * and slivers, and a batch just over one row block (split by rows instead). Every width this
+     * machine runs.
+     */
+    @Test
+    void aRowBlockSplitByPanelsGivesTheBitsOfOneThread() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        int preferred = KernelVariants.preferredBits();
+        Set<Integer> widths = new LinkedHashSet<>(List.of(preferred));
+        for (int bits : new int[] {256, 128}) {
+            if (bits < preferred) {
+                widths.add(bits);
+            }
+        }
+        for (int bits : widths) {
+            Blocking b = KernelRegistry.forBits(bits).blocking();
+            int[][] shapes = {{32, 512, 784}, {61, 65, 1800}, {8, b.nc() + 37, 300}, {b.mc(), 100, 2 * b.kc() + 3},
+                    {b.mc() + 1, 512, 784}, {18, 512, 784}};
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                for (Transpose ta : BOTH) {
+                    int lda = (ta == Transpose.NONE ? k : m) + 3;
+                    float[] a = GemmProblem.storage(ta == Transpose.NONE ? m : k, ta == Transpose.NONE ? k : m, 5, lda,
+                            0, 0f, rnd);
+                    float[] w = GemmProblem.storage(n, k, 0, k, 0, 0f, rnd);
+                    float[] bias = new float[n + 1];
+                    for (int j = 0; j < bias.length; j++) {
+                        bias[j] = (float) rnd.nextDouble(-0.5, 0.5);
+                    }
+                    int ldc = n + 2;
+                    float[] c0 = GemmProblem.storage(m, n, 1, ldc, 0, 0f, rnd);
+                    float[] plainOne = null;
+                    float[] biasOne = null;
+                    for (int threads : new int[] {1, 2, 3, 8, 16}) {
+                        Kernels kernels = KernelVariants.simd(bits, threads);
+                        PackedMatrix packed = kernels.packB(Transpose.TRANSPOSE, k, n, w, 0, k);
+                        float[] plain = c0.clone();
+                        kernels.sgemm(ta, m, 0.9f, a, 5, lda, packed, 0.5f, plain, 1, ldc);
+                        float[] fused = c0.clone();
+                        kernels.sgemmBias(ta, m, a, 5, lda, packed, bias, 1, true, fused, 1, ldc);
+                        if (threads == 1) {
+                            plainOne = plain;
+                            biasOne = fused;
+                            continue;
+                        }
+                        String where = bits + " bits, " + threads + " threads, " + ta + " " + m + "x" + n + "x" + k;
+                        assertArrayEquals(plainOne, plain, where + ", alpha 0.9, beta 0.5");
+                        assertArrayEquals(biasOne, fused, where + ", bias and ReLU");
+                    }
+                }
+            }
+        }
+    }
+
     /** Packing copies: the matrix is used many times and later changes to the source do not reach it. */
     @Test
     void thePackedCopyIsReusableAndIndependentOfItsSource() {
