@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -307,6 +308,31 @@ class ParallelStepTest {
         }
     }
 
+    /**
+     * A batch too small for two shards (96, 89 and 82 rows) runs as one shard whose products split
+     * over the threads, reading W packed once per step: the bits of one thread, with dropout and
+     * GELU, and with sigmoid/MSE on the digits-sized network.
+     */
+    @Test
+    void aBatchOfOneShardSplitsItsProductsWithTheSameBits() {
+        NetworkSpec dropout = Network.builder(400).dense(256, Activation.RELU).dropout(0.2)
+                .dense(256, Activation.GELU).dense(10, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).spec();
+        NetworkSpec sigmoid = NetworkSpec.of(new int[] {784, 512, 512, 10}, Activation.SIGMOID, Activation.SIGMOID,
+                Loss.MSE);
+        for (NetworkSpec spec : List.of(dropout, sigmoid)) {
+            Network four = Network.create(spec, 1, simd(4));
+            BatchPass p = new BatchPass(layersOf(four), spec.sizes(), offsetsOf(four), four.workspace(),
+                    four.kernels(), spec.loss(), true);
+            assertEquals(1, p.shards(96, 3), "one shard");
+            assertTrue(p.splitsProducts(82), "and its products split");
+            Outcome one = run(spec, simd(1), 96, 3, new Momentum(0.1f, 0.9f), 0);
+            for (int t : THREADS) {
+                assertSameBits(one, run(spec, simd(t), 96, 3, new Momentum(0.1f, 0.9f), 0),
+                        spec.sizes()[0] + " inputs, " + t + " threads");
+            }
+        }
+    }
+
     @Test
     void largeBatchesAreCutIntoShardsAndPiecesSmallOnesAreNot() {
         NetworkSpec spec = NetworkSpec.of(new int[] {784, 512, 512, 10}, Activation.RELU, Activation.SOFTMAX,
@@ -331,6 +357,12 @@ class ParallelStepTest {
         BatchPass q = new BatchPass(layersOf(small), tiny.sizes(), offsetsOf(small), small.workspace(), small.kernels(), tiny.loss(),
                 true);
         assertEquals(1, q.shards(32, 3), "a digits batch is too little work to hand off");
+        assertFalse(q.splitsProducts(100), "... or to split its products");
+        assertTrue(p.splitsProducts(32), "784-512-512-10 splits the products of 32 rows");
+        assertFalse(p.splitsProducts(31));
+        Network one = Network.create(spec, 1, simd(1));
+        assertFalse(new BatchPass(layersOf(one), spec.sizes(), offsetsOf(one), one.workspace(), one.kernels(),
+                spec.loss(), true).splitsProducts(100), "not on one thread");
         assertTrue(q.shards(4096, 3) > 1);
     }
 
