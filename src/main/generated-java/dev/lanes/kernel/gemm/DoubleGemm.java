@@ -649,17 +649,26 @@ public final class DoubleGemm {
         boolean byRows = slivers >= 2 * t || m >= n;
         int units = byRows ? slivers : panels;
         int tasks = Math.min(t, units);
+        Split split = prepackedSplit(units, tasks, byRows, transA, m, n, k, alpha, a, aOffset, lda, packed, beta,
+                c, cOffset, ldc, bias, biasOffset, relu);
+        try {
+            Parallel.run(tasks, t, executor, split);
+        } finally {
+            split.clear();
+        }
+    }
+
+    /** The calling thread's {@link Split}, set up for a prepacked product and its epilogue. */
+    private Split prepackedSplit(int units, int tasks, boolean byRows, boolean transA, int m, int n, int k,
+                                 double alpha, double[] a, int aOffset, int lda, double[] packed, double beta,
+                                 double[] c, int cOffset, int ldc, double[] bias, int biasOffset, boolean relu) {
         Split split = split(Path.PACKED, units, tasks, byRows, transA, true, m, n, k, alpha, a, aOffset, lda,
                 packed, 0, 0, beta, c, cOffset, ldc);
         split.prepacked = true;
         split.bias = bias;
         split.biasOffset = biasOffset;
         split.relu = relu;
-        try {
-            Parallel.run(tasks, t, executor, split);
-        } finally {
-            split.clear();
-        }
+        return split;
     }
 
     /**
@@ -686,12 +695,8 @@ public final class DoubleGemm {
         Workspace w = workspaces.get();
         double[] ap = w.a(mcStep * kcStep);
         int tasks = Math.min(panels, PANEL_TASKS_PER_THREAD * t);
-        Split split = split(Path.PACKED, panels, tasks, false, transA, true, m, n, k, alpha, a, aOffset, lda,
-                packed, 0, 0, beta, c, cOffset, ldc);
-        split.prepacked = true;
-        split.bias = bias;
-        split.biasOffset = biasOffset;
-        split.relu = relu;
+        Split split = prepackedSplit(panels, tasks, false, transA, m, n, k, alpha, a, aOffset, lda, packed, beta,
+                c, cOffset, ldc, bias, biasOffset, relu);
         split.sharedA = ap;
         try {
             for (int pc = 0; pc < k; pc += kcStep) {
