@@ -11,9 +11,15 @@ import java.util.Locale;
  * slow phase of the noisy machine hits both alike. Prints each one's median predictions/s, the
  * median over rounds of the Lanes/ONNX Runtime ratio, and at batch 1 the median latency in µs.
  *
+ * <p>Each timed slice follows an untimed lead-in of the same contender ({@code -lead} seconds,
+ * 0.05 by default). ONNX Runtime's intra-op threads keep spinning after its last call (about 30 ms
+ * of CPU in the 200 ms after a slice, measured here), and Lanes' helpers for 200 µs; without the
+ * lead-in, a slice that follows the other contender's starts with that one's idle threads still
+ * holding a CPU, which on two threads slows its first tens of milliseconds.
+ *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.lanes.bench.InterleavedPredict \
- *      [-rounds 20] [-slice 0.3] [-warmup 5] [-batches 1,32,256] [-standardized]
+ *      [-rounds 20] [-slice 0.3] [-lead 0.05] [-warmup 5] [-batches 1,32,256] [-standardized]
  * </pre>
  * {@code -standardized} puts a standardizer in front of the network (Lanes' {@code standardize}
  * kernel; ONNX Runtime's {@code Sub} and {@code Div} of the exported graph).
@@ -26,6 +32,7 @@ public final class InterleavedPredict {
     public static void main(String[] args) throws OrtException {
         int rounds = 20;
         double slice = 0.3;
+        double lead = 0.05;
         double warmup = 5;
         int[] batches = {1, 32, 256};
         boolean standardized = false;
@@ -33,6 +40,7 @@ public final class InterleavedPredict {
             switch (args[i]) {
                 case "-rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "-slice" -> slice = Double.parseDouble(args[++i]);
+                case "-lead" -> lead = Double.parseDouble(args[++i]);
                 case "-warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "-batches" -> batches = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
@@ -42,8 +50,9 @@ public final class InterleavedPredict {
         }
         int all = Runtime.getRuntime().availableProcessors();
         Model model = PredictCase.model(standardized);
-        System.out.printf(Locale.ROOT, "784-512-512-10 ReLU/softmax%s; %d rounds of %.2f s each; %d processors%n%n",
-                standardized ? ", standardized inputs" : "", rounds, slice, all);
+        System.out.printf(Locale.ROOT,
+                "784-512-512-10 ReLU/softmax%s; %d rounds of %.2f s each after a %.2f s lead-in; %d processors%n%n",
+                standardized ? ", standardized inputs" : "", rounds, slice, lead, all);
         System.out.println("| batch | threads | Lanes predictions/s | ONNX Runtime predictions/s | Lanes / ORT (median of rounds) "
                 + "| Lanes µs/batch | ORT µs/batch |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
@@ -51,14 +60,14 @@ public final class InterleavedPredict {
             for (int batch : batches) {
                 try (PredictCase lanes = new PredictCase("lanes", batch, threads, model);
                      PredictCase ort = new PredictCase("ort", batch, threads, model)) {
-                    measure(lanes, ort, batch, threads, rounds, slice, warmup);
+                    measure(lanes, ort, batch, threads, rounds, slice, lead, warmup);
                 }
             }
         }
     }
 
     private static void measure(PredictCase lanes, PredictCase ort, int batch, int threads, int rounds,
-                                double slice, double warmup) throws OrtException {
+                                double slice, double lead, double warmup) throws OrtException {
         runFor(lanes, warmup);
         runFor(ort, warmup);
         double[] l = new double[rounds];
@@ -66,11 +75,11 @@ public final class InterleavedPredict {
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             if (r % 2 == 0) {
-                l[r] = runFor(lanes, slice);
-                o[r] = runFor(ort, slice);
+                l[r] = timed(lanes, lead, slice);
+                o[r] = timed(ort, lead, slice);
             } else {
-                o[r] = runFor(ort, slice);
-                l[r] = runFor(lanes, slice);
+                o[r] = timed(ort, lead, slice);
+                l[r] = timed(lanes, lead, slice);
             }
             ratio[r] = l[r] / o[r];
         }
@@ -78,6 +87,14 @@ public final class InterleavedPredict {
         double om = Report.median(o);
         System.out.printf(Locale.ROOT, "| %d | %d | %,.0f | %,.0f | %.2f | %.1f | %.1f |%n", batch, threads,
                 lm * batch, om * batch, Report.median(ratio), 1e6 / lm, 1e6 / om);
+    }
+
+    /** Calls per second over a slice of about {@code slice} seconds, after an untimed lead-in. */
+    private static double timed(PredictCase c, double lead, double slice) throws OrtException {
+        if (lead > 0) {
+            runFor(c, lead);
+        }
+        return runFor(c, slice);
     }
 
     /** Calls per second over about {@code seconds}. */
