@@ -193,6 +193,64 @@ class GemmParityTest {
         }
     }
 
+    /**
+     * The dot-product path (n ≤ SKINNY_N, B stored n×k) computes C in blocks of 4 rows and 5, 3, 2
+     * or 1 columns, chosen by the width and by n; a row of fewer than 4 takes one dot product per
+     * element. Every block must sum each element exactly as that single dot product does: each row
+     * of a 9-row product, for every n from 1 to 13 and k with and without a tail of k mod lanes,
+     * has the bits of the same row computed alone (m = 1), in float and double.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KernelRegistry.class)
+    void dotProductBlocksSumEachElementAsOneDotProduct(KernelRegistry width) {
+        Kernels simd = simd(width.bits());
+        int lanes = VectorKernels.gemmKernels(width).lanes();
+        SplittableRandom r = new SplittableRandom(59 + width.bits());
+        int m = 9;
+        for (int k : new int[] {Blocking.SKINNY_MIN_K + 2 * lanes, Blocking.SKINNY_MIN_K + 2 * lanes + 3}) {
+            for (int n = 1; n <= 13; n++) {
+                assertEquals(Gemm.Path.DOTS, Gemm.path(true, m, n, k), "shape on the dot-product path");
+                for (Transpose ta : Transpose.values()) {
+                    float[] a = new float[m * k];
+                    float[] b = new float[n * k];
+                    float[] c0 = new float[m * n];
+                    for (float[] x : new float[][] {a, b, c0}) {
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = (float) r.nextDouble(-1, 1);
+                        }
+                    }
+                    double[] ad = widen(a);
+                    double[] bd = widen(b);
+                    int lda = ta == Transpose.NONE ? k : m;
+                    float[] all = c0.clone();
+                    double[] allD = widen(c0);
+                    simd.sgemm(ta, Transpose.TRANSPOSE, m, n, k, 0.7f, a, 0, lda, b, 0, k, 1.3f, all, 0, n);
+                    simd.dgemm(ta, Transpose.TRANSPOSE, m, n, k, 0.7, ad, 0, lda, bd, 0, k, 1.3, allD, 0, n);
+                    for (int i = 0; i < m; i++) {
+                        // Row i of op(A): at i·k when stored m×k, column i (stride m) when stored k×m.
+                        float[] row = new float[k];
+                        for (int p = 0; p < k; p++) {
+                            row[p] = ta == Transpose.NONE ? a[i * k + p] : a[p * m + i];
+                        }
+                        float[] one = java.util.Arrays.copyOfRange(c0, i * n, (i + 1) * n);
+                        double[] oneD = widen(one);
+                        simd.sgemm(Transpose.NONE, Transpose.TRANSPOSE, 1, n, k, 0.7f, row, 0, k, b, 0, k, 1.3f, one,
+                                0, n);
+                        simd.dgemm(Transpose.NONE, Transpose.TRANSPOSE, 1, n, k, 0.7, widen(row), 0, k, bd, 0, k, 1.3,
+                                oneD, 0, n);
+                        for (int j = 0; j < n; j++) {
+                            String at = width + " " + ta + " n " + n + " k " + k + " row " + i + " column " + j;
+                            assertEquals(Float.floatToRawIntBits(one[j]), Float.floatToRawIntBits(all[i * n + j]),
+                                    "float " + at);
+                            assertEquals(Double.doubleToRawLongBits(oneD[j]), Double.doubleToRawLongBits(allD[i * n + j]),
+                                    "double " + at);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static double[] widen(float[] x) {
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) {
