@@ -336,7 +336,8 @@ class PackedGemmTest {
      * panels, claimed a few per thread, all reading one packed A: the bits are those of one thread
      * at 2, 3, 8 and 16 threads, for alpha/beta and for the fused bias and ReLU, both layouts of A,
      * with several k blocks (one hand-off each), several column blocks (NC), ragged last panels
-     * and slivers, and a batch just over one row block (split by rows instead). Every width this
+     * and slivers, a batch just over one row block (split by rows instead), and products of one
+     * to six rows small enough that only this split takes them off one thread. Every width this
      * machine runs.
      */
     @Test
@@ -352,7 +353,9 @@ class PackedGemmTest {
         for (int bits : widths) {
             Blocking b = KernelRegistry.forBits(bits).blocking();
             int[][] shapes = {{32, 512, 784}, {61, 65, 1800}, {8, b.nc() + 37, 300}, {b.mc(), 100, 2 * b.kc() + 3},
-                    {b.mc() + 1, 512, 784}, {18, 512, 784}};
+                    {b.mc() + 1, 512, 784}, {18, 512, 784},
+                    // Below PARALLEL_MNK but above the shared-A threshold: a few rows through a layer.
+                    {1, 512, 600}, {2, 512, 300}, {3, 200, 600}, {5, 96, 640}, {6, 512, 90}};
             for (int[] s : shapes) {
                 int m = s[0];
                 int n = s[1];

@@ -626,7 +626,12 @@ public final class DoubleGemm {
     private void prepacked(boolean transA, int m, int n, int k, double alpha, double[] a, int aOffset, int lda,
                            double[] packed, double beta, double[] c, int cOffset, int ldc,
                            double[] bias, int biasOffset, boolean relu) {
-        int t = (long) m * n * k >= Blocking.PARALLEL_MNK ? threads : 1;
+        long mnk = (long) m * n * k;
+        int panels = (n + nr - 1) / nr;
+        // One block of rows against at least two panels per thread splits with one hand-off per
+        // k block, so it pays from a smaller product than the other splits.
+        boolean sharedA = !packedAsRows(n, k) && m <= blocking.mc() && panels >= 2 * threads;
+        int t = mnk >= Blocking.PARALLEL_MNK || sharedA && mnk >= Blocking.PARALLEL_SHARED_A_MNK ? threads : 1;
         if (packedAsRows(n, k)) {
             dots(t, transA, true, m, n, k, alpha, a, aOffset, lda, packed, 0, k, beta, c, cOffset, ldc);
             if (bias != null) {
@@ -639,8 +644,7 @@ public final class DoubleGemm {
                     bias, biasOffset, relu, workspaces.get());
             return;
         }
-        int panels = (n + nr - 1) / nr;
-        if (m <= blocking.mc() && panels >= 2 * t) {
+        if (sharedA) {
             prepackedSharedA(t, panels, transA, m, n, k, alpha, a, aOffset, lda, packed, beta, c, cOffset, ldc,
                     bias, biasOffset, relu);
             return;

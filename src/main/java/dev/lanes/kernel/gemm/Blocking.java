@@ -73,6 +73,18 @@ public record Blocking(int mc, int kc, int nc) {
     public static final long PARALLEL_MNK = 192L * 192 * 192;
 
     /**
+     * The smaller threshold of a prepacked product whose A is one block of rows (m ≤ MC) and whose
+     * B has at least two panels per thread: the caller packs A once and the threads take B's
+     * panels, one hand-off per k block (a predictor's batch of a few rows through a layer).
+     * Measured on a 2-vCPU Zen 3 (AVX2), one and two threads timed in turns in one JVM, medians of
+     * 11 rounds, layers n→n' with bias and ReLU: two threads took 0.55–0.70× the time of one from
+     * 2¹⁸ multiply-adds (1×512·512×512, 4×256·256×256, 16×128·128×128: 0.55, 0.70, 0.77), were
+     * level or slower just below (2×256·256×256 1.00, 4×128·128×128 1.18, 8×128·128×128 0.87),
+     * and 0.60–0.74× for batches of 1 to 32 rows through 784→512 and 512→512.
+     */
+    public static final long PARALLEL_SHARED_A_MNK = 1L << 18;
+
+    /**
      * n at or below which products take the dot-product path instead of padding n up to a wide
      * register tile. Measured at 512 bits (NR = 32), m = 256, k = 512, one thread, CPU time: n = 10
      * ran at 49 GFLOP/s as dot products against 8 padded to the tile; n = 16: 45 against 24;
