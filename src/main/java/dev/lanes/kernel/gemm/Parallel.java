@@ -18,6 +18,17 @@ import java.util.function.IntConsumer;
  * by the caller, independently of who runs which task, which is what keeps parallel GEMM results
  * bit-identical for any thread count.
  *
+ * <p>On a busy machine another process can take a helper's CPU in the middle of a task, and the
+ * caller then waits milliseconds for it. A caller keeps running means of how long it waited for
+ * its helpers' claimed tasks and of how long their tasks saved it. When it has just waited longer
+ * than {@link #STALL_NANOS} and longer than its own share took, and waiting has come to cost more
+ * than the helpers save, it runs its next calls alone: at least two, and all for
+ * {@link #ALONE_NANOS}·2<sup>level−1</sup>, where the level counts such stalls that came within
+ * {@link #STALL_MEMORY_NANOS} of each other (up to {@link #MAX_STALL_LEVEL}). On a machine that
+ * stays busy the caller so runs alone most of the time and tries its helpers again about twice a
+ * second; the rare stall of a quiet machine changes nothing. Only on the library's helpers: an
+ * executor handed in is the embedding program's to schedule, and is used on every call.
+ *
  * <p>Once warm, a call on the library's threads allocates nothing: each calling thread reuses one
  * {@link Fork}, and the helpers wait for work in a slot of their own rather than in a queue. (An
  * executor handed in may allocate in its own queue.)
@@ -44,6 +55,49 @@ public final class Parallel {
         private volatile Thread caller;
         /** Set while the owner thread is inside a call, so a nested call gets a fork of its own. */
         private boolean busy;
+        /** Stalls in a row: each within {@link #STALL_MEMORY_NANOS} of the one before raises it. */
+        private int stallLevel;
+        private long lastStall;
+        /** Running means over about the last {@link #WINDOW_CALLS} calls: nanoseconds waited, saved. */
+        private double meanWaited;
+        private double meanSaved;
+        /** After a stall the owner's next calls on the library's helpers run alone: this many... */
+        private int aloneCalls;
+        /** ...and every call until this {@link System#nanoTime()}. */
+        private long aloneUntil;
+
+        /** Whether the owner's next call should run on its own thread (counting it if so). */
+        boolean runAlone() {
+            if (stallLevel == 0) {
+                return false;
+            }
+            if (aloneCalls > 0) {
+                aloneCalls--;
+                return true;
+            }
+            return System.nanoTime() - aloneUntil < 0;
+        }
+
+        /**
+         * Takes note of a call on the library's helpers: {@code own} nanoseconds from the hand-off
+         * until the caller ran out of tasks, in which it ran {@code mine} of the {@code tasks};
+         * then {@code waited} nanoseconds for tasks that helpers had claimed. The helpers' tasks
+         * saved about as long as the caller took for as many.
+         */
+        void record(long own, long waited, int mine, int tasks) {
+            double saved = mine == 0 ? 0 : (double) own * (tasks - mine) / mine;
+            meanWaited += (waited - meanWaited) / WINDOW_CALLS;
+            meanSaved += (saved - meanSaved) / WINDOW_CALLS;
+            if (waited > STALL_NANOS && waited > own && meanWaited > meanSaved) {
+                long now = System.nanoTime();
+                boolean recent = stallLevel > 0 && now - lastStall < STALL_MEMORY_NANOS;
+                stallLevel = recent ? Math.min(stallLevel + 1, MAX_STALL_LEVEL) : 1;
+                lastStall = now;
+                aloneCalls = 2;
+                aloneUntil = now + (ALONE_NANOS << (stallLevel - 1));
+                meanWaited = 0; // judged afresh when the helpers are tried again
+            }
+        }
 
         @Override
         public void run() {
@@ -51,7 +105,8 @@ public final class Parallel {
         }
 
         /** Claims and runs tasks of the current call until none is left. */
-        void work() {
+        int work() {
+            int ran = 0;
             while (true) {
                 long s = state.get();
                 int next = (int) s;
@@ -59,11 +114,12 @@ public final class Parallel {
                 // belong to a newer call, s is stale and the compare-and-set below fails.
                 IntConsumer b = body;
                 if (next >= tasks || b == null) {
-                    return;
+                    return ran;
                 }
                 if (!state.compareAndSet(s, s + 1)) {
                     continue;
                 }
+                ran++;
                 try {
                     b.accept(next);
                 } catch (Throwable e) {
@@ -78,6 +134,26 @@ public final class Parallel {
             }
         }
     }
+
+    /**
+     * A call stalled when its caller, out of tasks, waited longer than this and longer than its
+     * own share took, for a task a helper had claimed: the helper's thread was taken off its CPU
+     * (by another process, as on a busy machine) in the middle of the task. A helper running
+     * normally keeps the caller waiting for at most the rest of one task.
+     */
+    static final long STALL_NANOS = 250_000;
+    /** How long the calls after a first stall run alone; doubled by each further stall. */
+    static final long ALONE_NANOS = 8_000_000;
+    /** Stalls counted at most (calls alone for up to ALONE_NANOS·2⁶, about half a second). */
+    static final int MAX_STALL_LEVEL = 7;
+    /**
+     * Calls over which waiting and saving are averaged. A stall of a few milliseconds once in a
+     * thousand calls, as a virtual machine's second CPU is now and then taken away, costs less
+     * than the helpers save; one every few dozen calls, as beside a busy process, costs more.
+     */
+    static final int WINDOW_CALLS = 256;
+    /** A stall this long after the one before starts the count again (the machine has changed). */
+    static final long STALL_MEMORY_NANOS = 2_000_000_000L;
 
     /** How long an idle helper of the library keeps polling for work before it parks. */
     static final long HELPER_SPIN_NANOS = 200_000;
@@ -195,24 +271,30 @@ public final class Parallel {
      * Runs {@code body.accept(t)} for t in 0..tasks-1, using at most {@code threads} threads
      * (the caller and threads-1 helpers from {@code executor}, or the library's own helpers when
      * null). Returns when every task has finished; the first exception or error thrown by a task
-     * is rethrown to the caller (later ones are added as suppressed).
+     * is rethrown to the caller (later ones are added as suppressed). On the library's helpers, a
+     * caller that has just waited for a stalled helper (see {@link #STALL_NANOS}) runs its next
+     * calls alone for a while, as on one thread: the first exception then ends the call.
      */
     public static void run(int tasks, int threads, ExecutorService executor, IntConsumer body) {
-        if (tasks <= 1 || threads <= 1) {
+        Fork fork = tasks <= 1 || threads <= 1 ? null : FORKS.get();
+        if (fork != null && fork.busy) {
+            fork = new Fork(); // a task that itself runs tasks in parallel
+        }
+        // After a stall on the library's helpers, the caller's next calls run alone: waiting for a
+        // helper that another process has taken the CPU from costs milliseconds, more than small
+        // calls gain. Who runs a task never changes what it computes, so neither do the bits.
+        if (fork == null || executor == null && fork.runAlone()) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
             }
             return;
-        }
-        Fork fork = FORKS.get();
-        if (fork.busy) {
-            fork = new Fork(); // a task that itself runs tasks in parallel
         }
         fork.busy = true;
         try {
             // Close the next generation first (no index can be claimed), so a late helper of the
             // last call cannot pair its stale index with this call's task count; then set the
             // call up and open it.
+            long start = System.nanoTime();
             long generation = (fork.state.get() >>> 32) + 1;
             fork.state.set(generation << 32 | CLOSED);
             fork.failure.set(null);
@@ -240,8 +322,12 @@ public final class Parallel {
                 // call is finished first, so nothing writes into the caller's arrays after it throws.
                 handOffFailure = e;
             }
-            fork.work();
+            int mine = fork.work();
+            long ownEnd = System.nanoTime();
             awaitClaimedTasks(fork);
+            if (executor == null) {
+                fork.record(ownEnd - start, System.nanoTime() - ownEnd, mine, tasks);
+            }
             fork.body = null; // every task is claimed and done: no helper reads it again
             if (handOffFailure != null) {
                 fork.failure.compareAndSet(null, handOffFailure);

@@ -204,6 +204,118 @@ class ParallelTest {
         }
     }
 
+    /**
+     * A caller that waited long for a task a helper had claimed (the helper's thread taken off its
+     * CPU, here by a sleep) runs its next calls alone, every task once; after a while it hands
+     * work to the helpers again. On a thread of its own, since the back-off belongs to the calling
+     * thread.
+     */
+    @Test
+    void aCallerThatWaitedForAStalledHelperRunsItsNextCallsAlone() throws Exception {
+        onFreshThread(() -> {
+            Thread caller = Thread.currentThread();
+            stall(caller, null);
+            Set<Thread> ran = ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray runs = new AtomicIntegerArray(8);
+            Parallel.run(8, 2, null, t -> {
+                ran.add(Thread.currentThread());
+                runs.incrementAndGet(t);
+                busy();
+            });
+            assertEquals(Set.of(caller), ran, "the call after a stall runs on the caller alone");
+            for (int t = 0; t < 8; t++) {
+                assertEquals(1, runs.get(t), "task " + t);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            boolean helped = false;
+            while (!helped && System.nanoTime() - deadline < 0) {
+                Set<Thread> r = ConcurrentHashMap.newKeySet();
+                Parallel.run(8, 2, null, t -> {
+                    r.add(Thread.currentThread());
+                    busy();
+                });
+                helped = r.size() > 1;
+                LockSupport.parkNanos(5_000_000);
+            }
+            assertTrue(helped, "the helpers are used again once the back-off has passed");
+        });
+    }
+
+    /** An executor of the embedding program is used on every call, stall or not. */
+    @Test
+    void anExecutorHandedInIsUsedAfterAStallToo() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try {
+            onFreshThread(() -> {
+                Thread caller = Thread.currentThread();
+                stall(caller, pool);
+                Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                CountDownLatch helperRan = new CountDownLatch(1);
+                Parallel.run(2, 2, pool, t -> {
+                    ran.add(Thread.currentThread());
+                    if (Thread.currentThread() != caller) {
+                        helperRan.countDown();
+                    } else {
+                        awaitQuietly(helperRan);
+                    }
+                });
+                assertTrue(ran.stream().anyMatch(t -> t != caller), "the executor's thread took a task");
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * One call of two tasks in which the helper claims one and then sleeps for 100 ms, while the
+     * caller's own task waits only until the helper has claimed its task.
+     */
+    private static void stall(Thread caller, ExecutorService executor) {
+        CountDownLatch helperIn = new CountDownLatch(1);
+        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+        Parallel.run(2, 2, executor, t -> {
+            ran.add(Thread.currentThread());
+            if (Thread.currentThread() != caller) {
+                helperIn.countDown();
+                long end = System.nanoTime() + 100_000_000L;
+                while (System.nanoTime() - end < 0) {
+                    LockSupport.parkNanos(end - System.nanoTime());
+                }
+            } else {
+                awaitQuietly(helperIn);
+            }
+        });
+        assertTrue(ran.stream().anyMatch(t -> t != caller), "a helper took one of the two tasks");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS), "the helper never started");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void onFreshThread(Runnable test) throws Exception {
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread t = new Thread(() -> {
+            try {
+                test.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "parallel-test-caller");
+        t.start();
+        t.join(120_000);
+        assertFalse(t.isAlive(), "the test's caller hangs");
+        if (failure.get() instanceof Exception e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+    }
+
     private static void busy() {
         long end = System.nanoTime() + 200_000;
         while (System.nanoTime() < end) {
