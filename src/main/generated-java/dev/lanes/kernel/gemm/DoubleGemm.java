@@ -32,6 +32,8 @@ public final class DoubleGemm {
     private final Blocking blocking;
     private final int mr;
     private final int nr;
+    /** The rows of the edge tile DoubleGemm uses: the kernels' edge tile, or mr where it would lose. */
+    private final int edge;
     private final int threads;
     private final ExecutorService executor;
     private final boolean vectorPacking;
@@ -57,9 +59,21 @@ public final class DoubleGemm {
         this.kernels = kernels;
         this.mr = kernels.mr();
         this.nr = kernels.nr();
+        this.edge = kernels.edgeRows() * (nr / kernels.lanes()) >= MIN_EDGE_CHAINS ? kernels.edgeRows() : mr;
         this.threads = Math.max(1, threads);
         this.executor = executor;
     }
+
+    /**
+     * The accumulator chains an edge tile needs to be worth its rows: two FMA pipes of 4 cycles'
+     * latency want 8 independent sums in flight. The 8×32 edge tile at 512 bits has 16 and saves
+     * its rows' work; the 3-row edge tiles of the 4-row tiles at 256 and 128 bits have 6, and
+     * the 3×16 one took 1.3× the time of the full 4×16 tile it replaced (784→512, prepacked,
+     * one thread, Zen 3: 46 against 35 µs for 3 rows and 4). Where an edge tile has fewer chains,
+     * short slivers take the full tile (the same bits: a tile's height does not change any
+     * element's sum).
+     */
+    public static final int MIN_EDGE_CHAINS = 8;
 
     /** Per-thread packing buffers, grown on demand and then reused: steady state allocates nothing. */
     static final class Workspace {
@@ -499,7 +513,6 @@ public final class DoubleGemm {
      * sliver stays packed whole (its last rows are read by nobody), so every output keeps its bits.
      */
     private int edgeShift(int mc) {
-        int edge = kernels.edgeRows();
         int r = mc % mr;
         return r > 0 && mc > mr && r <= 2 * edge - mr ? mr - edge : 0;
     }
@@ -809,7 +822,6 @@ public final class DoubleGemm {
                              double[] c, int cOffset, int ldc, double[] tile, double[] bias, int biasOffset,
                              boolean relu) {
         DoubleGemmKernels kern = kernels;
-        int edge = kern.edgeRows();
         // With an edge shift the last full sliver computes only its first edge rows, and the
         // short sliver packed after it starts there (see packABlock).
         int shortened = edgeShift(mc) > 0 ? mc / mr * mr - mr : -1;
@@ -836,14 +848,14 @@ public final class DoubleGemm {
                     kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0d) {
                     // Edge tile: into the buffer, then copy the valid part.
-                    edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
+                    edgeIntoBuffer(kern, rows <= edge && edge < mr, kc, ap, aOff, bp, bOff, alpha, tile);
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(tile, i * nr, c, cOff + i * ldc, cols);
                     }
                 } else if (rows == mr && cols == nr) {
                     kern.tileBeta(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
                 } else {
-                    edgeIntoBuffer(kern, rows <= edge, kc, ap, aOff, bp, bOff, alpha, tile);
+                    edgeIntoBuffer(kern, rows <= edge && edge < mr, kc, ap, aOff, bp, bOff, alpha, tile);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
                 }
                 if (bias != null) {
