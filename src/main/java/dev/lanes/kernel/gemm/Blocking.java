@@ -77,10 +77,10 @@ public record Blocking(int mc, int kc, int nc) {
      * B has at least two panels per thread: the caller packs A once and the threads take B's
      * panels, one hand-off per k block (a predictor's batch of a few rows through a layer).
      * Measured on a 2-vCPU Zen 3 (AVX2), one and two threads timed in turns in one JVM, medians of
-     * 11 rounds, layers n→n' with bias and ReLU: two threads took 0.55–0.70× the time of one from
-     * 2¹⁸ multiply-adds (1×512·512×512, 4×256·256×256, 16×128·128×128: 0.55, 0.70, 0.77), were
-     * level or slower just below (2×256·256×256 1.00, 4×128·128×128 1.18, 8×128·128×128 0.87),
-     * and 0.60–0.74× for batches of 1 to 32 rows through 784→512 and 512→512.
+     * 11 rounds, layers n→n' with bias and ReLU: two threads took 0.55–0.77× the time of one at
+     * 2¹⁸ multiply-adds (1×512·512×512, 4×256·256×256, 16×128·128×128: 0.55, 0.70, 0.77), and
+     * 0.55–0.76× for batches of 1 to 32 rows through 784→512 and 512→512; just below 2¹⁸ they were
+     * 0.87–1.18 (8×128·128×128 0.87, 2×256·256×256 1.00, 4×128·128×128 1.18).
      */
     public static final long PARALLEL_SHARED_A_MNK = 1L << 18;
 
