@@ -25,7 +25,8 @@ import dev.lanes.kernel.gemm.Blocking;
 public enum KernelRegistry {
 
     /**
-     * 128 bits (SSE, NEON; 4 float lanes): a 4×8 tile, 8 accumulators; a 3×8 edge tile. Four rows,
+     * 128 bits (SSE, NEON; 4 float lanes): a 4×8 tile, 8 accumulators; a 3×8 edge tile, which Gemm
+     * does not use (6 accumulators are too few: {@code Gemm.MIN_EDGE_CHAINS}). Four rows,
      * not six, for the reason given at {@link #W256}. Not chosen by {@code Kernels.best()} on its
      * own: that default was never measured on 128-bit hardware (NEON). Forced to 128 bits on an
      * AVX2 machine these kernels ran a 256×784·784×512 product 18–20× faster than the scalar ones
@@ -35,7 +36,8 @@ public enum KernelRegistry {
 
     /**
      * 256 bits (AVX2; 8 float lanes): a 4×16 tile, 8 ymm accumulators, two B vectors and four
-     * broadcasts, 14 of AVX2's 16 registers; a 3×16 edge tile. C2 schedules a step's
+     * broadcasts, 14 of AVX2's 16 registers; a 3×16 edge tile, which Gemm does not use (6
+     * accumulators took 1.3× the time of the full tile: {@code Gemm.MIN_EDGE_CHAINS}). C2 schedules a step's
      * broadcasts ahead of its FMAs (all of them first in the 4- and 5-row loops), so an MR-row tile
      * can want up to 2·MR accumulators + 2 B vectors + MR broadcasts. In the classic 6×16 shape
      * (12 accumulators) C2 kept three broadcasts live and one accumulator on the stack, a store
