@@ -59,7 +59,7 @@ public final class DoubleGemm {
         this.kernels = kernels;
         this.mr = kernels.mr();
         this.nr = kernels.nr();
-        this.edge = kernels.edgeRows() * (nr / kernels.lanes()) >= MIN_EDGE_CHAINS ? kernels.edgeRows() : mr;
+        this.edge = usesEdgeTile(kernels) ? kernels.edgeRows() : mr;
         this.threads = Math.max(1, threads);
         this.executor = executor;
     }
@@ -73,7 +73,12 @@ public final class DoubleGemm {
      * short slivers take the full tile (the same bits: a tile's height does not change any
      * element's sum).
      */
-    public static final int MIN_EDGE_CHAINS = 8;
+    static final int MIN_EDGE_CHAINS = 8;
+
+    /** Whether DoubleGemm runs these kernels' edge tile: whether it has {@link #MIN_EDGE_CHAINS} accumulators. */
+    public static boolean usesEdgeTile(DoubleGemmKernels kernels) {
+        return kernels.edgeRows() * (kernels.nr() / kernels.lanes()) >= MIN_EDGE_CHAINS;
+    }
 
     /** Per-thread packing buffers, grown on demand and then reused: steady state allocates nothing. */
     static final class Workspace {
@@ -641,11 +646,12 @@ public final class DoubleGemm {
                            double[] bias, int biasOffset, boolean relu) {
         long mnk = (long) m * n * k;
         int panels = (n + nr - 1) / nr;
+        boolean asRows = packedAsRows(n, k);
         // One block of rows against at least two panels per thread splits with one hand-off per
         // k block, so it pays from a smaller product than the other splits.
-        boolean sharedA = !packedAsRows(n, k) && m <= blocking.mc() && panels >= 2 * threads;
+        boolean sharedA = !asRows && m <= blocking.mc() && panels >= 2 * threads;
         int t = mnk >= Blocking.PARALLEL_MNK || sharedA && mnk >= Blocking.PARALLEL_SHARED_A_MNK ? threads : 1;
-        if (packedAsRows(n, k)) {
+        if (asRows) {
             dots(t, transA, true, m, n, k, alpha, a, aOffset, lda, packed, 0, k, beta, c, cOffset, ldc);
             if (bias != null) {
                 kernels.biasRows(m, n, bias, biasOffset, relu, c, cOffset, ldc);
@@ -848,14 +854,14 @@ public final class DoubleGemm {
                     kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, c, cOff, ldc);
                 } else if (beta == 0d) {
                     // Edge tile: into the buffer, then copy the valid part.
-                    edgeIntoBuffer(kern, rows <= edge && edge < mr, kc, ap, aOff, bp, bOff, alpha, tile);
+                    edgeIntoBuffer(kern, rows, kc, ap, aOff, bp, bOff, alpha, tile);
                     for (int i = 0; i < rows; i++) {
                         System.arraycopy(tile, i * nr, c, cOff + i * ldc, cols);
                     }
                 } else if (rows == mr && cols == nr) {
                     kern.tileBeta(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
                 } else {
-                    edgeIntoBuffer(kern, rows <= edge && edge < mr, kc, ap, aOff, bp, bOff, alpha, tile);
+                    edgeIntoBuffer(kern, rows, kc, ap, aOff, bp, bOff, alpha, tile);
                     kern.mergeTile(rows, cols, tile, beta, c, cOff, ldc);
                 }
                 if (bias != null) {
@@ -865,10 +871,13 @@ public final class DoubleGemm {
         }
     }
 
-    /** A partial tile into the buffer: the narrower edge tile when its rows suffice (same bits). */
-    private void edgeIntoBuffer(DoubleGemmKernels kern, boolean narrow, int kc, double[] ap, int aOff, double[] bp, int bOff,
+    /**
+     * A partial tile of {@code rows} rows into the buffer: the narrower edge tile when it is used
+     * and its rows suffice (the same bits), else the full tile.
+     */
+    private void edgeIntoBuffer(DoubleGemmKernels kern, int rows, int kc, double[] ap, int aOff, double[] bp, int bOff,
                                 double alpha, double[] tile) {
-        if (narrow) {
+        if (rows <= edge && edge < mr) {
             kern.tileEdge(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);
         } else {
             kern.tile(kc, ap, aOff, bp, bOff, alpha, tile, 0, nr);

@@ -114,8 +114,8 @@ class C2CompilationTest {
                 gemm + "::packB",
                 gemm + "::dots",
                 gemm + "::rowTimesMatrix"));
-        // The edge tile only where Gemm uses it (enough accumulator chains, Gemm.MIN_EDGE_CHAINS).
-        if (width.edgeRows() * (width.nr() / width.lanes()) >= Gemm.MIN_EDGE_CHAINS) {
+        // The edge tile only where Gemm uses it (enough accumulator chains).
+        if (Gemm.usesEdgeTile(VectorKernels.gemmKernels(width))) {
             hot.add(gemm + "::tileEdge");
         }
         return hot;
