@@ -57,6 +57,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
+        if (confusionPng != null) {
+            Main.requireWritableFile(cl, "--confusion-png", confusionPng, modelOptions.model,
+                    Main.pathOrNull(dataOptions.data), dataOptions.labels);
+        }
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
         StartupWarmup.Handle warm = StartupWarmup.forward(m.network(), true);
         if (m.classifier() && dataOptions.task == DataOptions.Task.REGRESSION) {

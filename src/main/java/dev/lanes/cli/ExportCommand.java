@@ -36,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!format.equalsIgnoreCase("onnx")) {
             throw new CommandLine.ParameterException(cl, "--format: '" + format + "' is not a format Lanes exports; use onnx");
         }
-        Main.requireParentDirectory(cl, "--out", out);
+        Main.requireWritableFile(cl, "--out", out, modelOptions.model);
         Model model = modelOptions.load(Kernels.reference()).model();
         try {
             Onnx.write(model, out);

@@ -81,6 +81,7 @@ final class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cl = spec.commandLine();
+        Main.requireOneWidthList(cl, "--layers");
         if (batch < 1 || layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(n -> n < 1)) {
             throw new CommandLine.ParameterException(cl, "--batch and every --layers width must be at least 1, "
                     + "and --layers needs an input and an output width");

@@ -29,7 +29,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        Main.requireParentDirectory(cl, "--out", out);
+        Main.requireWritableFile(cl, "--out", out, in);
         Model model = Onnx.read(in, Kernels.reference());
         model.save(out);
         cl.getOut().println("wrote " + out + " (" + model.network().spec() + ")");

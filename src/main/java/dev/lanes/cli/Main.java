@@ -64,12 +64,74 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        // Standard output straight to its file descriptor: System.out, like any PrintStream or
+        // PrintWriter, swallows write errors, so a full disk under `lanes predict > out.csv` would
+        // lose the results and still exit 0.
+        WatchedOutput stdout = new WatchedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(
+                new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8)), true);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = execute(out, err, args);
         out.flush();
+        IOException failed = stdout.failure;
+        if (failed != null && !isBrokenPipe(failed)) {
+            err.println("lanes: could not write to standard output: " + failed.getMessage());
+            code = code == ExitCodes.OK ? ExitCodes.FAILURE : code;
+        }
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * A reader that stopped reading (as {@code lanes predict ... | head} does) is not a failure;
+     * a Unix tool dies quietly of SIGPIPE there, which the JVM ignores.
+     */
+    private static boolean isBrokenPipe(IOException e) {
+        String m = e.getMessage();
+        return m != null && m.toLowerCase(java.util.Locale.ROOT).contains("broken pipe");
+    }
+
+    /** An output stream that remembers its first write failure before passing it on. */
+    static final class WatchedOutput extends java.io.FilterOutputStream {
+        volatile IOException failure;
+
+        WatchedOutput(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw noted(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw noted(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw noted(e);
+            }
+        }
+
+        private IOException noted(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
     }
 
     /**
@@ -85,7 +147,18 @@ public final class Main implements Runnable {
         if (KERNEL_LOG.getLevel() == null) {
             KERNEL_LOG.setLevel(Level.WARNING);
         }
-        return commandLine(out, err, args).execute(args);
+        try {
+            return commandLine(out, err, args).execute(args);
+        } catch (OutOfMemoryError e) {
+            // What the up-front estimates did not catch (data and network are checked against the
+            // heap before they are built): a clear line, not a stack trace.
+            String who = args.length > 0 && COMMANDS.containsKey(args[0]) ? "lanes " + args[0] : "lanes";
+            err.println(who + ": out of memory (" + e.getMessage() + "): this needs more than the "
+                    + Runtime.getRuntime().maxMemory() + " bytes the heap allows; use less data or a larger heap "
+                    + "(LANES_JAVA_OPTS=-Xmx8g)");
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
     }
 
     /** The whole command line, every subcommand included (what --help and the docs test see). */
@@ -164,7 +237,7 @@ public final class Main implements Runnable {
     }
 
     /** Fails with a usage error before any work when {@code file} could not be created. */
-    static void requireParentDirectory(CommandLine cl, String option, java.nio.file.Path file) {
+    private static void requireParentDirectory(CommandLine cl, String option, java.nio.file.Path file) {
         java.nio.file.Path parent = file.toAbsolutePath().getParent();
         if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
             throw new ParameterException(cl, option + " " + file + ": the directory " + parent + " does not exist");
@@ -174,15 +247,28 @@ public final class Main implements Runnable {
     /**
      * Fails with a usage error before any work unless {@code file} can be written atomically: its
      * directory exists and accepts a new file (probed by creating and deleting one, since
-     * permission bits do not tell the whole story: read-only mounts, root, ACLs), and the file is
-     * not a directory. Then removes the temporary files that killed writes of it left behind, with
-     * a note on stderr for each.
+     * permission bits do not tell the whole story: read-only mounts, root, ACLs), the file is new
+     * or a regular file (a write renames a new file over the old name, which would turn a device,
+     * pipe or socket such as /dev/null into a plain file), and it is none of the {@code inputs} the
+     * command reads (null and missing ones are skipped). Then removes the temporary files that
+     * killed writes of it left behind, with a note on stderr for each.
      */
-    static void requireWritableFile(CommandLine cl, String option, java.nio.file.Path file) {
+    static void requireWritableFile(CommandLine cl, String option, java.nio.file.Path file, java.nio.file.Path... inputs) {
         requireParentDirectory(cl, option, file);
         java.nio.file.Path abs = file.toAbsolutePath();
         if (java.nio.file.Files.isDirectory(abs)) {
             throw new ParameterException(cl, option + " " + file + ": " + abs + " is a directory; give a file name");
+        }
+        if (java.nio.file.Files.exists(abs) && !java.nio.file.Files.isRegularFile(abs)) {
+            throw new ParameterException(cl, option + " " + file + ": " + abs + " exists and is not a regular file "
+                    + "(a device, pipe or socket); Lanes replaces the files it writes, so give the name of a new or "
+                    + "regular file");
+        }
+        for (java.nio.file.Path in : inputs) {
+            if (in != null && sameFile(in, abs)) {
+                throw new ParameterException(cl, option + " " + file + " is also the input " + in
+                        + "; writing it would replace what this command reads, so give another file");
+            }
         }
         try {
             java.nio.file.Path probe = java.nio.file.Files.createTempFile(abs.getParent(), ".lanes-probe-", ".tmp");
@@ -194,6 +280,55 @@ public final class Main implements Runnable {
         for (java.nio.file.Path stale : dev.lanes.io.AtomicFiles.removeStaleTemporaries(abs)) {
             cl.getErr().println("lanes " + cl.getCommandName() + ": removed " + stale
                     + ", left by an earlier run that was killed while writing " + abs.getFileName());
+        }
+    }
+
+    /**
+     * The file a data option names, or null for the built-in digits, standard input ({@code -}) or
+     * a text that is not a path on this system (reading it will report that).
+     */
+    static java.nio.file.Path pathOrNull(String source) {
+        if (source == null || source.equals(DataOptions.DIGITS) || source.equals("-")) {
+            return null;
+        }
+        try {
+            return java.nio.file.Path.of(source);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Fails with a usage error unless the widths option ({@code --layers}) was given at most once,
+     * as one list with nothing empty between or around its separators: picocli would join repeated
+     * lists into one network, and drop a trailing separator or leave no width at all. (How many
+     * widths a list needs is the command's own check.)
+     */
+    static void requireOneWidthList(CommandLine cl, String option) {
+        CommandLine.Model.OptionSpec o = cl.getParseResult().matchedOption(option);
+        if (o == null) {
+            return;
+        }
+        java.util.List<String> given = o.originalStringValues();
+        if (given.size() > 1) {
+            throw new ParameterException(cl, "option '" + option + "' should be specified only once (one list, as in "
+                    + "64-32-10), but was given " + given.size() + " times");
+        }
+        for (String v : given) {
+            String[] parts = v.split("[,-]", -1);
+            if (java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+                throw new ParameterException(cl, option + " '" + v + "': give every width, input first and output "
+                        + "last, separated by '-' or ',' as in 64-32-10");
+            }
+        }
+    }
+
+    /** Whether both paths exist and are the same file (links followed); false when either cannot be checked. */
+    private static boolean sameFile(java.nio.file.Path a, java.nio.file.Path b) {
+        try {
+            return java.nio.file.Files.exists(a) && java.nio.file.Files.exists(b) && java.nio.file.Files.isSameFile(a, b);
+        } catch (IOException | SecurityException e) {
+            return false;
         }
     }
 

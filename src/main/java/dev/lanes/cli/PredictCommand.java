@@ -67,7 +67,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         if (out != null) {
-            Main.requireWritableFile(cl, "--out", out);
+            Main.requireWritableFile(cl, "--out", out, data, modelOptions.model);
         }
         ModelOptions.Loaded m = modelOptions.load(kernelOptions.kernels(cl));
         StartupWarmup.Handle warm = StartupWarmup.forward(m.network(), false);
@@ -238,7 +238,7 @@ final class PredictCommand implements Callable<Integer> {
                     if (!Float.isFinite(v)) {
                         throw new MalformedDataException(name, lineNo, j + 1, "'" + excerpt(s) + "' overflows a float");
                     }
-                    values.add(v);
+                    values.add(v, name, lineNo);
                 }
             }
             if (values.size == 0) {
@@ -280,9 +280,22 @@ final class PredictCommand implements Callable<Integer> {
         float[] a = new float[1024];
         int size;
 
-        void add(float v) {
+        /**
+         * Appends; refuses (naming the input and line) to grow past one array, or past half the
+         * heap with the grown copy: the values are copied again when the file ends, and the
+         * predictions take memory too.
+         */
+        void add(float v, String source, long line) throws MalformedDataException {
             if (size == a.length) {
-                a = java.util.Arrays.copyOf(a, a.length * 2);
+                long next = 2L * a.length;
+                long heap = Runtime.getRuntime().maxMemory();
+                if (next > Integer.MAX_VALUE - 8 || 4 * (a.length + next) > heap / 2) {
+                    throw new MalformedDataException(source, line, 0, "the input does not fit in memory: after "
+                            + size + " values, reading on needs " + 4 * (a.length + next) + " bytes, more than "
+                            + "half the heap of " + heap + " bytes; raise it with LANES_JAVA_OPTS=-Xmx8g, or "
+                            + "predict the file in parts");
+                }
+                a = java.util.Arrays.copyOf(a, (int) next);
             }
             a[size++] = v;
         }

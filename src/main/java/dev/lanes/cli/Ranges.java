@@ -30,6 +30,10 @@ final class Ranges {
 
     private static int intIn(String value, long min, long max, String rule) {
         long v = parseLong(value);
+        if (v > max && max == Integer.MAX_VALUE) {
+            // The rules name the lower bound; above an int the problem is the other end.
+            throw new TypeConversionException(shown(value) + " is out of range: it must be at most " + max);
+        }
         if (v < min || v > max) {
             throw new TypeConversionException(shown(value) + " is out of range: " + rule);
         }

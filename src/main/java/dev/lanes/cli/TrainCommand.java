@@ -216,11 +216,15 @@ final class TrainCommand implements Callable<Integer> {
             adoptSettings(cl, checkpoint.config());
             seed = checkpoint.seed();
         }
+        Main.requireOneWidthList(cl, "--layers");
         validateOptions(cl);
-        Main.requireWritableFile(cl, "--out", out);
-        Main.requireWritableFile(cl, "--out", sibling(out, ".ckpt"));
+        // The data must survive a run whose --out names it (the checkpoint --resume reads is
+        // meant to be rewritten, so it is not among them).
+        Path[] inputs = {Main.pathOrNull(dataOptions.data), dataOptions.labels, Main.pathOrNull(testData), testLabels};
+        Main.requireWritableFile(cl, "--out", out, inputs);
+        Main.requireWritableFile(cl, "--out", sibling(out, ".ckpt"), inputs);
         if (!noPlot) {
-            Main.requireWritableFile(cl, "--out", sibling(out, ".png"));
+            Main.requireWritableFile(cl, "--out", sibling(out, ".png"), inputs);
         }
         if (layers != null) {
             Budget.network(cl, "--layers", join(layers), layers, batch, optimizerFloats());
@@ -525,6 +529,10 @@ final class TrainCommand implements Callable<Integer> {
         if (weightDecay != null && weightDecay > 0 && optimizer == Choices.OptimizerName.ADAM) {
             bad.add("--weight-decay with --optimizer adam: use --optimizer adamw (decoupled weight decay)");
         }
+        if (loss == Loss.CROSS_ENTROPY && dataOptions.task == DataOptions.Task.REGRESSION) {
+            bad.add("--loss cross-entropy needs class labels, but --task regression trains on numeric targets; "
+                    + "use --loss mse");
+        }
         if (!(clipNorm >= 0 && Double.isFinite(clipNorm))) {
             bad.add("--clip-norm must be finite and >= 0 but was " + clipNorm);
         }
@@ -633,6 +641,12 @@ final class TrainCommand implements Callable<Integer> {
     private NetworkSpec specOf(CommandLine cl, int[] widths, boolean classification) {
         Activation hidden = activation;
         Loss l = loss == null ? (classification ? Loss.CROSS_ENTROPY : Loss.MSE) : loss;
+        if (l == Loss.CROSS_ENTROPY && !classification) {
+            // Softmax cross-entropy scores class probabilities against class labels; on numeric
+            // targets (one output: a softmax that is always 1) it trains nothing and reports 0 loss.
+            throw new CommandLine.ParameterException(cl, "--loss cross-entropy needs class labels, but this is a "
+                    + "regression task (numeric targets); use --loss mse, or drop --task regression");
+        }
         Activation outAct = outputActivation != null ? outputActivation
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
         int[] sizes = widths.clone();

@@ -600,12 +600,27 @@ public final class CsvReader {
             this.targets = targets;
         }
 
-        private static int grown(int length, String source, long line) throws MalformedDataException {
+        /**
+         * The next length of a buffer, refused when one array cannot hold it, or when the buffers
+         * and the grown copy would take more than half the heap the JVM may grow to: the values
+         * are copied once more into the data set when the file ends, so more would run out of
+         * memory there instead, without a message (the caller reports the file and line).
+         */
+        private int grown(int length, String source, long line) throws MalformedDataException {
             if (length >= MAX_ARRAY) {
                 throw new MalformedDataException(source, line, 0, "too many values: the data would need more than "
                         + MAX_ARRAY + " elements in one array");
             }
-            return (int) Math.min(MAX_ARRAY, 2L * length);
+            int next = (int) Math.min(MAX_ARRAY, 2L * length);
+            long bytes = 4L * ((long) x.length + y.length + labels.length + next);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (bytes > heap / 2) {
+                throw new MalformedDataException(source, line, 0, "the data does not fit in memory: after " + count
+                        + " rows, reading on needs " + bytes + " bytes, more than half the heap of " + heap
+                        + " bytes (the values are copied once more when read); raise it with -Xmx, for the lanes "
+                        + "command LANES_JAVA_OPTS=-Xmx8g");
+            }
+            return next;
         }
 
         void startRow(String source, long line) throws MalformedDataException {

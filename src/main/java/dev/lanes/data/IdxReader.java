@@ -163,8 +163,8 @@ public final class IdxReader {
                 problem = "unsupported IDX element type " + String.format("0x%02X", head[2] & 0xff)
                         + " (magic " + hex(magic) + "); only unsigned bytes (0x08) are supported";
             } else {
-                problem = "magic number " + hex(magic) + " declares " + (head[3] & 0xff) + " dimensions; an "
-                        + kind + " file has " + dims.length + " (magic " + hex(expectedMagic) + ")"
+                problem = "magic number " + hex(magic) + " declares " + (head[3] & 0xff) + " dimensions; "
+                        + (kind.matches("[aeiou].*") ? "an " : "a ") + kind + " file has " + dims.length + " (magic " + hex(expectedMagic) + ")"
                         + ((head[3] & 0xff) == 1 || (head[3] & 0xff) == 3 ? ": images and labels files swapped?" : "");
             }
             throw new MalformedDataException(name, 0, 0, problem);

@@ -270,6 +270,9 @@ public final class ModelFile {
     // ------------------------------------------------------------------------------------------
 
     private static byte[] readAll(Path file) throws ModelFileException {
+        if (Files.isDirectory(file)) {
+            throw new ModelFileException(file, "is a directory, not a model file");
+        }
         try {
             long size = Files.size(file);
             if (size > Integer.MAX_VALUE - 16) {

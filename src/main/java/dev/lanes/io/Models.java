@@ -116,9 +116,33 @@ public final class Models {
      */
     public static Network toNetwork(StoredModel m, Kernels kernels, Path file) throws ModelFileException {
         NetworkSpec spec = specOf(m, file);
+        requireFinite(m, file);
         Network net = Network.create(spec, 0, kernels);
         net.copyParametersFrom(parametersOf(m));
         return net;
+    }
+
+    /**
+     * Refuses a stored model with a NaN or infinite weight or bias: training never saves one (a
+     * run whose loss is not finite stops without writing), so such a file was altered or damaged
+     * in a way its checksum did not catch, or an ONNX graph carries it; predictions from it would
+     * be NaN or silently wrong.
+     */
+    static void requireFinite(StoredModel m, Path file) throws ModelFileException {
+        for (int l = 0; l < m.layers().size(); l++) {
+            StoredLayer s = m.layers().get(l);
+            float[][] parts = {s.weights(), s.biases()};
+            for (int part = 0; part < 2; part++) {
+                float[] v = parts[part];
+                for (int i = 0; i < v.length; i++) {
+                    if (!Float.isFinite(v[i])) {
+                        throw new ModelFileException(file, "layer " + (l + 1) + " holds a non-finite "
+                                + (part == 0 ? "weight" : "bias") + " (" + v[i] + ") at index " + i
+                                + "; a trained model's parameters are always finite");
+                    }
+                }
+            }
+        }
     }
 
     /** The flat parameters of a stored model, laid out like {@link Network#parameters()}. */
@@ -231,6 +255,7 @@ public final class Models {
             String rs = cfg.getOrDefault(RANDOM_STATE, "");
             long[] random = rs.isEmpty() ? new long[0]
                     : java.util.Arrays.stream(rs.split(",")).mapToLong(Long::parseLong).toArray();
+            requireFinite(c.model(), file);
             float[] parameters = parametersOf(c.model());
             float[] best = c.optimizerState().get(BEST_PARAMETERS);
             if (best != null && best.length != parameters.length) {

@@ -87,18 +87,9 @@ public final class Onnx {
      */
     public static void write(Model model, Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        byte[] bytes = toBytes(model);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // The same writer as model files: a temporary file named for its process (so a killed
+        // write's leftover can be cleaned up later), forced to the device, renamed over the target.
+        dev.lanes.io.AtomicFiles.write(file, toBytes(model));
     }
 
     /** Reads an ONNX model onto {@link Kernels#best()}; see the class comment for what is accepted. */
@@ -140,6 +131,9 @@ public final class Onnx {
     }
 
     private static byte[] readBounded(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new ModelFileException(file, "is a directory, not an ONNX file");
+        }
         long size;
         try {
             size = Files.size(file);

@@ -1,7 +1,12 @@
 package dev.lanes.cli;
 
 import dev.lanes.io.Checkpoint;
+import dev.lanes.io.Model;
 import dev.lanes.io.ModelFile;
+import dev.lanes.io.StoredLayer;
+import dev.lanes.io.StoredModel;
+import dev.lanes.kernel.Kernels;
+import dev.lanes.onnx.Onnx;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -98,6 +103,43 @@ class BadInputCliTest {
         return f.toString();
     }
 
+    /**
+     * The good model with one parameter replaced by {@code value}: as a Lanes model file with a
+     * valid frame and checksum, or as ONNX. The writers refuse non-finite parameters, so a marker
+     * value is written and its bytes are then replaced.
+     */
+    private static String modelWith(String name, int layer, boolean bias, int index, float value) throws IOException {
+        StoredModel m = ModelFile.readModel(model);
+        List<StoredLayer> layers = new ArrayList<>(m.layers());
+        StoredLayer l = layers.get(layer);
+        float[] w = l.weights().clone();
+        float[] b = l.biases().clone();
+        float marker = 12345.678f;
+        (bias ? b : w)[index] = marker;
+        layers.set(layer, new StoredLayer(l.kind(), l.config(), l.units(), w, b));
+        StoredModel marked = new StoredModel(m.inputs(), layers, m.loss(), m.classNames(), m.mean(), m.std(),
+                m.metadata());
+        Path f = dir.resolve(name);
+        byte[] bytes;
+        if (name.endsWith(".onnx")) {
+            bytes = Onnx.toBytes(Model.fromStored(marked, Kernels.reference(), f));
+        } else {
+            ModelFile.write(f, marked);
+            bytes = Files.readAllBytes(f);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int at = -1;
+        for (int i = 0; i + 4 <= bytes.length; i++) {
+            if (buf.getFloat(i) == marker) {
+                assertEquals(-1, at, "the marker occurs twice in " + f);
+                at = i;
+            }
+        }
+        assertTrue(at >= 0, "the marker is not in " + f);
+        buf.putFloat(at, value);
+        return write(name, name.endsWith(".onnx") ? bytes : reframed(bytes));
+    }
+
     private static byte[] idx(int magic, int[] dims, int dataBytes) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + dataBytes);
         b.putInt(magic);
@@ -153,6 +195,17 @@ class BadInputCliTest {
                 "train", "--data", data, "--layers", "2,46000,46000,3"));
         t.add(new Case("train --layers 2", 2, "--layers needs at least an input and an output width",
                 "train", "--data", data, "--layers", "2"));
+        t.add(new Case("train --epochs above an int", 2, "'99999999999' is out of range: it must be at most 2147483647",
+                "train", "--data", data, "--epochs", "99999999999"));
+        t.add(new Case("train --layers -", 2, "--layers '-': give every width", "train", "--data", data,
+                "--layers", "-"));
+        t.add(new Case("train --layers with a trailing separator", 2, "--layers '2-8-3-': give every width",
+                "train", "--data", data, "--layers", "2-8-3-"));
+        t.add(new Case("train --layers twice", 2, "should be specified only once", "train", "--data", data,
+                "--layers", "2-8-3", "--layers", "2-4-3"));
+        t.add(new Case("gradcheck --layers ,", 2, "--layers ',': give every width", "gradcheck", "--layers", ","));
+        t.add(new Case("train regression with cross-entropy", 2, "--loss cross-entropy needs class labels", "train",
+                "--data", data, "--task", "regression", "--loss", "cross-entropy"));
         t.add(new Case("bench --sizes 100000x100000x100000", 2, "more than one Java array holds",
                 "bench", "--sizes", "100000x100000x100000"));
         t.add(new Case("bench --sizes 40000", 2, "bytes of memory but the heap allows", "bench", "--sizes", "40000"));
@@ -192,6 +245,42 @@ class BadInputCliTest {
                 "--data", write("feat.csv", "1,2\n"), "--out", outDir.toString()));
         t.add(new Case("bench --chart in a missing directory", 2, "does not exist", "bench", "--chart",
                 p("missing/c.png")));
+        // an output that is one of the command's inputs: refused, the input left as it was
+        String own = write("own.csv", CliTest.blobCsv(30, 5));
+        t.add(new Case("train --out is the data", 2, "is also the input", "train", "--data", own, "--out", own));
+        t.add(new Case("train --out's plot is the data", 2, "is also the input", "train", "--data",
+                write("plotted.lanes.png", CliTest.blobCsv(30, 5)), "--out", p("plotted.lanes")));
+        String feats = write("own-feat.csv", "1,2\n3,4\n");
+        t.add(new Case("predict --out is the data", 2, "is also the input", "predict", "--model", m, "--data", feats,
+                "--out", feats));
+        t.add(new Case("predict --out is the model", 2, "is also the input", "predict", "--model", m, "--data", feats,
+                "--out", m));
+        t.add(new Case("eval --confusion-png is the model", 2, "is also the input", "eval", "--model", m, "--data",
+                data, "--confusion-png", m));
+        t.add(new Case("export --out is the model", 2, "is also the input", "export", "--model", m, "--out", m));
+        String onnxIn = write("own.onnx", new byte[] {8, 7});
+        t.add(new Case("import --out is the ONNX file", 2, "is also the input", "import", onnxIn, "--out", onnxIn));
+        t.add(new Case("export --out is a directory", 2, "is a directory; give a file name", "export", "--model", m,
+                "--out", outDir.toString()));
+        t.add(new Case("import --out is a directory", 2, "is a directory; give a file name", "import", onnxIn,
+                "--out", outDir.toString()));
+        t.add(new Case("eval --confusion-png is a directory", 2, "is a directory; give a file name", "eval",
+                "--model", m, "--data", data, "--confusion-png", outDir.toString()));
+        t.add(new Case("export --out in a missing directory", 2, "does not exist", "export", "--model", m,
+                "--out", p("missing/m.onnx")));
+        t.add(new Case("eval --confusion-png in a missing directory", 2, "does not exist", "eval", "--model", m,
+                "--data", data, "--confusion-png", p("missing/c.png")));
+        Path fifo = dir.resolve("fifo.lanes");
+        if (mkfifo(fifo)) {
+            // A write renames a new file over its target, which would turn a device or pipe (say
+            // /dev/null, for root) into a plain file.
+            t.add(new Case("train --out is a pipe", 2, "is not a regular file", "train", "--data", data,
+                    "--out", fifo.toString()));
+            t.add(new Case("eval --confusion-png is a pipe", 2, "is not a regular file", "eval", "--model", m,
+                    "--data", data, "--confusion-png", fifo.toString()));
+            t.add(new Case("export --out is a pipe", 2, "is not a regular file", "export", "--model", m,
+                    "--out", fifo.toString()));
+        }
         if (Files.isDirectory(Path.of("/proc/self"))) {
             // A directory no one can create files in, even root.
             t.add(new Case("train --out in an unwritable directory", 2, "cannot create files in the directory",
@@ -257,6 +346,14 @@ class BadInputCliTest {
 
         // ------------------------------------------------------- model and checkpoint files: exit 3
         t.add(new Case("model missing", 3, "no such file", "eval", "--model", p("nope.lanes"), "--data", data));
+        Path modelDir = Files.createDirectories(dir.resolve("dir.lanes"));
+        Path onnxDir = Files.createDirectories(dir.resolve("dir.onnx"));
+        t.add(new Case("model is a directory", 3, "is a directory, not a model file", "eval", "--model",
+                modelDir.toString(), "--data", data));
+        t.add(new Case("ONNX model is a directory", 3, "is a directory, not an ONNX file", "predict", "--model",
+                onnxDir.toString(), "--data", data));
+        t.add(new Case("import of a directory", 3, "is a directory, not an ONNX file", "import", onnxDir.toString(),
+                "--out", p("imported.lanes")));
         t.add(new Case("model empty", 3, "is empty", "eval", "--model", write("empty.lanes", new byte[0]),
                 "--data", data));
         t.add(new Case("model not lanes", 3, "is not a Lanes model file", "eval", "--model", data, "--data", data));
@@ -278,6 +375,12 @@ class BadInputCliTest {
         ByteBuffer.wrap(width).order(ByteOrder.LITTLE_ENDIAN).putInt(24, 7);
         t.add(new Case("model input width altered, valid CRC", 3, "is inconsistent", "eval", "--model",
                 write("width.lanes", reframed(width)), "--data", data));
+        t.add(new Case("model with a NaN weight, valid CRC", 3, "element 5 of the parameters of layer 1 is NaN",
+                "predict", "--model", modelWith("nan.lanes", 0, false, 5, Float.NaN), "--data", data));
+        t.add(new Case("ONNX model with a NaN weight", 3, "layer 1 holds a non-finite weight (NaN) at index 5",
+                "predict", "--model", modelWith("nan.onnx", 0, false, 5, Float.NaN), "--data", data));
+        t.add(new Case("ONNX model with an infinite bias", 3, "layer 2 holds a non-finite bias (Infinity) at index 1",
+                "import", modelWith("inf.onnx", 1, true, 1, Float.POSITIVE_INFINITY), "--out", p("inf.lanes")));
         t.add(new Case("model given as checkpoint", 3, "a model holds no optimizer state", "train", "--data", data,
                 "--resume", m, "--epochs", "3"));
         t.add(new Case("checkpoint truncated", 3, "truncated", "train", "--data", data, "--epochs", "3",
@@ -348,6 +451,20 @@ class BadInputCliTest {
         assertFalse(err.contains("\tat ") || err.contains("internal error:") || err.contains("java."),
                 () -> "a stack trace, internal error or exception class leaked:\n" + report);
         assertEquals(before, listing(), () -> "files were created or removed\n" + report);
+    }
+
+    /** Makes a named pipe with mkfifo; false where there is no such command (the cases are skipped). */
+    private static boolean mkfifo(Path p) {
+        try {
+            Process proc = new ProcessBuilder("mkfifo", p.toString()).redirectErrorStream(true).start();
+            proc.getInputStream().readAllBytes();
+            return proc.waitFor() == 0 && Files.exists(p) && !Files.isRegularFile(p);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Every file under the test directory, so a partial or temporary output shows up. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -101,6 +102,68 @@ class LanesLauncherIT {
         assertTrue(d.err().contains("bad.csv:2:2"), d::toString);
         Proc u = lanes("train", "--data", "digits", "--epochs", "x");
         assertEquals(2, u.code(), u::toString);
+    }
+
+    @Test
+    void aStdoutThatFailsIsAnErrorAndAReaderThatStopsIsNot() throws Exception {
+        Files.writeString(dir.resolve("tiny.csv"), CliTest.blobCsv(45, 3));
+        Proc t = lanes("train", "--data", "tiny.csv", "--epochs", "1", "--layers", "2,4,3", "--no-plot",
+                "--out", "tiny.lanes");
+        assertEquals(0, t.code(), t::toString);
+        // enough rows that the predictions overflow a pipe's buffer
+        Files.writeString(dir.resolve("rows.csv"), "0,0\n".repeat(40_000));
+        java.io.File full = new java.io.File("/dev/full");
+        if (full.exists()) {
+            // A full disk: every write fails with ENOSPC.
+            Process p = start(ProcessBuilder.Redirect.to(full), Map.of(), "predict", "--model", "tiny.lanes",
+                    "--data", "rows.csv");
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = HangGuard.waitFor(p, "predict > /dev/full");
+            assertEquals(1, code, err);
+            assertTrue(err.contains("lanes: could not write to standard output"), err);
+            assertFalse(err.contains("\tat "), err);
+        }
+        // `lanes predict ... | head -1`: the reader closes the pipe after one line.
+        Process p = start(ProcessBuilder.Redirect.PIPE, Map.of(), "predict", "--model", "tiny.lanes", "--data",
+                "rows.csv");
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("class,p_a,p_b,p_c", r.readLine());
+        }
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = HangGuard.waitFor(p, "predict | head -1");
+        assertEquals(0, code, err);
+        assertFalse(err.contains("could not write"), err);
+    }
+
+    @Test
+    void aCsvLargerThanTheHeapCanHoldIsRefusedWithAMessage() throws Exception {
+        // 16 MB of rows, 100 kB gzipped; at 64 MB of heap its values cannot be held twice.
+        Path bomb = dir.resolve("big.csv.gz");
+        try (var z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bomb))) {
+            z.write("a,b,c,d,e,f,g,label\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] row = "1,2,3,4,5,6,7,0\n".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 1_000_000; i++) {
+                z.write(row);
+            }
+        }
+        Proc r = lanesWith(null, Map.of("LANES_JAVA_OPTS", "-Xmx64m"), "train", "--data", "big.csv.gz", "--epochs", "1",
+                "--no-plot", "--out", "big.lanes");
+        assertEquals(3, r.code(), r::toString);
+        assertTrue(r.err().contains("big.csv.gz:") && r.err().contains("the data does not fit in memory"), r::toString);
+        assertFalse(r.err().contains("OutOfMemoryError") || r.err().contains("\tat "), r::toString);
+        assertFalse(Files.exists(dir.resolve("big.lanes")), r::toString);
+    }
+
+    /** The launcher with stderr to a pipe and stdout where {@code out} says. */
+    private Process start(ProcessBuilder.Redirect out, Map<String, String> env, String... args) throws IOException {
+        Path launcher = Path.of(System.getProperty("user.dir")).resolve("lanes").toAbsolutePath();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out);
+        pb.environment().put("LANES_NO_BUILD", "1");
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     @Test
