@@ -87,8 +87,9 @@ public final class Main implements Runnable {
      * a Unix tool dies quietly of SIGPIPE there, which the JVM ignores.
      */
     private static boolean isBrokenPipe(IOException e) {
+        // "Broken pipe" (Linux, macOS), "The pipe is being closed" / "has been ended" (Windows)
         String m = e.getMessage();
-        return m != null && m.toLowerCase(java.util.Locale.ROOT).contains("broken pipe");
+        return m != null && m.toLowerCase(java.util.Locale.ROOT).contains("pipe");
     }
 
     /** An output stream that remembers its first write failure before passing it on. */

@@ -87,6 +87,11 @@ public final class ModelFile {
 
     /** The format version this class writes; it reads this one and {@link #VERSION_1}. */
     public static final int VERSION = 2;
+    /**
+     * Versions above this are not taken for a newer Lanes' files: the format has had two versions,
+     * so a number this large means the bytes after the magic are damaged.
+     */
+    private static final long PLAUSIBLE_VERSION = 1000;
     /** The first format version, dense layers only; still read. */
     public static final int VERSION_1 = 1;
     /** The most layers a model may have. */
@@ -324,7 +329,8 @@ public final class ModelFile {
         long version = Integer.toUnsignedLong(b.getInt(8));
         if (version != VERSION && version != VERSION_1) {
             throw new ModelFileException(file, "has format version " + version + "; this Lanes reads versions "
-                    + VERSION_1 + " and " + VERSION + (version > VERSION ? " (the file was written by a newer Lanes)" : ""));
+                    + VERSION_1 + " and " + VERSION + (version > VERSION && version <= PLAUSIBLE_VERSION
+                    ? " (the file was written by a newer Lanes)" : " (its header is damaged)"));
         }
         int flags = b.getInt(12);
         if (flags != 0) {

@@ -121,6 +121,11 @@ public final class Onnx {
      */
     public static StoredModel fromBytes(byte[] bytes, Path file) throws ModelFileException {
         Objects.requireNonNull(bytes, "bytes");
+        String head = new String(bytes, 0, Math.min(8, bytes.length), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (head.equals(dev.lanes.io.ModelFile.MODEL_MAGIC) || head.equals(dev.lanes.io.ModelFile.CHECKPOINT_MAGIC)) {
+            throw new ModelFileException(file, "is a Lanes " + (head.equals(dev.lanes.io.ModelFile.MODEL_MAGIC)
+                    ? "model" : "checkpoint") + " file, not ONNX: commands take it as it is (rename it to .lanes)");
+        }
         OnnxGraph graph;
         try {
             graph = OnnxGraph.parse(bytes);

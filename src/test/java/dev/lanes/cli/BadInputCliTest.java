@@ -367,6 +367,13 @@ class BadInputCliTest {
         version[8] = 9;
         t.add(new Case("model newer version", 3, "has format version 9", "eval", "--model",
                 write("v9.lanes", version), "--data", data));
+        byte[] garbage = good.clone();
+        ByteBuffer.wrap(garbage).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1_142_386_969);
+        t.add(new Case("model with a damaged version field", 3, "has format version 1142386969; this Lanes reads "
+                + "versions 1 and 2 (its header is damaged)", "eval", "--model", write("garbage.lanes", garbage),
+                "--data", data));
+        t.add(new Case("import of a Lanes model", 3, "is a Lanes model file, not ONNX", "import",
+                write("lanes-model.onnx", good), "--out", p("back.lanes")));
         byte[] layers = good.clone();
         ByteBuffer.wrap(layers).order(ByteOrder.LITTLE_ENDIAN).putInt(28, Integer.MAX_VALUE);
         t.add(new Case("model layer count 2^31-1, valid CRC", 3, "more than the 65536 allowed", "eval", "--model",
