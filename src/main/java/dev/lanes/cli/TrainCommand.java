@@ -529,6 +529,10 @@ final class TrainCommand implements Callable<Integer> {
         if (weightDecay != null && weightDecay > 0 && optimizer == Choices.OptimizerName.ADAM) {
             bad.add("--weight-decay with --optimizer adam: use --optimizer adamw (decoupled weight decay)");
         }
+        // Softmax cross-entropy scores class probabilities against class labels; on numeric targets
+        // (one output: a softmax that is always 1) it trains nothing and reports a loss of 0. A data
+        // set is a regression one exactly when --task says so, and a resumed run's loss is adopted
+        // from its checkpoint before this check.
         if (loss == Loss.CROSS_ENTROPY && dataOptions.task == DataOptions.Task.REGRESSION) {
             bad.add("--loss cross-entropy needs class labels, but --task regression trains on numeric targets; "
                     + "use --loss mse");
@@ -641,12 +645,6 @@ final class TrainCommand implements Callable<Integer> {
     private NetworkSpec specOf(CommandLine cl, int[] widths, boolean classification) {
         Activation hidden = activation;
         Loss l = loss == null ? (classification ? Loss.CROSS_ENTROPY : Loss.MSE) : loss;
-        if (l == Loss.CROSS_ENTROPY && !classification) {
-            // Softmax cross-entropy scores class probabilities against class labels; on numeric
-            // targets (one output: a softmax that is always 1) it trains nothing and reports 0 loss.
-            throw new CommandLine.ParameterException(cl, "--loss cross-entropy needs class labels, but this is a "
-                    + "regression task (numeric targets); use --loss mse, or drop --task regression");
-        }
         Activation outAct = outputActivation != null ? outputActivation
                 : l == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.IDENTITY;
         int[] sizes = widths.clone();
